@@ -1,0 +1,173 @@
+//! The whole build in memory: every partner's pack (in parallel), its zip, and the campaign
+//! pages. `check` runs this too, so a kit that checks clean also builds.
+
+use std::time::Instant;
+
+use crate::diag::{choices_hint, Diagnostic};
+use crate::kit::{Kit, Partner};
+use crate::pack::{self, zip::zip, Artifact};
+use crate::render::templates::{ContentTemplates, PageTemplates};
+use crate::site::{self, PackSummary, Picture};
+use crate::util::sha256_hex;
+
+/// A finished build, ready to be written.
+pub struct Built {
+    /// Every file of the campaign folder, relative to it.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// One summary per pack.
+    pub packs: Vec<PackSummary>,
+    /// Time spent per stage, for `--timings`.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
+}
+
+/// The partners to build: all, or those named with `--partner`.
+pub fn select<'k>(kit: &'k Kit, only: &[String]) -> Result<Vec<&'k Partner>, Vec<Diagnostic>> {
+    if only.is_empty() {
+        return Ok(kit.partners.iter().collect());
+    }
+    let ids: Vec<&str> = kit.partners.iter().map(|p| p.id.as_str()).collect();
+    let mut out = Vec::new();
+    let mut diags = Vec::new();
+    for id in only {
+        match kit.partner(id) {
+            Some(p) => out.push(p),
+            None => diags.push(
+                Diagnostic::error("partner", format!("there is no partner `{id}` in kit.toml"))
+                    .in_file("kit.toml")
+                    .hint(choices_hint(id, "partners", &ids)),
+            ),
+        }
+    }
+    if diags.is_empty() {
+        Ok(out)
+    } else {
+        Err(diags)
+    }
+}
+
+/// Builds the campaign for `partners`. `warnings` are shown on the download page and report.
+pub fn build(kit: &Kit, partners: &[&Partner], warnings: &[Diagnostic]) -> Result<Built, Vec<Diagnostic>> {
+    let mut timings = Vec::new();
+    let t0 = Instant::now();
+    let content = ContentTemplates::compile(kit)?;
+    let pages = PageTemplates::new(kit)?;
+    timings.push(("templates", t0.elapsed()));
+
+    let t1 = Instant::now();
+    let results = parallel_map(partners, |p| pack::render(kit, p, &content, &pages));
+    timings.push(("packs", t1.elapsed()));
+
+    let mut diags = Vec::new();
+    let mut packs = Vec::new();
+    for (partner, result) in partners.iter().zip(results) {
+        match result {
+            Ok(files) => packs.push((*partner, files)),
+            Err(d) => diags.extend(d),
+        }
+    }
+    if !diags.is_empty() {
+        crate::diag::sort(&mut diags);
+        diags.dedup_by(|a, b| a.message == b.message && a.line == b.line && a.file == b.file);
+        return Err(diags);
+    }
+
+    let t2 = Instant::now();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut summaries = Vec::new();
+    let mut previews = Vec::new();
+    let mut shares = Vec::new();
+    let zips = parallel_map(&packs, |(partner, pack_files)| {
+        let folder = format!("{}-{}", kit.campaign.id, partner.id);
+        zip(&folder, pack_files, kit.campaign.launch)
+    });
+    for ((partner, pack_files), zipped) in packs.iter().zip(zips) {
+        let zipped = zipped.map_err(|e| vec![Diagnostic::error("zip", format!("cannot zip the pack of `{}` ({e})", partner.id))])?;
+        let zip_name = format!("{}-{}.zip", kit.campaign.id, partner.id);
+        summaries.push(PackSummary {
+            id: partner.id.clone(),
+            name: partner.name.clone(),
+            zip: zip_name.clone(),
+            bytes: zipped.len() as u64,
+            sha256: sha256_hex(&zipped),
+            summary: summary(kit, pack_files),
+        });
+        collect_pictures(partner, pack_files, &mut previews, &mut shares);
+        for f in pack_files {
+            files.push((format!("{}/{}", partner.id, f.path), f.bytes.clone()));
+        }
+        files.push((zip_name, zipped));
+    }
+    timings.push(("zip", t2.elapsed()));
+
+    let t3 = Instant::now();
+    let index = site::index(kit, &pages, &summaries, previews, shares, warnings).map_err(|d| vec![d])?;
+    let report = site::report(kit, &pages, warnings).map_err(|d| vec![d])?;
+    files.push(("index.html".into(), index.into_bytes()));
+    files.push(("report.html".into(), report.into_bytes()));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    timings.push(("pages", t3.elapsed()));
+    Ok(Built { files, packs: summaries, timings })
+}
+
+/// The first partner's card previews (one deck's worth each) and share images, for the download
+/// page; every partner's pack has its own.
+fn collect_pictures(partner: &Partner, files: &[Artifact], previews: &mut Vec<Picture>, shares: &mut Vec<Picture>) {
+    if !previews.is_empty() || !shares.is_empty() {
+        return;
+    }
+    for f in files {
+        let (width, height) = crate::outputs::overview::png_size(&f.bytes);
+        let pic = Picture {
+            src: format!("{}/{}", partner.id, f.path),
+            alt: f.meta.alt.clone().unwrap_or_default(),
+            title: f.path.clone(),
+            width: width.min(480),
+            height: if width > 480 { height * 480 / width } else { height },
+        };
+        match f.meta.kind {
+            "card-preview" => previews.push(pic),
+            "share-image" if shares.len() < 3 => shares.push(pic),
+            _ => {}
+        }
+    }
+}
+
+fn summary(kit: &Kit, files: &[Artifact]) -> String {
+    let t = crate::i18n::labels(kit.campaign.language);
+    let count = |kind: &str| files.iter().filter(|f| f.meta.kind == kind).count();
+    let mut parts = Vec::new();
+    for (n, label) in [
+        (count("social-text"), t.social),
+        (count("article-html"), t.blogs),
+        (count("cards-print"), t.cards),
+    ] {
+        if n > 0 {
+            parts.push(format!("{n} × {label}"));
+        }
+    }
+    parts.join(", ")
+}
+
+/// Maps `f` over `items` on all cores, keeping the order.
+pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len().max(1));
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
+    let slots = std::sync::Mutex::new(&mut results);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= items.len() {
+                    break;
+                }
+                let r = f(&items[i]);
+                slots.lock().unwrap_or_else(std::sync::PoisonError::into_inner)[i] = Some(r);
+            });
+        }
+    });
+    results.into_iter().map(|r| r.expect("every item is mapped")).collect()
+}

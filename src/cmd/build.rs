@@ -1,0 +1,55 @@
+//! `partnerkit build`: check the kit, render everything in memory, then write it in one swap.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use crate::cli::BuildArgs;
+use crate::diag::Diagnostic;
+use crate::kit;
+use crate::write::Target;
+
+/// Runs `build`.
+pub fn run(args: &BuildArgs) -> ExitCode {
+    let start = Instant::now();
+    match build(&args.kit_dir, &args.out, &args.partners) {
+        Ok((dir, warnings, built)) => {
+            super::report(&warnings);
+            if args.timings {
+                for (stage, d) in &built.timings {
+                    eprintln!("  {stage:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+                }
+            }
+            println!(
+                "built {} pack{} into {} in {:.1} s",
+                built.packs.len(),
+                if built.packs.len() == 1 { "" } else { "s" },
+                dir.display(),
+                start.elapsed().as_secs_f64()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            super::report(&diags);
+            super::failed()
+        }
+    }
+}
+
+/// Loads, builds and writes; returns the campaign folder, the warnings and the build.
+pub fn build(
+    kit_dir: &std::path::Path,
+    out: &std::path::Path,
+    only: &[String],
+) -> Result<(std::path::PathBuf, Vec<Diagnostic>, crate::build::Built), Vec<Diagnostic>> {
+    let (kit, mut warnings) = kit::load(kit_dir)?;
+    warnings.extend(crate::lint::lint(&kit));
+    let partners = crate::build::select(&kit, only)?;
+    let target = Target::prepare(out, &kit.campaign.id, &kit.root).map_err(|d| vec![d])?;
+    let built = crate::build::build(&kit, &partners, &warnings)?;
+    if let Err(d) = target.write(&built.files) {
+        target.abandon();
+        return Err(vec![d]);
+    }
+    crate::diag::sort(&mut warnings);
+    Ok((target.dir.clone(), warnings, built))
+}

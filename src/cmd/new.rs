@@ -1,0 +1,60 @@
+//! `partnerkit new`: a starter kit that checks and builds as it is, with comments that teach
+//! the format.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::cli::NewArgs;
+use crate::diag::Diagnostic;
+use crate::render::templates::{builtin, BUILTIN_NAMES};
+
+const STARTER: &[(&str, &[u8])] = &[
+    ("kit.toml", include_bytes!("../starter/kit.toml")),
+    ("content/aftrap.md", include_bytes!("../starter/content/aftrap.md")),
+    ("content/eerste-stap.md", include_bytes!("../starter/content/eerste-stap.md")),
+    ("content/verhaal.md", include_bytes!("../starter/content/verhaal.md")),
+    ("assets/logo.svg", include_bytes!("../starter/assets/logo.svg")),
+];
+
+/// Runs `new`.
+pub fn run(args: &NewArgs) -> ExitCode {
+    match create(&args.kit_dir, args.templates) {
+        Ok(()) => {
+            println!("created a new kit in {}", args.kit_dir.display());
+            println!("next: edit {}/kit.toml, then run", args.kit_dir.display());
+            println!("  partnerkit check {}", args.kit_dir.display());
+            println!("  partnerkit build {}", args.kit_dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            super::report(&[d]);
+            super::failed()
+        }
+    }
+}
+
+/// Writes the starter kit into `dir`, which must not exist or be empty.
+pub fn create(dir: &Path, with_templates: bool) -> Result<(), Diagnostic> {
+    if dir.exists() {
+        let empty = std::fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false);
+        if !empty {
+            return Err(Diagnostic::error("new", format!("`{}` already exists and is not empty", dir.display()))
+                .hint("give a new folder name; partnerkit never overwrites an existing kit"));
+        }
+    }
+    let io = |p: &Path, e: std::io::Error| Diagnostic::error("new", format!("cannot write `{}` ({e})", p.display()));
+    let mut files: Vec<(String, Vec<u8>)> = STARTER.iter().map(|(p, b)| (p.to_string(), b.to_vec())).collect();
+    if with_templates {
+        for name in BUILTIN_NAMES {
+            files.push((format!("templates/{name}"), builtin(name).unwrap_or_default().as_bytes().to_vec()));
+        }
+    }
+    for (rel, bytes) in files {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| io(&path, e))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,507 @@
+//! The validated kit: one campaign with its behavioural analysis, partners, content and decks.
+//!
+//! [`load`] reads a kit folder, checks it against the format in `kit-format.md` and returns
+//! either a [`Kit`] or every problem found. Everything downstream works on these types only.
+
+mod assets;
+mod content;
+mod load;
+mod moment;
+pub mod raw;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+pub use assets::{Logo, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS};
+pub use load::load;
+pub use moment::Moment;
+
+use crate::diag::Source;
+use crate::platforms::Platform;
+
+/// A loaded, validated kit.
+#[derive(Debug)]
+pub struct Kit {
+    /// The kit folder.
+    pub root: PathBuf,
+    /// `[campaign]`.
+    pub campaign: Campaign,
+    /// `[behaviour]`.
+    pub behaviour: Behaviour,
+    /// The behavioural analysis, in file order.
+    pub barriers: Vec<Barrier>,
+    /// Techniques by id, in file order.
+    pub techniques: Vec<Technique>,
+    /// Partners, in file order.
+    pub partners: Vec<Partner>,
+    /// Card decks, in file order.
+    pub decks: Vec<Deck>,
+    /// Content items, sorted by id.
+    pub items: Vec<Item>,
+    /// Template overrides from the kit's `templates/` folder, by built-in name.
+    pub template_overrides: BTreeMap<String, Source>,
+    /// Lint thresholds.
+    pub lint: LintConfig,
+    /// `kit.toml` and every content file, for placing diagnostics found after loading.
+    pub sources: BTreeMap<PathBuf, Source>,
+}
+
+/// The language of every built-in label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// Dutch.
+    Nl,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The BCP 47 tag.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Nl => "nl",
+            Lang::En => "en",
+        }
+    }
+
+    /// The regional tag used where a full locale is customary (PDF /Lang).
+    pub fn locale(self) -> &'static str {
+        match self {
+            Lang::Nl => "nl-NL",
+            Lang::En => "en-GB",
+        }
+    }
+}
+
+/// `[campaign]`.
+#[derive(Debug)]
+pub struct Campaign {
+    /// Slug naming the output folder.
+    pub id: String,
+    /// Campaign title.
+    pub title: String,
+    /// Who runs the campaign.
+    pub owner: String,
+    /// Language of built-in labels.
+    pub language: Lang,
+    /// Hashtags, each starting with `#`.
+    pub hashtags: Vec<String>,
+    /// Campaign web address.
+    pub url: Option<String>,
+    /// Contact e-mail address.
+    pub contact: Option<String>,
+    /// Campaign logo.
+    pub logo: Option<Logo>,
+    /// Campaign colour.
+    pub colour: Colour,
+    /// The collective kick-off: nothing is published before it.
+    pub launch: Moment,
+}
+
+/// `[behaviour]`.
+#[derive(Debug, Default)]
+pub struct Behaviour {
+    /// The target group.
+    pub audience: String,
+    /// The behaviour the campaign wants.
+    pub target: String,
+}
+
+/// The three COM-B factors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Factor {
+    /// Capaciteit: knowledge and skills.
+    Capability,
+    /// Motivatie: wanting to.
+    Motivation,
+    /// Omgeving: physical and social opportunity.
+    Environment,
+}
+
+impl Factor {
+    /// All factors in COM-B order.
+    pub const ALL: [Factor; 3] = [Factor::Capability, Factor::Motivation, Factor::Environment];
+
+    /// The canonical (English) id.
+    pub fn id(self) -> &'static str {
+        match self {
+            Factor::Capability => "capability",
+            Factor::Motivation => "motivation",
+            Factor::Environment => "environment",
+        }
+    }
+
+    /// The label in the kit's language.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Factor::Capability, Lang::Nl) => "Capaciteit",
+            (Factor::Motivation, Lang::Nl) => "Motivatie",
+            (Factor::Environment, Lang::Nl) => "Omgeving",
+            (Factor::Capability, Lang::En) => "Capability",
+            (Factor::Motivation, Lang::En) => "Motivation",
+            (Factor::Environment, Lang::En) => "Environment",
+        }
+    }
+
+    /// Parses a factor name, English or Dutch.
+    pub fn parse(s: &str) -> Option<Factor> {
+        match s {
+            "capability" | "capaciteit" => Some(Factor::Capability),
+            "motivation" | "motivatie" => Some(Factor::Motivation),
+            "environment" | "omgeving" | "opportunity" => Some(Factor::Environment),
+            _ => None,
+        }
+    }
+
+    /// Every accepted spelling.
+    pub const NAMES: [&'static str; 7] =
+        ["capability", "motivation", "environment", "capaciteit", "motivatie", "omgeving", "opportunity"];
+}
+
+/// One barrier (or enabler) of the behavioural analysis.
+#[derive(Debug)]
+pub struct Barrier {
+    /// Slug.
+    pub id: String,
+    /// Its COM-B factor.
+    pub factor: Factor,
+    /// The insight in plain words.
+    pub insight: String,
+    /// Technique ids that answer it.
+    pub techniques: Vec<String>,
+}
+
+/// A behaviour-change technique.
+#[derive(Debug)]
+pub struct Technique {
+    /// Id as used in the kit.
+    pub id: String,
+    /// Label shown to people.
+    pub label: String,
+    /// BCT Taxonomy v1 code, e.g. `1.4`.
+    pub bct: Option<String>,
+}
+
+/// An sRGB colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Colour(pub [u8; 3]);
+
+impl Colour {
+    /// The campaign colour when the kit sets none.
+    pub const DEFAULT: Colour = Colour([0x15, 0x42, 0x73]);
+
+    /// Parses `#rrggbb`.
+    pub fn parse(s: &str) -> Option<Colour> {
+        let hex = s.strip_prefix('#')?;
+        if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+        Some(Colour([byte(0)?, byte(2)?, byte(4)?]))
+    }
+
+    /// `#rrggbb`.
+    pub fn hex(self) -> String {
+        format!("#{:02x}{:02x}{:02x}", self.0[0], self.0[1], self.0[2])
+    }
+
+    /// WCAG relative luminance.
+    pub fn luminance(self) -> f64 {
+        let lin = |c: u8| {
+            let c = f64::from(c) / 255.0;
+            if c <= 0.040_45 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(self.0[0]) + 0.7152 * lin(self.0[1]) + 0.0722 * lin(self.0[2])
+    }
+
+    /// WCAG contrast ratio between two colours (1 to 21).
+    pub fn contrast(self, other: Colour) -> f64 {
+        let (a, b) = (self.luminance(), other.luminance());
+        (a.max(b) + 0.05) / (a.min(b) + 0.05)
+    }
+
+    /// Black or white, whichever reads better on this colour.
+    pub fn text_on(self) -> Colour {
+        let (white, black) = (Colour([255, 255, 255]), Colour([0x1a, 0x1a, 0x1a]));
+        if self.contrast(white) >= self.contrast(black) {
+            white
+        } else {
+            black
+        }
+    }
+}
+
+/// Informal or formal address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Address {
+    /// "je": informal.
+    Je,
+    /// "u": formal.
+    U,
+}
+
+/// A theme partner.
+#[derive(Debug)]
+pub struct Partner {
+    /// Slug.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Partner logo.
+    pub logo: Option<Logo>,
+    /// Own colour, or the campaign's.
+    pub colour: Colour,
+    /// Form of address in texts.
+    pub address: Address,
+    /// Social platforms the partner posts on, in kit order.
+    pub platforms: Vec<&'static Platform>,
+    /// Channels where articles go (`website`, `newsletter`).
+    pub article_channels: Vec<String>,
+    /// Free strings for `{{partner.vars.NAME}}`.
+    pub vars: BTreeMap<String, String>,
+}
+
+/// A card size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardSize {
+    /// 105 × 148 mm.
+    A6,
+    /// 74 × 105 mm.
+    A7,
+    /// 120 × 120 mm.
+    Square,
+}
+
+impl CardSize {
+    /// Width and height in millimetres (portrait).
+    pub fn mm(self) -> (f32, f32) {
+        match self {
+            CardSize::A6 => (105.0, 148.0),
+            CardSize::A7 => (74.0, 105.0),
+            CardSize::Square => (120.0, 120.0),
+        }
+    }
+
+    /// The id as written in kits.
+    pub fn id(self) -> &'static str {
+        match self {
+            CardSize::A6 => "A6",
+            CardSize::A7 => "A7",
+            CardSize::Square => "square",
+        }
+    }
+}
+
+/// A deck of discussion cards.
+#[derive(Debug)]
+pub struct Deck {
+    /// Slug.
+    pub id: String,
+    /// Title printed on every card.
+    pub title: String,
+    /// Card size.
+    pub size: CardSize,
+    /// Instruction card text.
+    pub intro: Option<String>,
+    /// Partners that get the deck; `None` means all.
+    pub partners: Option<Vec<String>>,
+    /// The cards, in order.
+    pub cards: Vec<Card>,
+    /// Line of the `[[decks]]` header in kit.toml, for diagnostics.
+    pub line: usize,
+}
+
+/// One discussion card.
+#[derive(Debug)]
+pub struct Card {
+    /// The question or statement.
+    pub text: String,
+    /// Barrier ids it works on.
+    pub addresses: Vec<String>,
+    /// Line in kit.toml, for diagnostics.
+    pub line: usize,
+}
+
+/// The kind of a content item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    /// A social statement.
+    Social,
+    /// A blog draft.
+    Blog,
+    /// A practical how-to article.
+    Howto,
+}
+
+impl Kind {
+    /// The id as written in front matter.
+    pub fn id(self) -> &'static str {
+        match self {
+            Kind::Social => "social",
+            Kind::Blog => "blog",
+            Kind::Howto => "howto",
+        }
+    }
+
+    /// The pack folder the item's files go in.
+    pub fn folder(self) -> &'static str {
+        match self {
+            Kind::Social => "social",
+            Kind::Blog => "blogs",
+            Kind::Howto => "howto",
+        }
+    }
+}
+
+/// A Handlebars text from the kit, with where it starts for error messages.
+#[derive(Debug, Clone)]
+pub struct Text {
+    /// The template source.
+    pub source: String,
+    /// The file it is in, relative to the kit.
+    pub file: PathBuf,
+    /// The 1-based line of the file on which the text starts.
+    pub first_line: usize,
+    /// The 1-based column on that first line (for values inside a TOML line).
+    pub first_column: usize,
+}
+
+/// A content item from `content/*.md`.
+#[derive(Debug)]
+pub struct Item {
+    /// The file name without `.md`.
+    pub id: String,
+    /// The file, relative to the kit.
+    pub file: PathBuf,
+    /// Social, blog or how-to.
+    pub kind: Kind,
+    /// Title (may hold Handlebars).
+    pub title: Text,
+    /// Barrier ids.
+    pub addresses: Vec<String>,
+    /// Technique ids.
+    pub techniques: Vec<String>,
+    /// Partners that get it; `None` means all.
+    pub partners: Option<Vec<String>>,
+    /// Social only: the platforms it is for; `None` means every social channel of the partner.
+    pub platforms: Option<Vec<&'static Platform>>,
+    /// When it may be published.
+    pub publish: Moment,
+    /// Social only: alt text of the share image.
+    pub image_alt: Option<String>,
+    /// Social only: the pull quote on the share image.
+    pub quote: Option<Text>,
+    /// Social only: shorter bodies per platform id.
+    pub variants: BTreeMap<String, Text>,
+    /// The Markdown body (may hold Handlebars).
+    pub body: Text,
+}
+
+/// Thresholds for the content lint.
+#[derive(Debug, Clone)]
+pub struct LintConfig {
+    /// Minimum readability score.
+    pub min_readability: f64,
+    /// Longest sentence, in words.
+    pub max_sentence_words: usize,
+}
+
+impl Kit {
+    /// The partner with this id.
+    pub fn partner(&self, id: &str) -> Option<&Partner> {
+        self.partners.iter().find(|p| p.id == id)
+    }
+
+    /// The barrier with this id.
+    pub fn barrier(&self, id: &str) -> Option<&Barrier> {
+        self.barriers.iter().find(|b| b.id == id)
+    }
+
+    /// The technique with this id.
+    pub fn technique(&self, id: &str) -> Option<&Technique> {
+        self.techniques.iter().find(|t| t.id == id)
+    }
+
+    /// The COM-B factors of a list of barrier ids, in COM-B order, without repeats.
+    pub fn factors_of(&self, barrier_ids: &[String]) -> Vec<Factor> {
+        let mut fs: Vec<Factor> = barrier_ids.iter().filter_map(|b| self.barrier(b)).map(|b| b.factor).collect();
+        fs.sort();
+        fs.dedup();
+        fs
+    }
+}
+
+impl Item {
+    /// Whether `partner` gets this item.
+    pub fn is_for(&self, partner: &Partner) -> bool {
+        self.partners.as_ref().is_none_or(|ps| ps.iter().any(|p| *p == partner.id))
+    }
+
+    /// The platforms this social item goes to for `partner`: the item's platforms among the
+    /// partner's channels, in the partner's order. Empty for articles.
+    pub fn platforms_for(&self, partner: &Partner) -> Vec<&'static Platform> {
+        if self.kind != Kind::Social {
+            return Vec::new();
+        }
+        partner
+            .platforms
+            .iter()
+            .copied()
+            .filter(|p| self.platforms.as_ref().is_none_or(|ps| ps.iter().any(|q| q.id == p.id)))
+            .collect()
+    }
+}
+
+impl Deck {
+    /// Whether `partner` gets this deck.
+    pub fn is_for(&self, partner: &Partner) -> bool {
+        self.partners.as_ref().is_none_or(|ps| ps.iter().any(|p| *p == partner.id))
+    }
+
+    /// All barrier ids the deck's cards address, without repeats, in first-seen order.
+    pub fn addresses(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for id in self.cards.iter().flat_map(|c| &c.addresses) {
+            if !out.contains(id) {
+                out.push(id.clone());
+            }
+        }
+        out
+    }
+}
+
+/// Whether `s` is a slug: `[a-z0-9-]`, 1 to 64 characters.
+pub fn is_slug(s: &str) -> bool {
+    (1..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A slug suggestion for an invalid id: lowercase, accents dropped, other characters as `-`.
+pub fn slugify(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        let c = match c {
+            'á' | 'à' | 'ä' | 'â' | 'Á' | 'À' | 'Ä' | 'Â' => 'a',
+            'é' | 'è' | 'ë' | 'ê' | 'É' | 'È' | 'Ë' | 'Ê' => 'e',
+            'í' | 'ì' | 'ï' | 'î' | 'Í' | 'Ï' => 'i',
+            'ó' | 'ò' | 'ö' | 'ô' | 'Ó' | 'Ö' => 'o',
+            'ú' | 'ù' | 'ü' | 'û' | 'Ú' | 'Ü' => 'u',
+            c => c.to_ascii_lowercase(),
+        };
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches('-');
+    let out = if out.len() > 64 { out[..64].trim_end_matches('-') } else { out };
+    if out.is_empty() {
+        "item".to_string()
+    } else {
+        out.to_string()
+    }
+}

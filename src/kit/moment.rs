@@ -1,0 +1,171 @@
+//! Publication moments: a point in time with the offset the adviser wrote it in.
+
+use std::fmt;
+
+use toml::value::{Datetime, Offset};
+
+use crate::kit::Lang;
+
+/// A moment in time, kept with the UTC offset it was written with so that it can be shown in
+/// the adviser's local time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Moment {
+    /// Seconds since 1970-01-01T00:00:00Z.
+    pub unix: i64,
+    /// The offset from UTC in minutes, as written in the kit.
+    pub offset_minutes: i32,
+}
+
+/// Why a TOML datetime is not a moment.
+#[derive(Debug, PartialEq, Eq)]
+pub enum MomentError {
+    /// A date without a time, or a time without a date.
+    Incomplete,
+    /// A local date-time without a UTC offset: ambiguous between partners in time zones.
+    NoOffset,
+}
+
+impl Moment {
+    /// Converts a TOML offset date-time.
+    pub fn from_toml(dt: &Datetime) -> Result<Moment, MomentError> {
+        let (Some(date), Some(time)) = (dt.date, dt.time) else {
+            return Err(MomentError::Incomplete);
+        };
+        let offset_minutes = match dt.offset {
+            Some(Offset::Z) => 0,
+            Some(Offset::Custom { minutes }) => i32::from(minutes),
+            None => return Err(MomentError::NoOffset),
+        };
+        let days = days_from_civil(i64::from(date.year), u32::from(date.month), u32::from(date.day));
+        let secs = i64::from(time.hour) * 3600 + i64::from(time.minute) * 60 + i64::from(time.second.unwrap_or(0));
+        Ok(Moment { unix: days * 86_400 + secs - i64::from(offset_minutes) * 60, offset_minutes })
+    }
+
+    /// Civil date and time in the moment's own offset: (year, month, day, hour, minute, second).
+    pub fn local(&self) -> (i64, u32, u32, u32, u32, u32) {
+        civil(self.unix + i64::from(self.offset_minutes) * 60)
+    }
+
+    /// Civil date and time in UTC.
+    pub fn utc(&self) -> (i64, u32, u32, u32, u32, u32) {
+        civil(self.unix)
+    }
+
+    /// RFC 3339 in the written offset, e.g. `2026-03-02T09:00:00+01:00`.
+    pub fn rfc3339(&self) -> String {
+        let (y, mo, d, h, mi, s) = self.local();
+        format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{}", self.offset_label(":"))
+    }
+
+    /// iCalendar UTC form, e.g. `20260302T080000Z`.
+    pub fn ical_utc(&self) -> String {
+        let (y, mo, d, h, mi, s) = self.utc();
+        format!("{y:04}{mo:02}{d:02}T{h:02}{mi:02}{s:02}Z")
+    }
+
+    fn offset_label(&self, sep: &str) -> String {
+        if self.offset_minutes == 0 {
+            return "Z".to_string();
+        }
+        let sign = if self.offset_minutes < 0 { '-' } else { '+' };
+        let m = self.offset_minutes.abs();
+        format!("{sign}{:02}{sep}{:02}", m / 60, m % 60)
+    }
+
+    /// A readable local date and time in the kit's language, e.g. `maandag 2 maart 2026, 09:00
+    /// (UTC+01:00)`.
+    pub fn human(&self, lang: Lang) -> String {
+        let (y, mo, d, h, mi, _) = self.local();
+        let weekday = weekday(self.unix + i64::from(self.offset_minutes) * 60);
+        let zone = if self.offset_minutes == 0 { "UTC".to_string() } else { format!("UTC{}", self.offset_label(":")) };
+        match lang {
+            Lang::Nl => {
+                const DAYS: [&str; 7] = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"];
+                const MONTHS: [&str; 12] = [
+                    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+                    "november", "december",
+                ];
+                format!("{} {d} {} {y}, {h:02}:{mi:02} ({zone})", DAYS[weekday], MONTHS[mo as usize - 1])
+            }
+            Lang::En => {
+                const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+                const MONTHS: [&str; 12] = [
+                    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                    "November", "December",
+                ];
+                format!("{} {d} {} {y}, {h:02}:{mi:02} ({zone})", DAYS[weekday], MONTHS[mo as usize - 1])
+            }
+        }
+    }
+}
+
+impl fmt::Display for Moment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.rfc3339())
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil(unix: i64) -> (i64, u32, u32, u32, u32, u32) {
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d, (secs / 3600) as u32, (secs % 3600 / 60) as u32, (secs % 60) as u32)
+}
+
+/// 0 = Monday.
+fn weekday(local_unix: i64) -> usize {
+    // 1970-01-01 was a Thursday (3).
+    (local_unix.div_euclid(86_400) + 3).rem_euclid(7) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn moment(s: &str) -> Moment {
+        Moment::from_toml(&s.parse::<Datetime>().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn converts_offsets_to_utc() {
+        let m = moment("2026-03-02T09:00:00+01:00");
+        assert_eq!(m.unix, 1_772_438_400);
+        assert_eq!(m.ical_utc(), "20260302T080000Z");
+        assert_eq!(m.rfc3339(), "2026-03-02T09:00:00+01:00");
+        assert_eq!(m.human(Lang::Nl), "maandag 2 maart 2026, 09:00 (UTC+01:00)");
+        assert_eq!(m.human(Lang::En), "Monday 2 March 2026, 09:00 (UTC+01:00)");
+    }
+
+    #[test]
+    fn rejects_local_times() {
+        assert_eq!(Moment::from_toml(&"2026-03-02T09:00:00".parse().unwrap()), Err(MomentError::NoOffset));
+        assert_eq!(Moment::from_toml(&"2026-03-02".parse().unwrap()), Err(MomentError::Incomplete));
+    }
+
+    #[test]
+    fn round_trips_civil_dates() {
+        for unix in [0, 951_782_400, 1_772_438_400, 4_102_444_800] {
+            let (y, m, d, h, mi, s) = civil(unix);
+            assert_eq!(days_from_civil(y, m, d) * 86_400 + i64::from(h * 3600 + mi * 60 + s), unix);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! partnerkit: one campaign kit in, a ready-made content pack per theme partner out.
+//!
+//! The pipeline, in the order data flows through it:
+//!
+//! 1. [`kit::load`] reads `kit.toml` and `content/*.md` into a validated [`kit::Kit`], or
+//!    returns every problem as a [`diag::Diagnostic`] with file, line and column.
+//! 2. [`build::build`] renders each partner's pack in memory ([`pack::render`] runs every
+//!    [`outputs::Output`]), zips it, and renders the download page and the report ([`site`]).
+//! 3. [`write::Target`] writes the result into a staging folder and swaps it into place.
+//!
+//! `check` runs steps 1 and 2; `build` all three; `serve` repeats them on every change.
+
+#![warn(missing_docs)]
+
+pub mod build;
+pub mod cli;
+pub mod cmd;
+pub mod coverage;
+pub mod diag;
+pub mod fonts;
+pub mod i18n;
+pub mod kit;
+pub mod lint;
+pub mod outputs;
+pub mod pack;
+pub mod platforms;
+pub mod render;
+pub mod site;
+pub mod util;
+pub mod write;

@@ -1,0 +1,72 @@
+//! Blogs and how-tos: a `.md` to paste into a CMS and a standalone, styled `.html` page.
+
+use serde::Serialize;
+
+use super::{Output, PageColours};
+use crate::diag::Diagnostic;
+use crate::i18n::{labels, Labels};
+use crate::kit::Kind;
+use crate::pack::{Artifact, PackContext};
+use crate::render::markdown;
+
+/// The article output.
+pub struct Articles;
+
+#[derive(Serialize)]
+struct ArticleView<'a> {
+    lang: &'static str,
+    t: &'static Labels,
+    css: &'a str,
+    #[serde(flatten)]
+    colours: PageColours,
+    title: &'a str,
+    partner: &'a str,
+    campaign: &'a str,
+    logo: Option<String>,
+    has_h1: bool,
+    body: String,
+    publish: String,
+}
+
+impl Output for Articles {
+    fn name(&self) -> &'static str {
+        "articles"
+    }
+
+    fn render(&self, cx: &PackContext<'_>) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
+        let kit = cx.kit;
+        let css = cx.pages.raw(kit, "style.css");
+        let mut out = Vec::new();
+        for r in cx.items.iter().filter(|r| r.item.kind != Kind::Social) {
+            let folder = r.item.kind.folder();
+            let has_h1 = markdown::starts_with_h1(&r.body);
+            let mut md = if has_h1 { r.body.trim().to_string() } else { format!("# {}\n\n{}", r.title, r.body.trim()) };
+            md.push('\n');
+            let view = ArticleView {
+                lang: kit.campaign.language.tag(),
+                t: labels(kit.campaign.language),
+                css: &css,
+                colours: PageColours::new(cx.partner.colour),
+                title: &r.title,
+                partner: &cx.partner.name,
+                campaign: &kit.campaign.title,
+                logo: cx.partner.logo.as_ref().map(|l| l.data_uri()),
+                has_h1,
+                body: markdown::to_html(&r.body),
+                publish: r.item.publish.human(kit.campaign.language),
+            };
+            let html = cx.pages.render(kit, "article.html.hbs", &view).map_err(|d| vec![d])?;
+            out.push(Artifact {
+                path: format!("{folder}/{}.md", r.item.id),
+                bytes: md.into_bytes(),
+                meta: cx.item_meta("article-markdown", r.item),
+            });
+            out.push(Artifact {
+                path: format!("{folder}/{}.html", r.item.id),
+                bytes: html.into_bytes(),
+                meta: cx.item_meta("article-html", r.item),
+            });
+        }
+        Ok(out)
+    }
+}

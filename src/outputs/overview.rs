@@ -1,0 +1,238 @@
+//! The pack's overview page (`LEESMIJ.html` or `README.html`): what is in the pack, when each
+//! part may be published, and how to print the cards.
+
+use serde::Serialize;
+
+use super::PageColours;
+use crate::diag::Diagnostic;
+use crate::i18n::{labels, Labels};
+use crate::kit::Kind;
+use crate::pack::{Artifact, FileMeta, PackContext};
+use crate::util::human_size;
+
+#[derive(Serialize)]
+struct OverviewView<'a> {
+    lang: &'static str,
+    t: &'static Labels,
+    css: String,
+    #[serde(flatten)]
+    colours: PageColours,
+    partner: &'a str,
+    partner_logo: Option<String>,
+    campaign: CampaignView<'a>,
+    behaviour: BehaviourView<'a>,
+    launch: String,
+    social: Vec<SocialView>,
+    blogs: Vec<ArticleView>,
+    howtos: Vec<ArticleView>,
+    decks: Vec<DeckView>,
+    schedule: Vec<ScheduleView>,
+    files: Vec<FileView>,
+}
+
+#[derive(Serialize)]
+struct CampaignView<'a> {
+    title: &'a str,
+    owner: &'a str,
+    url: Option<&'a str>,
+    contact: Option<&'a str>,
+    logo: Option<String>,
+}
+
+#[derive(Serialize)]
+struct BehaviourView<'a> {
+    audience: &'a str,
+    target: &'a str,
+}
+
+#[derive(Serialize)]
+struct SocialView {
+    title: String,
+    publish: String,
+    posts: Vec<PostView>,
+}
+
+#[derive(Serialize)]
+struct PostView {
+    platform: &'static str,
+    text: String,
+    txt: String,
+    count: usize,
+    limit: usize,
+    png: Option<String>,
+    alt: Option<String>,
+    width: u32,
+    height: u32,
+}
+
+#[derive(Serialize)]
+struct ArticleView {
+    title: String,
+    publish: String,
+    md: String,
+    html: String,
+}
+
+#[derive(Serialize)]
+struct DeckView {
+    title: String,
+    size: &'static str,
+    count: usize,
+    print: Option<String>,
+    bleed: Option<String>,
+    previews: Vec<PreviewView>,
+}
+
+#[derive(Serialize)]
+struct PreviewView {
+    src: String,
+    alt: String,
+    width: u32,
+    height: u32,
+}
+
+#[derive(Serialize)]
+struct ScheduleView {
+    when: String,
+    what: String,
+}
+
+#[derive(Serialize)]
+struct FileView {
+    path: String,
+    size: String,
+}
+
+/// The overview page's file name in the kit's language.
+pub fn file_name(cx: &PackContext<'_>) -> &'static str {
+    labels(cx.kit.campaign.language).overview_file
+}
+
+fn find<'a>(files: &'a [Artifact], path: &str) -> Option<&'a Artifact> {
+    files.iter().find(|f| f.path == path)
+}
+
+/// Pixel size of a PNG, read from its header.
+pub fn png_size(bytes: &[u8]) -> (u32, u32) {
+    if bytes.len() >= 24 && bytes.starts_with(b"\x89PNG") {
+        let w = u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]);
+        let h = u32::from_be_bytes([bytes[20], bytes[21], bytes[22], bytes[23]]);
+        (w, h)
+    } else {
+        (0, 0)
+    }
+}
+
+/// Renders the overview page from the pack's other files.
+pub fn render(cx: &PackContext<'_>, files: &[Artifact]) -> Result<Artifact, Diagnostic> {
+    let kit = cx.kit;
+    let lang = kit.campaign.language;
+    let t = labels(lang);
+    let mut social = Vec::new();
+    let mut blogs = Vec::new();
+    let mut howtos = Vec::new();
+    let mut schedule = Vec::new();
+    for r in &cx.items {
+        let publish = r.item.publish.human(lang);
+        match r.item.kind {
+            Kind::Social => {
+                let posts = r
+                    .posts
+                    .iter()
+                    .map(|p| {
+                        let png_path = format!("social/{}.{}.png", r.item.id, p.platform.id);
+                        let png = find(files, &png_path);
+                        let (width, height) = png.map_or((0, 0), |a| png_size(&a.bytes));
+                        PostView {
+                            platform: p.platform.name,
+                            text: p.text.clone(),
+                            txt: format!("social/{}.{}.txt", r.item.id, p.platform.id),
+                            count: p.count,
+                            limit: p.platform.limit,
+                            alt: png.and_then(|a| a.meta.alt.clone()),
+                            png: png.map(|_| png_path),
+                            width,
+                            height,
+                        }
+                    })
+                    .collect();
+                social.push(SocialView { title: r.title.clone(), publish: publish.clone(), posts });
+            }
+            Kind::Blog | Kind::Howto => {
+                let folder = r.item.kind.folder();
+                let view = ArticleView {
+                    title: r.title.clone(),
+                    publish: publish.clone(),
+                    md: format!("{folder}/{}.md", r.item.id),
+                    html: format!("{folder}/{}.html", r.item.id),
+                };
+                if r.item.kind == Kind::Blog {
+                    blogs.push(view);
+                } else {
+                    howtos.push(view);
+                }
+            }
+        }
+        schedule.push((r.item.publish, ScheduleView { when: publish, what: r.title.clone() }));
+    }
+    schedule.sort_by(|a, b| a.0.cmp(&b.0));
+    let decks = cx
+        .decks
+        .iter()
+        .map(|d| {
+            let print = format!("cards/{}-print.pdf", d.id);
+            let bleed = format!("cards/{}-bleed.pdf", d.id);
+            let prefix = format!("cards/{}-card-", d.id);
+            let previews = files
+                .iter()
+                .filter(|f| f.path.starts_with(&prefix) && f.path.ends_with(".png"))
+                .map(|f| {
+                    let (width, height) = png_size(&f.bytes);
+                    PreviewView { src: f.path.clone(), alt: f.meta.alt.clone().unwrap_or_default(), width, height }
+                })
+                .collect();
+            DeckView {
+                title: d.title.clone(),
+                size: if d.size == crate::kit::CardSize::Square { "120 × 120 mm" } else { d.size.id() },
+                count: d.cards.len(),
+                print: find(files, &print).map(|_| print),
+                bleed: find(files, &bleed).map(|_| bleed),
+                previews,
+            }
+        })
+        .collect();
+    let name = file_name(cx);
+    let mut listed: Vec<FileView> =
+        files.iter().map(|f| FileView { path: f.path.clone(), size: human_size(f.bytes.len() as u64) }).collect();
+    listed.push(FileView { path: "manifest.json".into(), size: "–".into() });
+    listed.sort_by(|a, b| a.path.cmp(&b.path));
+    let view = OverviewView {
+        lang: lang.tag(),
+        t,
+        css: cx.pages.raw(kit, "style.css"),
+        colours: PageColours::new(cx.partner.colour),
+        partner: &cx.partner.name,
+        partner_logo: cx.partner.logo.as_ref().map(|l| l.data_uri()),
+        campaign: CampaignView {
+            title: &kit.campaign.title,
+            owner: &kit.campaign.owner,
+            url: kit.campaign.url.as_deref(),
+            contact: kit.campaign.contact.as_deref(),
+            logo: kit.campaign.logo.as_ref().map(|l| l.data_uri()),
+        },
+        behaviour: BehaviourView { audience: &kit.behaviour.audience, target: &kit.behaviour.target },
+        launch: kit.campaign.launch.human(lang),
+        social,
+        blogs,
+        howtos,
+        decks,
+        schedule: schedule.into_iter().map(|(_, s)| s).collect(),
+        files: listed,
+    };
+    let html = cx.pages.render(kit, "overview.html.hbs", &view)?;
+    Ok(Artifact {
+        path: name.to_string(),
+        bytes: html.into_bytes(),
+        meta: FileMeta { kind: "overview", publish: Some(kit.campaign.launch.rfc3339()), ..FileMeta::default() },
+    })
+}

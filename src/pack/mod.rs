@@ -1,0 +1,292 @@
+//! One partner's pack: what the partner gets, rendered to files in memory.
+//!
+//! [`plan`] decides what goes in (the item's and deck's `partners`, platforms ∩ channels),
+//! [`render`] fills the texts for the partner and runs every output over them. Nothing here
+//! touches the disk; `write` does that for the whole build at once.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::diag::Diagnostic;
+use crate::kit::{Deck, Item, Kind, Kit, Moment, Partner};
+use crate::outputs;
+use crate::platforms::Platform;
+use crate::render::markdown;
+use crate::render::templates::{ContentContext, ContentTemplates, PageTemplates};
+
+/// A file of the output, in memory.
+#[derive(Debug, Clone)]
+pub struct Artifact {
+    /// Path relative to the pack (or campaign) folder, with `/`.
+    pub path: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+    /// What the file is, for the manifest and the overview.
+    pub meta: FileMeta,
+}
+
+/// What a file is and where it comes from.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FileMeta {
+    /// `social-text`, `share-image`, `article-markdown`, `article-html`, `cards-print`,
+    /// `cards-bleed`, `card-preview`, `calendar`, `overview`.
+    pub kind: &'static str,
+    /// The content item or deck the file comes from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourceRef>,
+    /// The social platform.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub platform: Option<&'static str>,
+    /// Not to be published before this moment (RFC 3339).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publish: Option<String>,
+    /// Barrier ids the file addresses.
+    pub barriers: Vec<String>,
+    /// COM-B factors the file addresses.
+    pub factors: Vec<&'static str>,
+    /// Alt text of an image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alt: Option<String>,
+}
+
+/// The item or deck a file comes from.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceRef {
+    /// `item` or `deck`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Its id.
+    pub id: String,
+}
+
+/// A content item with its texts filled in for one partner.
+#[derive(Debug)]
+pub struct RenderedItem<'k> {
+    /// The item.
+    pub item: &'k Item,
+    /// Title, filled in.
+    pub title: String,
+    /// Markdown body, filled in.
+    pub body: String,
+    /// Pull quote for the share image.
+    pub quote: String,
+    /// Social only: the statement per platform.
+    pub posts: Vec<Post>,
+}
+
+/// One social statement as the partner pastes it.
+#[derive(Debug)]
+pub struct Post {
+    /// The platform.
+    pub platform: &'static Platform,
+    /// Plain text.
+    pub text: String,
+    /// Its length as the platform counts it.
+    pub count: usize,
+}
+
+/// Everything an output needs to render one partner's files.
+pub struct PackContext<'k> {
+    /// The kit.
+    pub kit: &'k Kit,
+    /// The partner.
+    pub partner: &'k Partner,
+    /// The items the partner gets, filled in.
+    pub items: Vec<RenderedItem<'k>>,
+    /// The decks the partner gets.
+    pub decks: Vec<&'k Deck>,
+    /// Page templates.
+    pub pages: &'k PageTemplates,
+    /// Pack folder name (also the zip's top folder): `<campaign>-<partner>`.
+    pub folder: String,
+}
+
+impl PackContext<'_> {
+    /// The metadata shared by every file made from `item`.
+    pub fn item_meta(&self, kind: &'static str, item: &Item) -> FileMeta {
+        FileMeta {
+            kind,
+            source: Some(SourceRef { kind: "item", id: item.id.clone() }),
+            platform: None,
+            publish: Some(item.publish.rfc3339()),
+            barriers: item.addresses.clone(),
+            factors: self.kit.factors_of(&item.addresses).iter().map(|f| f.id()).collect(),
+            alt: None,
+        }
+    }
+
+    /// The metadata shared by every file made from `deck`.
+    pub fn deck_meta(&self, kind: &'static str, deck: &Deck) -> FileMeta {
+        let barriers = deck.addresses();
+        FileMeta {
+            kind,
+            source: Some(SourceRef { kind: "deck", id: deck.id.clone() }),
+            platform: None,
+            publish: Some(self.kit.campaign.launch.rfc3339()),
+            factors: self.kit.factors_of(&barriers).iter().map(|f| f.id()).collect(),
+            barriers,
+            alt: None,
+        }
+    }
+}
+
+/// Whether `partner` gets article items: only partners with a website or newsletter channel.
+pub fn takes_articles(partner: &Partner) -> bool {
+    !partner.article_channels.is_empty()
+}
+
+/// The items and decks `partner` gets.
+pub fn plan<'k>(kit: &'k Kit, partner: &Partner) -> (Vec<&'k Item>, Vec<&'k Deck>) {
+    let items = kit
+        .items
+        .iter()
+        .filter(|i| i.is_for(partner))
+        .filter(|i| match i.kind {
+            Kind::Social => !i.platforms_for(partner).is_empty(),
+            Kind::Blog | Kind::Howto => takes_articles(partner),
+        })
+        .collect();
+    let decks = kit.decks.iter().filter(|d| d.is_for(partner)).collect();
+    (items, decks)
+}
+
+/// Fills in every text `partner` gets; checks each statement against its platform's rules.
+pub fn render_texts<'k>(
+    kit: &'k Kit,
+    partner: &'k Partner,
+    content: &ContentTemplates,
+    items: &[&'k Item],
+) -> Result<Vec<RenderedItem<'k>>, Vec<Diagnostic>> {
+    let cx = ContentContext::new(kit, partner);
+    let mut diags = Vec::new();
+    let mut render_errors = Vec::new();
+    let mut out = Vec::new();
+    for item in items {
+        let mut render = |text, which| match content.render(kit, text, which, &cx) {
+            Ok(s) => s,
+            Err(d) => {
+                render_errors.push(d);
+                String::new()
+            }
+        };
+        let title = render(&item.title, "title");
+        let body = render(&item.body, "body");
+        let quote = match &item.quote {
+            Some(q) => render(q, "quote"),
+            None => title.clone(),
+        };
+        let mut posts = Vec::new();
+        for platform in item.platforms_for(partner) {
+            let md = match item.variants.get(platform.id) {
+                Some(v) => render(v, platform.id),
+                None => body.clone(),
+            };
+            let text = markdown::to_plain(&md);
+            let count = platform.count(&text);
+            let src_text = item.variants.get(platform.id).unwrap_or(&item.body);
+            if count > platform.limit {
+                diags.push(place(
+                    kit,
+                    src_text,
+                    Diagnostic::error(
+                        "too-long",
+                        format!(
+                            "`{}` for partner `{}` is {count} characters on {}; the limit there is {}",
+                            item.id, partner.id, platform.name, platform.limit
+                        ),
+                    )
+                    .hint(format!(
+                        "shorten the text by {} characters, or add a shorter version under [variants]: {} = \"…\"",
+                        count - platform.limit,
+                        platform.id
+                    )),
+                ));
+            }
+            if let Some(max) = platform.max_hashtags {
+                let tags = Platform::hashtags(&text);
+                if tags.len() > max {
+                    diags.push(place(
+                        kit,
+                        src_text,
+                        Diagnostic::error(
+                            "hashtags",
+                            format!(
+                                "`{}` for partner `{}` has {} hashtags on {}; it takes at most {max}",
+                                item.id,
+                                partner.id,
+                                tags.len(),
+                                platform.name
+                            ),
+                        )
+                        .hint(format!(
+                            "keep at most {max} of {}, or add a version under [variants]: {} = \"…\"",
+                            tags.join(" "),
+                            platform.id
+                        )),
+                    ));
+                }
+            }
+            posts.push(Post { platform, text, count });
+        }
+        out.push(RenderedItem { item, title, body, quote, posts });
+    }
+    diags.extend(render_errors);
+    if diags.is_empty() {
+        Ok(out)
+    } else {
+        Err(diags)
+    }
+}
+
+fn place(kit: &Kit, text: &crate::kit::Text, d: Diagnostic) -> Diagnostic {
+    match kit.sources.get(&text.file) {
+        Some(src) => d.at_line(src, text.first_line, text.first_column),
+        None => d.in_file(&text.file),
+    }
+}
+
+/// Renders one partner's whole pack: every output, then the overview, then the manifest.
+pub fn render<'k>(
+    kit: &'k Kit,
+    partner: &'k Partner,
+    content: &ContentTemplates,
+    pages: &'k PageTemplates,
+) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
+    let (items, decks) = plan(kit, partner);
+    let items = render_texts(kit, partner, content, &items)?;
+    let cx = PackContext { kit, partner, items, decks, pages, folder: format!("{}-{}", kit.campaign.id, partner.id) };
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    for output in outputs::PACK_OUTPUTS {
+        match output.render(&cx) {
+            Ok(f) => files.extend(f),
+            Err(d) => diags.extend(d),
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.push(outputs::overview::render(&cx, &files).map_err(|d| vec![d])?);
+    files.push(outputs::manifest::render(&cx, &files));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Groups a pack's files by the item or deck they come from, in path order.
+pub fn by_source(files: &[Artifact]) -> BTreeMap<String, Vec<&Artifact>> {
+    let mut map: BTreeMap<String, Vec<&Artifact>> = BTreeMap::new();
+    for f in files {
+        if let Some(s) = &f.meta.source {
+            map.entry(s.id.clone()).or_default().push(f);
+        }
+    }
+    map
+}
+
+/// The publish moment of an item, shown in local time.
+pub fn when(kit: &Kit, m: Moment) -> String {
+    m.human(kit.campaign.language)
+}
+pub mod zip;

@@ -1,0 +1,4 @@
+//! Turning kit texts into finished texts: Handlebars (strict) and Markdown.
+
+pub mod markdown;
+pub mod templates;

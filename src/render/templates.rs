@@ -1,0 +1,327 @@
+//! The two Handlebars registries.
+//!
+//! * [`ContentTemplates`] fills the adviser's texts per partner. No escaping at all: its output
+//!   goes to `.md` and `.txt` files (where `Bakker & Zonen` must stay `&`), and to HTML only
+//!   through the Markdown renderer, which escapes.
+//! * [`PageTemplates`] renders our own pages (built in, overridable per kit) with HTML escaping.
+//!
+//! Both run in strict mode: a misspelt variable or helper is an error naming the file, line and
+//! the name, never an empty hole in a partner's text. Values from the kit are passed as data, so
+//! `{{` inside a partner name is printed, never evaluated.
+
+use std::path::PathBuf;
+
+use handlebars::{
+    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderError, RenderErrorReason,
+    TemplateError,
+};
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, Source};
+use crate::kit::{Kit, Text};
+
+/// Every built-in template, by the name a kit uses to override it.
+pub const BUILTIN_NAMES: &[&str] =
+    &["article.html.hbs", "overview.html.hbs", "index.html.hbs", "report.html.hbs", "style.css", "share.svg.hbs"];
+
+const BUILTINS: &[(&str, &str)] = &[
+    ("article.html.hbs", include_str!("../../templates/article.html.hbs")),
+    ("overview.html.hbs", include_str!("../../templates/overview.html.hbs")),
+    ("index.html.hbs", include_str!("../../templates/index.html.hbs")),
+    ("report.html.hbs", include_str!("../../templates/report.html.hbs")),
+    ("style.css", include_str!("../../templates/style.css")),
+    ("share.svg.hbs", include_str!("../../templates/share.svg.hbs")),
+];
+
+/// The built-in text of a template.
+pub fn builtin(name: &str) -> Option<&'static str> {
+    BUILTINS.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
+}
+
+/// The adviser's texts, compiled once, rendered per partner.
+pub struct ContentTemplates {
+    hb: Handlebars<'static>,
+}
+
+/// The data a content text sees.
+#[derive(Serialize)]
+pub struct ContentContext<'a> {
+    /// `partner.name`, `partner.id`, `partner.vars.NAME`.
+    pub partner: PartnerView<'a>,
+    /// `campaign.title`, `campaign.url`, `campaign.hashtags`, …
+    pub campaign: CampaignView<'a>,
+}
+
+/// What a text sees of the partner.
+#[derive(Serialize)]
+pub struct PartnerView<'a> {
+    /// Partner id.
+    pub id: &'a str,
+    /// Partner name.
+    pub name: &'a str,
+    /// `je` or `u`.
+    pub address: &'static str,
+    /// Free strings.
+    pub vars: &'a std::collections::BTreeMap<String, String>,
+}
+
+/// What a text sees of the campaign. Optional values are left out when unset, so that strict
+/// mode reports their use.
+#[derive(Serialize)]
+pub struct CampaignView<'a> {
+    /// Campaign id.
+    pub id: &'a str,
+    /// Title.
+    pub title: &'a str,
+    /// Owner.
+    pub owner: &'a str,
+    /// The hashtags joined by single spaces.
+    pub hashtags: String,
+    /// Web address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<&'a str>,
+    /// Contact address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<&'a str>,
+    /// Launch moment, readable.
+    pub launch: String,
+}
+
+impl<'a> ContentContext<'a> {
+    /// The context for one partner.
+    pub fn new(kit: &'a Kit, partner: &'a crate::kit::Partner) -> Self {
+        ContentContext {
+            partner: PartnerView {
+                id: &partner.id,
+                name: &partner.name,
+                address: match partner.address {
+                    crate::kit::Address::Je => "je",
+                    crate::kit::Address::U => "u",
+                },
+                vars: &partner.vars,
+            },
+            campaign: CampaignView {
+                id: &kit.campaign.id,
+                title: &kit.campaign.title,
+                owner: &kit.campaign.owner,
+                hashtags: kit.campaign.hashtags.join(" "),
+                url: kit.campaign.url.as_deref(),
+                contact: kit.campaign.contact.as_deref(),
+                launch: kit.campaign.launch.human(kit.campaign.language),
+            },
+        }
+    }
+}
+
+/// `{{address "je" "u"}}`: the first word for partners who say "je", the second for "u".
+fn address_helper(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    ctx: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let word = |i: usize| -> Result<&str, RenderError> {
+        h.param(i).and_then(|p| p.value().as_str()).ok_or_else(|| {
+            RenderErrorReason::Other(
+                "`address` takes two words in quotes: {{address \"je\" \"u\"}} (informal first, formal second)".into(),
+            )
+            .into()
+        })
+    };
+    let (je, u) = (word(0)?, word(1)?);
+    if h.param(2).is_some() {
+        return Err(RenderErrorReason::Other(
+            "`address` takes exactly two words: {{address \"je\" \"u\"}}".into(),
+        )
+        .into());
+    }
+    let formal = ctx.data().pointer("/partner/address").and_then(|v| v.as_str()) == Some("u");
+    out.write(if formal { u } else { je })?;
+    Ok(())
+}
+
+fn text_name(text: &Text, suffix: &str) -> String {
+    format!("{}{suffix}", text.file.display())
+}
+
+impl ContentTemplates {
+    /// Compiles every text of the kit; template syntax errors come back as diagnostics.
+    pub fn compile(kit: &Kit) -> Result<ContentTemplates, Vec<Diagnostic>> {
+        let mut hb = Handlebars::new();
+        hb.set_strict_mode(true);
+        hb.register_escape_fn(handlebars::no_escape);
+        hb.register_helper("address", Box::new(address_helper));
+        let mut diags = Vec::new();
+        for item in &kit.items {
+            let mut texts = vec![(&item.body, "#body".to_string()), (&item.title, "#title".to_string())];
+            if let Some(q) = &item.quote {
+                texts.push((q, "#quote".to_string()));
+            }
+            for (platform, v) in &item.variants {
+                texts.push((v, format!("#{platform}")));
+            }
+            for (text, suffix) in texts {
+                if let Err(e) = hb.register_template_string(&text_name(text, &suffix), &text.source) {
+                    diags.push(template_error(kit, text, &e));
+                }
+            }
+        }
+        if diags.is_empty() {
+            Ok(ContentTemplates { hb })
+        } else {
+            Err(diags)
+        }
+    }
+
+    /// Renders one text for one partner.
+    pub fn render(
+        &self,
+        kit: &Kit,
+        text: &Text,
+        which: &str,
+        cx: &ContentContext<'_>,
+    ) -> Result<String, Diagnostic> {
+        self.hb
+            .render(&text_name(text, &format!("#{which}")), cx)
+            .map_err(|e| render_error(kit, text, &e, cx.partner.id))
+    }
+}
+
+fn place(kit: &Kit, text: &Text, line: Option<usize>, col: Option<usize>, d: Diagnostic) -> Diagnostic {
+    let Some(src) = kit.sources.get(&text.file) else { return d.in_file(&text.file) };
+    match line {
+        Some(l) => {
+            let file_line = text.first_line + l - 1;
+            let file_col = if l == 1 { text.first_column + col.unwrap_or(1) - 1 } else { col.unwrap_or(1) };
+            d.at_line(src, file_line, file_col)
+        }
+        None => d.at_line(src, text.first_line, text.first_column),
+    }
+}
+
+fn template_error(kit: &Kit, text: &Text, e: &TemplateError) -> Diagnostic {
+    let (line, col) = e.pos().map_or((None, None), |(l, c)| (Some(l), Some(c)));
+    let d = Diagnostic::error("template", format!("this text is not valid Handlebars: {}", e.reason()))
+        .hint("every {{ needs a matching }}, and every {{#if …}} a {{/if}}");
+    place(kit, text, line, col, d)
+}
+
+fn render_error(kit: &Kit, text: &Text, e: &RenderError, partner: &str) -> Diagnostic {
+    let (message, hint) = match e.reason() {
+        RenderErrorReason::MissingVariable(Some(path)) => (
+            format!("`{{{{{path}}}}}` has no value (for partner `{partner}`)"),
+            variable_hint(kit, path),
+        ),
+        RenderErrorReason::MissingVariable(None) => {
+            (format!("a value used here is missing (for partner `{partner}`)"), variable_hint(kit, ""))
+        }
+        RenderErrorReason::HelperNotFound(name) => (
+            format!("there is no helper `{name}`"),
+            match crate::diag::nearest(name, ["address", "if", "unless", "each", "with"]) {
+                Some(n) => format!("did you mean `{n}`? Texts can use {{{{address \"je\" \"u\"}}}}, {{{{#if …}}}} and {{{{#each …}}}}"),
+                None => "texts can use {{address \"je\" \"u\"}}, {{#if …}}…{{/if}} and {{#each …}}…{{/each}}".to_string(),
+            },
+        ),
+        RenderErrorReason::PartialNotFound(name) => {
+            (format!("there is no partial `{name}`"), "texts cannot include other files".to_string())
+        }
+        other => (other.to_string(), "see the kit format for what texts may use".to_string()),
+    };
+    place(kit, text, e.line_no, e.column_no, Diagnostic::error("template", message).hint(hint))
+}
+
+fn variable_hint(kit: &Kit, path: &str) -> String {
+    let mut valid: Vec<String> = ["partner.name", "partner.id", "campaign.title", "campaign.owner", "campaign.hashtags", "campaign.launch"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    if kit.campaign.url.is_some() {
+        valid.push("campaign.url".into());
+    }
+    if kit.campaign.contact.is_some() {
+        valid.push("campaign.contact".into());
+    }
+    let mut vars: Vec<&String> = kit.partners.iter().flat_map(|p| p.vars.keys()).collect();
+    vars.sort();
+    vars.dedup();
+    valid.extend(vars.iter().map(|v| format!("partner.vars.{v}")));
+    if let Some(var) = path.strip_prefix("partner.vars.") {
+        let missing: Vec<&str> =
+            kit.partners.iter().filter(|p| !p.vars.contains_key(var)).map(|p| p.id.as_str()).collect();
+        if missing.len() < kit.partners.len() {
+            return format!(
+                "give these partners `{var}` under [partners.vars], or write {{{{#if partner.vars.{var}}}}}…{{{{else}}}}…{{{{/if}}}}: {}",
+                missing.join(", ")
+            );
+        }
+    }
+    if path == "campaign.url" || path == "campaign.contact" {
+        return format!("add `{}` to [campaign] in kit.toml", path.trim_start_matches("campaign."));
+    }
+    let refs: Vec<&str> = valid.iter().map(String::as_str).collect();
+    crate::diag::choices_hint(path, "names", &refs)
+}
+
+/// Our own pages and images: built-in templates, or the kit's overrides of them.
+pub struct PageTemplates {
+    hb: Handlebars<'static>,
+    origin: std::collections::BTreeMap<String, PathBuf>,
+}
+
+impl PageTemplates {
+    /// Registers every built-in template, replaced by the kit's override where there is one.
+    pub fn new(kit: &Kit) -> Result<PageTemplates, Vec<Diagnostic>> {
+        let mut hb = Handlebars::new();
+        hb.set_strict_mode(true);
+        let mut origin = std::collections::BTreeMap::new();
+        let mut diags = Vec::new();
+        for (name, builtin) in BUILTINS {
+            let (text, from) = match kit.template_overrides.get(*name) {
+                Some(src) => (src.text.as_str(), src.path.clone()),
+                None => (*builtin, PathBuf::from(format!("(built-in) templates/{name}"))),
+            };
+            if let Err(e) = hb.register_template_string(name, text) {
+                let mut d = Diagnostic::error("template", format!("`{name}` is not a valid template: {}", e.reason()));
+                match (kit.template_overrides.get(*name), e.pos()) {
+                    (Some(src), Some((l, c))) => d = d.at_line(src, l, c),
+                    _ => d = d.in_file(&from),
+                }
+                diags.push(d);
+            }
+            origin.insert(name.to_string(), from);
+        }
+        if diags.is_empty() {
+            Ok(PageTemplates { hb, origin })
+        } else {
+            Err(diags)
+        }
+    }
+
+    /// Renders template `name` with `data`.
+    pub fn render<T: Serialize>(&self, kit: &Kit, name: &str, data: &T) -> Result<String, Diagnostic> {
+        self.hb.render(name, data).map_err(|e| {
+            let what = match e.reason() {
+                RenderErrorReason::MissingVariable(Some(p)) => format!("`{{{{{p}}}}}` has no value in this template"),
+                RenderErrorReason::HelperNotFound(h) => format!("there is no helper `{h}`"),
+                other => other.to_string(),
+            };
+            let mut d = Diagnostic::error("template", format!("cannot render `{name}`: {what}"));
+            match (kit.template_overrides.get(name), e.line_no) {
+                (Some(src), Some(l)) => d = d.at_line(src, l, e.column_no.unwrap_or(1)),
+                _ => d = d.in_file(self.origin.get(name).cloned().unwrap_or_default()),
+            }
+            d.hint("compare the override with the built-in template of the same name (`partnerkit new --templates`)")
+        })
+    }
+
+    /// The raw text of a non-template file such as `style.css`.
+    pub fn raw(&self, kit: &Kit, name: &str) -> String {
+        kit.template_overrides.get(name).map_or_else(|| builtin(name).unwrap_or_default().to_string(), |s| s.text.clone())
+    }
+}
+
+/// For error messages about a template source.
+pub fn source_of(kit: &Kit, name: &str) -> Option<Source> {
+    kit.template_overrides.get(name).cloned()
+}

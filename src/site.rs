@@ -1,0 +1,234 @@
+//! The campaign-level pages: `index.html` (the download page) and `report.html` (the
+//! behavioural analysis and its coverage).
+
+use serde::Serialize;
+
+use crate::coverage::{self, Coverage};
+use crate::diag::{Diagnostic, Severity};
+use crate::i18n::{labels, Labels};
+use crate::kit::Kit;
+use crate::outputs::PageColours;
+use crate::render::templates::PageTemplates;
+use crate::util::human_size;
+
+/// A built partner pack, as the download page lists it.
+pub struct PackSummary {
+    /// Partner id (the pack folder).
+    pub id: String,
+    /// Partner name.
+    pub name: String,
+    /// Zip file name.
+    pub zip: String,
+    /// Zip size in bytes.
+    pub bytes: u64,
+    /// SHA-256 of the zip.
+    pub sha256: String,
+    /// What is in it, in words.
+    pub summary: String,
+}
+
+/// A card preview or share image shown on the download page.
+#[derive(Serialize, Clone)]
+pub struct Picture {
+    /// Path relative to the campaign folder.
+    pub src: String,
+    /// Alt text.
+    pub alt: String,
+    /// Caption.
+    pub title: String,
+    /// Pixel width.
+    pub width: u32,
+    /// Pixel height.
+    pub height: u32,
+}
+
+#[derive(Serialize)]
+struct CampaignView<'a> {
+    title: &'a str,
+    owner: &'a str,
+    url: Option<&'a str>,
+    contact: Option<&'a str>,
+    logo: Option<String>,
+}
+
+#[derive(Serialize)]
+struct BehaviourView<'a> {
+    audience: &'a str,
+    target: &'a str,
+}
+
+#[derive(Serialize)]
+struct PartnerRow<'a> {
+    id: &'a str,
+    name: &'a str,
+    zip: &'a str,
+    size: String,
+    bytes: u64,
+    sha256: &'a str,
+    summary: &'a str,
+}
+
+#[derive(Serialize)]
+struct Finding {
+    severity: &'static str,
+    label: &'static str,
+    message: String,
+    place: Option<String>,
+}
+
+#[derive(Serialize)]
+struct IndexView<'a> {
+    lang: &'static str,
+    t: &'static Labels,
+    css: String,
+    #[serde(flatten)]
+    colours: PageColours,
+    campaign: CampaignView<'a>,
+    behaviour: BehaviourView<'a>,
+    launch: String,
+    partners: Vec<PartnerRow<'a>>,
+    previews: Vec<Picture>,
+    shares: Vec<Picture>,
+    findings: Vec<Finding>,
+    summary: String,
+}
+
+#[derive(Serialize)]
+struct TechniqueRow {
+    id: String,
+    label: String,
+    bct: Option<String>,
+    used_by: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ReportView<'a> {
+    lang: &'static str,
+    t: &'static Labels,
+    css: String,
+    #[serde(flatten)]
+    colours: PageColours,
+    campaign: CampaignView<'a>,
+    behaviour: BehaviourView<'a>,
+    coverage: &'a Coverage,
+    span: usize,
+    barrier_ids: Vec<String>,
+    techniques: Vec<TechniqueRow>,
+    findings: Vec<Finding>,
+    summary: String,
+}
+
+fn campaign_view(kit: &Kit) -> CampaignView<'_> {
+    CampaignView {
+        title: &kit.campaign.title,
+        owner: &kit.campaign.owner,
+        url: kit.campaign.url.as_deref(),
+        contact: kit.campaign.contact.as_deref(),
+        logo: kit.campaign.logo.as_ref().map(|l| l.data_uri()),
+    }
+}
+
+fn findings(kit: &Kit, diags: &[Diagnostic]) -> Vec<Finding> {
+    let t = labels(kit.campaign.language);
+    diags
+        .iter()
+        .map(|d| Finding {
+            severity: match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            label: match d.severity {
+                Severity::Error => t.severity_error,
+                Severity::Warning => t.severity_warning,
+            },
+            message: d.message.replace("{{", "{ {").replace("}}", "} }"),
+            place: d.file.as_ref().map(|f| match d.line {
+                Some(l) => format!("{}:{l}", f.display()),
+                None => f.display().to_string(),
+            }),
+        })
+        .collect()
+}
+
+/// A one-line summary of the coverage: how many barriers are covered, per factor.
+pub fn coverage_summary(kit: &Kit, cov: &Coverage) -> String {
+    let total: usize = cov.groups.iter().map(|g| g.rows.len()).sum();
+    let covered: usize = cov.groups.iter().flat_map(|g| &g.rows).filter(|r| r.covered).count();
+    let t = labels(kit.campaign.language);
+    let per: Vec<String> = cov
+        .groups
+        .iter()
+        .map(|g| format!("{} {}/{}", g.label, g.rows.iter().filter(|r| r.covered).count(), g.rows.len()))
+        .collect();
+    format!("{}: {covered}/{total} {} ({})", t.coverage, t.covered, per.join(", "))
+}
+
+/// Renders `index.html`.
+pub fn index(
+    kit: &Kit,
+    pages: &PageTemplates,
+    packs: &[PackSummary],
+    previews: Vec<Picture>,
+    shares: Vec<Picture>,
+    diags: &[Diagnostic],
+) -> Result<String, Diagnostic> {
+    let cov = coverage::compute(kit);
+    let view = IndexView {
+        lang: kit.campaign.language.tag(),
+        t: labels(kit.campaign.language),
+        css: pages.raw(kit, "style.css"),
+        colours: PageColours::new(kit.campaign.colour),
+        campaign: campaign_view(kit),
+        behaviour: BehaviourView { audience: &kit.behaviour.audience, target: &kit.behaviour.target },
+        launch: kit.campaign.launch.human(kit.campaign.language),
+        partners: packs
+            .iter()
+            .map(|p| PartnerRow {
+                id: &p.id,
+                name: &p.name,
+                zip: &p.zip,
+                size: human_size(p.bytes),
+                bytes: p.bytes,
+                sha256: &p.sha256,
+                summary: &p.summary,
+            })
+            .collect(),
+        previews,
+        shares,
+        findings: findings(kit, diags),
+        summary: coverage_summary(kit, &cov),
+    };
+    pages.render(kit, "index.html.hbs", &view)
+}
+
+/// Renders `report.html`.
+pub fn report(kit: &Kit, pages: &PageTemplates, diags: &[Diagnostic]) -> Result<String, Diagnostic> {
+    let cov = coverage::compute(kit);
+    let techniques = kit
+        .techniques
+        .iter()
+        .map(|t| {
+            let mut used_by: Vec<String> =
+                kit.items.iter().filter(|i| i.techniques.contains(&t.id)).map(|i| i.id.clone()).collect();
+            if used_by.is_empty() {
+                used_by.push("–".into());
+            }
+            TechniqueRow { id: t.id.clone(), label: t.label.clone(), bct: t.bct.clone(), used_by }
+        })
+        .collect();
+    let view = ReportView {
+        lang: kit.campaign.language.tag(),
+        t: labels(kit.campaign.language),
+        css: pages.raw(kit, "style.css"),
+        colours: PageColours::new(kit.campaign.colour),
+        campaign: campaign_view(kit),
+        behaviour: BehaviourView { audience: &kit.behaviour.audience, target: &kit.behaviour.target },
+        span: cov.columns.len() + 1,
+        barrier_ids: cov.groups.iter().flat_map(|g| g.rows.iter().map(|r| r.id.clone())).collect(),
+        summary: coverage_summary(kit, &cov),
+        coverage: &cov,
+        techniques,
+        findings: findings(kit, diags),
+    };
+    pages.render(kit, "report.html.hbs", &view)
+}
