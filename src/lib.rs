@@ -23,6 +23,7 @@ pub mod kit;
 pub mod lint;
 pub mod outputs;
 pub mod pack;
+pub mod raster;
 pub mod platforms;
 pub mod render;
 pub mod site;

@@ -270,18 +270,18 @@ pub struct Partner {
 pub enum CardSize {
     /// 105 × 148 mm.
     A6,
-    /// 74 × 105 mm.
+    /// 74 × 105 mm, laid out landscape (105 × 74) so that eight fit on A4.
     A7,
     /// 120 × 120 mm.
     Square,
 }
 
 impl CardSize {
-    /// Width and height in millimetres (portrait).
+    /// Width and height of the card as printed, in millimetres.
     pub fn mm(self) -> (f32, f32) {
         match self {
             CardSize::A6 => (105.0, 148.0),
-            CardSize::A7 => (74.0, 105.0),
+            CardSize::A7 => (105.0, 74.0),
             CardSize::Square => (120.0, 120.0),
         }
     }

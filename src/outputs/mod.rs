@@ -38,10 +38,28 @@ pub struct PageColours {
 }
 
 impl PageColours {
-    /// Colours for `c`.
+    /// Colours for `c`. Where neither black nor white text reads well on the brand colour,
+    /// the band is darkened until white text does.
     pub fn new(c: Colour) -> Self {
-        PageColours { colour: c.hex(), on_colour: c.text_on().hex(), link_colour: readable_on_white(c).hex() }
+        let band = band_colour(c);
+        PageColours { colour: band.hex(), on_colour: band.text_on().hex(), link_colour: readable_on_white(c).hex() }
     }
+}
+
+/// `c`, or `c` darkened until black or white text on it reaches a contrast of 4.5:1.
+pub fn band_colour(c: Colour) -> Colour {
+    if c.contrast(c.text_on()) >= 4.6 {
+        return c;
+    }
+    let mut rgb = c.0.map(f64::from);
+    for _ in 0..40 {
+        rgb = rgb.map(|v| v * 0.92);
+        let cur = Colour(rgb.map(|v| v.round() as u8));
+        if cur.contrast(Colour([255, 255, 255])) >= 4.6 {
+            return cur;
+        }
+    }
+    Colour([0x1a, 0x1a, 0x1a])
 }
 
 /// `c`, darkened until it has a contrast of at least 4.5:1 against white.
@@ -56,4 +74,23 @@ pub fn readable_on_white(c: Colour) -> Colour {
         rgb = rgb.map(|v| v * 0.9);
     }
     Colour([0x1a, 0x1a, 0x1a])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_colours_always_meet_wcag_aa() {
+        for r in (0..=255).step_by(17) {
+            for g in (0..=255).step_by(17) {
+                for b in (0..=255).step_by(17) {
+                    let c = Colour([r as u8, g as u8, b as u8]);
+                    let band = band_colour(c);
+                    assert!(band.contrast(band.text_on()) >= 4.5, "{c:?}");
+                    assert!(readable_on_white(c).contrast(Colour([255, 255, 255])) >= 4.5, "{c:?}");
+                }
+            }
+        }
+    }
 }

@@ -1,0 +1,401 @@
+//! Card design as a display list, in millimetres with the origin at the card's top-left corner.
+//!
+//! One layout feeds two backends: the tagged PDF (krilla) and the PNG preview (resvg), so the
+//! preview shows exactly the card that is printed.
+
+use crate::kit::{Colour, Logo};
+
+/// What a shape means to a screen reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Decoration: never read.
+    Artifact,
+    /// The deck title.
+    Title,
+    /// The card number, read as its alt text.
+    Number,
+    /// The question (one shape per line).
+    Question,
+    /// The COM-B label for the moderator.
+    Label,
+    /// The partner or campaign logo, read as its alt text.
+    Logo,
+}
+
+/// One drawing operation. Coordinates in mm from the top-left corner; the field names say it all.
+#[allow(missing_docs)]
+#[derive(Debug, Clone)]
+pub enum Shape {
+    /// A filled rectangle.
+    Rect { x: f32, y: f32, w: f32, h: f32, colour: Colour },
+    /// A stroked line; width in points.
+    Line { x1: f32, y1: f32, x2: f32, y2: f32, width_pt: f32, colour: Colour },
+    /// One line of text; `y` is the baseline, `size` in points.
+    Text { x: f32, y: f32, size: f32, bold: bool, colour: Colour, text: String, role: Role, alt: Option<String> },
+    /// A logo.
+    Image { x: f32, y: f32, w: f32, h: f32, logo: Logo, alt: String },
+}
+
+impl Shape {
+    /// The role of the shape.
+    pub fn role(&self) -> Role {
+        match self {
+            Shape::Rect { .. } | Shape::Line { .. } => Role::Artifact,
+            Shape::Text { role, .. } => *role,
+            Shape::Image { .. } => Role::Logo,
+        }
+    }
+
+    /// The shape moved by (dx, dy) millimetres.
+    pub fn translated(&self, dx: f32, dy: f32) -> Shape {
+        let mut s = self.clone();
+        match &mut s {
+            Shape::Rect { x, y, .. } | Shape::Text { x, y, .. } | Shape::Image { x, y, .. } => {
+                *x += dx;
+                *y += dy;
+            }
+            Shape::Line { x1, y1, x2, y2, .. } => {
+                *x1 += dx;
+                *x2 += dx;
+                *y1 += dy;
+                *y2 += dy;
+            }
+        }
+        s
+    }
+}
+
+/// Millimetres to PDF points.
+pub const PT_PER_MM: f32 = 72.0 / 25.4;
+
+/// Measures text with the shaper krilla draws with (rustybuzz, same version, same settings),
+/// so a measured line is exactly as wide as the drawn one.
+pub struct Measure {
+    regular: rustybuzz::Face<'static>,
+    bold: rustybuzz::Face<'static>,
+}
+
+impl Default for Measure {
+    fn default() -> Self {
+        Measure {
+            regular: rustybuzz::Face::from_slice(crate::fonts::REGULAR, 0).expect("embedded font parses"),
+            bold: rustybuzz::Face::from_slice(crate::fonts::BOLD, 0).expect("embedded font parses"),
+        }
+    }
+}
+
+impl Measure {
+    /// Width of `text` in millimetres at `size` points.
+    pub fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
+        let face = if bold { &self.bold } else { &self.regular };
+        let mut buf = rustybuzz::UnicodeBuffer::new();
+        buf.push_str(text);
+        buf.guess_segment_properties();
+        let out = rustybuzz::shape(face, &[], buf);
+        let units: i32 = out.glyph_positions().iter().map(|p| p.x_advance).sum();
+        units as f32 / f32::from(face.units_per_em() as u16) * size / PT_PER_MM
+    }
+
+    /// The characters of `text` that the font has no glyph for.
+    pub fn missing(&self, text: &str) -> Vec<char> {
+        let mut out: Vec<char> =
+            text.chars().filter(|c| !c.is_whitespace() && self.bold.glyph_index(*c).is_none()).collect();
+        out.dedup();
+        out
+    }
+
+    /// Greedy word wrap of `text` into lines no wider than `width` mm; `None` if a single word
+    /// is wider than that.
+    pub fn wrap(&self, text: &str, size: f32, bold: bool, width: f32) -> Option<Vec<String>> {
+        let mut lines = Vec::new();
+        for para in text.split('\n') {
+            let mut line = String::new();
+            for word in para.split_whitespace() {
+                let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+                if self.width(&candidate, size, bold) <= width {
+                    line = candidate;
+                } else {
+                    if self.width(word, size, bold) > width {
+                        return None;
+                    }
+                    if !line.is_empty() {
+                        lines.push(std::mem::take(&mut line));
+                    }
+                    line = word.to_string();
+                }
+            }
+            if !line.is_empty() {
+                lines.push(line);
+            }
+        }
+        Some(lines)
+    }
+
+    /// The largest size from `max` down to `min` (in 0.5 pt steps) at which `text` fits in
+    /// `w` × `h` mm, with its lines.
+    pub fn fit(&self, text: &str, bold: bool, w: f32, h: f32, max: f32, min: f32) -> Option<(f32, Vec<String>)> {
+        let mut size = max;
+        while size >= min - 1e-3 {
+            if let Some(lines) = self.wrap(text, size, bold, w) {
+                let height = line_height(size) * lines.len() as f32;
+                if height <= h {
+                    return Some((size, lines));
+                }
+            }
+            size -= 0.5;
+        }
+        None
+    }
+}
+
+/// Line pitch in mm for a size in points.
+pub fn line_height(size: f32) -> f32 {
+    size * 1.28 / PT_PER_MM
+}
+
+/// Font sizes and margins per card size.
+pub struct Metrics {
+    /// Safe margin on every side, in mm: no content outside it.
+    pub safe: f32,
+    /// Height of the top band, in mm.
+    pub band: f32,
+    /// Largest question size, in pt.
+    pub max: f32,
+    /// Smallest readable question size, in pt.
+    pub min: f32,
+    /// Size of small print, in pt.
+    pub small: f32,
+}
+
+/// The metrics for a card of `w` × `h` mm.
+pub fn metrics(w: f32, h: f32) -> Metrics {
+    let short = w.min(h);
+    Metrics {
+        safe: 6.0,
+        band: (h * 0.16).clamp(12.0, 20.0),
+        max: if short >= 100.0 { 22.0 } else { 16.0 },
+        min: if short >= 100.0 { 11.0 } else { 9.0 },
+        small: if short >= 100.0 { 8.5 } else { 7.0 },
+    }
+}
+
+/// Everything printed on a card front.
+pub struct Front<'a> {
+    /// Card width and height in mm.
+    pub size: (f32, f32),
+    /// Deck title.
+    pub title: &'a str,
+    /// "3 / 7", or the intro label.
+    pub number: String,
+    /// What a screen reader says for the number.
+    pub number_alt: String,
+    /// The question.
+    pub text: &'a str,
+    /// COM-B label for the moderator.
+    pub label: String,
+    /// The band colour.
+    pub colour: Colour,
+    /// Partner logo.
+    pub logo: Option<(&'a Logo, String)>,
+}
+
+fn ink() -> Colour {
+    Colour([0x1a, 0x1a, 0x1a])
+}
+
+fn muted() -> Colour {
+    Colour([0x4d, 0x4d, 0x4d])
+}
+
+/// Lays out a card front. Errors say why the text does not fit.
+pub fn front(m: &Measure, f: &Front<'_>) -> Result<Vec<Shape>, String> {
+    let (w, h) = f.size;
+    let mt = metrics(w, h);
+    let band = crate::outputs::band_colour(f.colour);
+    let on_band = band.text_on();
+    let mut shapes = vec![Shape::Rect { x: 0.0, y: 0.0, w, h, colour: Colour([255, 255, 255]) }];
+    // The band runs to the card's top edge and sides; its text stays inside the safe margin.
+    shapes.push(Shape::Rect { x: 0.0, y: 0.0, w, h: mt.safe + mt.band - 4.0, colour: band });
+    let band_bottom = mt.safe + mt.band - 4.0;
+    let mut title_right = w - mt.safe;
+    if let Some((logo, alt)) = &f.logo {
+        let lh = (mt.band - 6.0).max(6.0);
+        let lw = (lh * logo.width as f32 / logo.height.max(1) as f32).min(w * 0.35);
+        let lh = lw * logo.height as f32 / logo.width.max(1) as f32;
+        let pad = 1.2;
+        let x = w - mt.safe - lw;
+        let y = mt.safe + (band_bottom - mt.safe - lh) / 2.0 - 1.0;
+        shapes.push(Shape::Rect { x: x - pad, y: y - pad, w: lw + 2.0 * pad, h: lh + 2.0 * pad, colour: Colour([255, 255, 255]) });
+        shapes.push(Shape::Image { x, y, w: lw, h: lh, logo: (*logo).clone(), alt: alt.clone() });
+        title_right = x - pad - 3.0;
+    }
+    let title_size = mt.small + 1.5;
+    let title = ellipsize(m, f.title, title_size, true, title_right - mt.safe);
+    shapes.push(Shape::Text {
+        x: mt.safe,
+        y: mt.safe + title_size / PT_PER_MM + 1.0,
+        size: title_size,
+        bold: true,
+        colour: on_band,
+        text: title,
+        role: Role::Title,
+        alt: None,
+    });
+    shapes.push(Shape::Text {
+        x: mt.safe,
+        y: band_bottom - 2.5,
+        size: mt.small,
+        bold: false,
+        colour: on_band,
+        text: f.number.clone(),
+        role: Role::Number,
+        alt: Some(f.number_alt.clone()),
+    });
+    // Footer: the COM-B label, bottom left.
+    let footer_y = h - mt.safe;
+    let label = ellipsize(m, &f.label, mt.small, false, w - 2.0 * mt.safe);
+    shapes.push(Shape::Line {
+        x1: mt.safe,
+        y1: footer_y - mt.small / PT_PER_MM - 2.0,
+        x2: w - mt.safe,
+        y2: footer_y - mt.small / PT_PER_MM - 2.0,
+        width_pt: 0.5,
+        colour: Colour([0xc8, 0xc8, 0xc8]),
+    });
+    shapes.push(Shape::Text {
+        x: mt.safe,
+        y: footer_y - 0.5,
+        size: mt.small,
+        bold: false,
+        colour: muted(),
+        text: label,
+        role: Role::Label,
+        alt: None,
+    });
+    // The question, as large as fits, centred in the body.
+    let body_top = band_bottom + 4.0;
+    let body_bottom = footer_y - mt.small / PT_PER_MM - 5.0;
+    let body_w = w - 2.0 * mt.safe - 2.0;
+    let body_h = body_bottom - body_top;
+    let Some((size, lines)) = m.fit(f.text, true, body_w, body_h, mt.max, mt.min) else {
+        return Err(format!(
+            "the text does not fit on the card, even at {} pt (the smallest readable size); shorten it",
+            mt.min
+        ));
+    };
+    let lh = line_height(size);
+    let block = lh * lines.len() as f32;
+    let ascent = size * 0.76 / PT_PER_MM;
+    let mut y = body_top + (body_h - block) / 2.0 + ascent + (lh - size / PT_PER_MM) / 2.0;
+    for line in lines {
+        let lw = m.width(&line, size, true);
+        shapes.push(Shape::Text {
+            x: (w - lw) / 2.0,
+            y,
+            size,
+            bold: true,
+            colour: ink(),
+            text: line,
+            role: Role::Question,
+            alt: None,
+        });
+        y += lh;
+    }
+    Ok(shapes)
+}
+
+/// Lays out a card back: campaign colour, logo and title. All decoration for screen readers,
+/// since the backs repeat.
+pub fn back(m: &Measure, size: (f32, f32), title: &str, colour: Colour, logo: Option<&Logo>) -> Vec<Shape> {
+    let (w, h) = size;
+    let mt = metrics(w, h);
+    let band = crate::outputs::band_colour(colour);
+    let mut shapes = vec![Shape::Rect { x: 0.0, y: 0.0, w, h, colour: band }];
+    let mut y = h / 2.0;
+    if let Some(logo) = logo {
+        let max_w = w * 0.6;
+        let max_h = h * 0.3;
+        let scale = (max_w / logo.width as f32).min(max_h / logo.height as f32);
+        let (lw, lh) = (logo.width as f32 * scale, logo.height as f32 * scale);
+        let pad = 2.5;
+        let ly = h / 2.0 - lh - 4.0;
+        shapes.push(Shape::Rect { x: (w - lw) / 2.0 - pad, y: ly - pad, w: lw + 2.0 * pad, h: lh + 2.0 * pad, colour: Colour([255, 255, 255]) });
+        shapes.push(Shape::Image { x: (w - lw) / 2.0, y: ly, w: lw, h: lh, logo: logo.clone(), alt: String::new() });
+        y = h / 2.0 + 6.0;
+    }
+    let tsize = mt.max * 0.8;
+    if let Some((size, lines)) = m.fit(title, true, w - 2.0 * mt.safe - 4.0, h / 2.0 - mt.safe - 8.0, tsize, mt.min * 0.8) {
+        y += size / PT_PER_MM;
+        for line in lines {
+            let lw = m.width(&line, size, true);
+            shapes.push(Shape::Text {
+                x: (w - lw) / 2.0,
+                y,
+                size,
+                bold: true,
+                colour: band.text_on(),
+                text: line,
+                role: Role::Artifact,
+                alt: None,
+            });
+            y += line_height(size);
+        }
+    }
+    shapes
+        .into_iter()
+        .map(|s| match s {
+            Shape::Text { x, y, size, bold, colour, text, alt, .. } => {
+                Shape::Text { x, y, size, bold, colour, text, role: Role::Artifact, alt }
+            }
+            other => other,
+        })
+        .collect()
+}
+
+/// `text`, cut with an ellipsis to fit `width` mm.
+fn ellipsize(m: &Measure, text: &str, size: f32, bold: bool, width: f32) -> String {
+    if m.width(text, size, bold) <= width {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    for n in (1..chars.len()).rev() {
+        let s: String = chars[..n].iter().collect::<String>().trim_end().to_string() + "…";
+        if m.width(&s, size, bold) <= width {
+            return s;
+        }
+    }
+    "…".to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_at_word_boundaries_within_the_width() {
+        let m = Measure::default();
+        let lines = m.wrap("Een sollicitant heeft een accent. Telt dat mee in je oordeel?", 14.0, true, 60.0).unwrap();
+        assert!(lines.len() > 1);
+        for l in &lines {
+            assert!(m.width(l, 14.0, true) <= 60.0, "{l}");
+        }
+        assert_eq!(lines.join(" "), "Een sollicitant heeft een accent. Telt dat mee in je oordeel?");
+    }
+
+    #[test]
+    fn shrinks_long_text_and_gives_up_below_the_minimum() {
+        let m = Measure::default();
+        let (big, _) = m.fit("Kort?", true, 80.0, 60.0, 22.0, 11.0).unwrap();
+        let (small, _) = m.fit(&"Een veel langere vraag over gelijke kansen. ".repeat(4), true, 80.0, 60.0, 22.0, 11.0).unwrap();
+        assert_eq!(big, 22.0);
+        assert!(small < big);
+        assert!(m.fit(&"woord ".repeat(400), true, 80.0, 60.0, 22.0, 11.0).is_none());
+    }
+
+    #[test]
+    fn knows_which_characters_the_font_lacks() {
+        let m = Measure::default();
+        assert!(m.missing("é ë ï ü ‘ ’ “ ” – ½").is_empty());
+        assert_eq!(m.missing("日"), vec!['日']);
+    }
+}

@@ -1,0 +1,245 @@
+//! Card PDFs with krilla: tagged (PDF/UA-1, PDF/A-2a, validated at export), fonts subset and
+//! embedded, Trim- and BleedBox set, a fixed date so the bytes repeat.
+
+use krilla::color::rgb;
+use krilla::configure::{Accessibility, Archival, ConfigurationBuilder};
+use krilla::destination::XyzDestination;
+use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
+use krilla::image::Image;
+use krilla::metadata::{DateTime, Metadata};
+use krilla::num::NormalizedF32;
+use krilla::outline::{Outline, OutlineNode};
+use krilla::page::PageSettings;
+use krilla::paint::{Fill, Stroke};
+use krilla::surface::Surface;
+use krilla::tagging::{Artifact, ArtifactType, ContentTag, Identifier, Node, SpanTag, Tag, TagGroup, TagTree};
+use krilla::text::{Font, TextDirection};
+use krilla::{Data, Document, SerializeSettings};
+
+use super::layout::{Role, Shape, PT_PER_MM};
+use crate::kit::{Colour, Lang, Moment};
+
+/// Document-wide settings.
+pub struct DocInfo<'a> {
+    /// PDF title.
+    pub title: String,
+    /// Kit language.
+    pub lang: Lang,
+    /// The fixed creation date.
+    pub date: Moment,
+    /// Author (the campaign owner).
+    pub author: &'a str,
+}
+
+/// One page: its size in mm, optional trim inset (bleed), its shapes and outline entries.
+pub struct PageSpec {
+    /// Width and height in mm.
+    pub size: (f32, f32),
+    /// Bleed on every side, in mm; sets TrimBox and BleedBox.
+    pub bleed: Option<f32>,
+    /// The cards on the page: each is a list of shapes already placed on the page. Each card
+    /// becomes one section of the tag tree (if it has any content that is read).
+    pub cards: Vec<Vec<Shape>>,
+    /// Marks drawn last: crop marks and cut lines (artifacts).
+    pub marks: Vec<Shape>,
+    /// Outline entries: (title, y of the target in mm).
+    pub outline: Vec<(String, f32)>,
+}
+
+struct Fonts {
+    regular: Font,
+    bold: Font,
+}
+
+fn colour(c: Colour) -> rgb::Color {
+    rgb::Color::new(c.0[0], c.0[1], c.0[2])
+}
+
+fn mm(v: f32) -> f32 {
+    v * PT_PER_MM
+}
+
+/// Renders the pages into a PDF. Errors are krilla's validation or export errors, in words.
+pub fn render(info: &DocInfo<'_>, pages: &[PageSpec]) -> Result<Vec<u8>, String> {
+    let configuration = ConfigurationBuilder::new()
+        .with_accessibility_validator(Accessibility::UA1)
+        .with_archival_validator(Archival::A2_A)
+        .finish()
+        .map_err(|e| format!("{e:?}"))?;
+    let settings = SerializeSettings { enable_tagging: true, configuration, ..SerializeSettings::default() };
+    let mut doc = Document::new_with(settings);
+    let (y, mo, d, h, mi, s) = info.date.local();
+    let off = info.date.offset_minutes;
+    let date = DateTime::new(y as u16)
+        .month(mo as u8)
+        .day(d as u8)
+        .hour(h as u8)
+        .minute(mi as u8)
+        .second(s as u8)
+        .utc_offset_hour((off / 60) as i8)
+        .utc_offset_minute((off.abs() % 60) as u8);
+    doc.set_metadata(
+        Metadata::new()
+            .title(info.title.clone())
+            .language(info.lang.locale().to_string())
+            .authors(vec![info.author.to_string()])
+            .creator("partnerkit".to_string())
+            .producer(format!("partnerkit {}", env!("CARGO_PKG_VERSION")))
+            .creation_date(date),
+    );
+    let fonts = Fonts {
+        regular: Font::new(Data::from(crate::fonts::REGULAR), 0).ok_or("the embedded font cannot be read")?,
+        bold: Font::new(Data::from(crate::fonts::BOLD), 0).ok_or("the embedded font cannot be read")?,
+    };
+    let mut images: Vec<(Vec<u8>, Image)> = Vec::new();
+    let mut tree = TagTree::new().with_lang(Some(info.lang.locale().to_string()));
+    let mut outline = Outline::new();
+    for (index, spec) in pages.iter().enumerate() {
+        let (w, h) = spec.size;
+        let mut settings = PageSettings::from_wh(mm(w), mm(h)).ok_or("a page has no size")?;
+        if let Some(b) = spec.bleed {
+            settings = settings
+                .with_trim_box(Rect::from_xywh(mm(b), mm(b), mm(w - 2.0 * b), mm(h - 2.0 * b)))
+                .with_bleed_box(Rect::from_xywh(0.0, 0.0, mm(w), mm(h)));
+        }
+        let mut page = doc.start_page_with(settings);
+        let mut surface = page.surface();
+        for card in &spec.cards {
+            if let Some(group) = draw_card(&mut surface, &fonts, &mut images, card)? {
+                tree.push(group);
+            }
+        }
+        for shape in &spec.marks {
+            surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(ArtifactType::Page)));
+            draw(&mut surface, &fonts, &mut images, shape)?;
+            surface.end_tagged();
+        }
+        surface.finish();
+        page.finish();
+        for (title, y) in &spec.outline {
+            outline.push_child(OutlineNode::new(title.clone(), XyzDestination::new(index, Point::from_xy(0.0, mm(*y)))));
+        }
+    }
+    doc.set_tag_tree(tree);
+    doc.set_outline(outline);
+    doc.finish().map_err(|e| format!("{e:?}"))
+}
+
+fn draw_card(
+    surface: &mut Surface<'_>,
+    fonts: &Fonts,
+    images: &mut Vec<(Vec<u8>, Image)>,
+    shapes: &[Shape],
+) -> Result<Option<TagGroup>, String> {
+    let mut title = Vec::new();
+    let mut number = Vec::new();
+    let mut question = Vec::new();
+    let mut label = Vec::new();
+    let mut figure: Option<(Identifier, String)> = None;
+    for shape in shapes {
+        let role = shape.role();
+        let id = match (role, shape) {
+            (Role::Artifact, _) => {
+                surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(ArtifactType::Layout)));
+                draw(surface, fonts, images, shape)?;
+                surface.end_tagged();
+                continue;
+            }
+            (Role::Logo, Shape::Image { alt, .. }) if alt.is_empty() => {
+                surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(ArtifactType::Layout)));
+                draw(surface, fonts, images, shape)?;
+                surface.end_tagged();
+                continue;
+            }
+            (Role::Logo, Shape::Image { alt, .. }) => {
+                let id = surface.start_tagged(ContentTag::Other);
+                draw(surface, fonts, images, shape)?;
+                surface.end_tagged();
+                figure = Some((id, alt.clone()));
+                continue;
+            }
+            (_, Shape::Text { alt, .. }) => {
+                let span = SpanTag::empty().with_alt_text(alt.as_deref());
+                let id = surface.start_tagged(ContentTag::Span(span));
+                draw(surface, fonts, images, shape)?;
+                surface.end_tagged();
+                id
+            }
+            _ => continue,
+        };
+        match role {
+            Role::Title => title.push(id),
+            Role::Number => number.push(id),
+            Role::Question => question.push(id),
+            Role::Label => label.push(id),
+            Role::Artifact | Role::Logo => {}
+        }
+    }
+    let mut children: Vec<Node> = Vec::new();
+    for ids in [title, number, question, label] {
+        if !ids.is_empty() {
+            children.push(TagGroup::with_children(Tag::P, ids.into_iter().map(Node::from).collect()).into());
+        }
+    }
+    if let Some((id, alt)) = figure {
+        children.push(TagGroup::with_children(Tag::Figure(Some(alt)), vec![id.into()]).into());
+    }
+    if children.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(TagGroup::with_children(Tag::Section, children)))
+}
+
+fn fill(c: Colour) -> Fill {
+    Fill { paint: colour(c).into(), opacity: NormalizedF32::ONE, rule: Default::default() }
+}
+
+fn draw(surface: &mut Surface<'_>, fonts: &Fonts, images: &mut Vec<(Vec<u8>, Image)>, shape: &Shape) -> Result<(), String> {
+    match shape {
+        Shape::Rect { x, y, w, h, colour: c } => {
+            let mut pb = PathBuilder::new();
+            if let Some(r) = Rect::from_xywh(mm(*x), mm(*y), mm(*w), mm(*h)) {
+                pb.push_rect(r);
+            }
+            if let Some(path) = pb.finish() {
+                surface.set_fill(Some(fill(*c)));
+                surface.set_stroke(None);
+                surface.draw_path(&path);
+            }
+        }
+        Shape::Line { x1, y1, x2, y2, width_pt, colour: c } => {
+            let mut pb = PathBuilder::new();
+            pb.move_to(mm(*x1), mm(*y1));
+            pb.line_to(mm(*x2), mm(*y2));
+            if let Some(path) = pb.finish() {
+                surface.set_fill(None);
+                surface.set_stroke(Some(Stroke { paint: colour(*c).into(), width: *width_pt, ..Stroke::default() }));
+                surface.draw_path(&path);
+                surface.set_stroke(None);
+            }
+        }
+        Shape::Text { x, y, size, bold, colour: c, text, .. } => {
+            surface.set_fill(Some(fill(*c)));
+            surface.set_stroke(None);
+            let font = if *bold { fonts.bold.clone() } else { fonts.regular.clone() };
+            surface.draw_text(Point::from_xy(mm(*x), mm(*y)), font, *size, text, false, TextDirection::Auto);
+        }
+        Shape::Image { x, y, w, h, logo, .. } => {
+            let image = match images.iter().find(|(png, _)| *png == logo.png) {
+                Some((_, img)) => img.clone(),
+                None => {
+                    let img = Image::from_png(Data::from(logo.png.clone()), false)
+                        .map_err(|e| format!("the logo `{}` cannot be embedded ({e})", logo.path))?;
+                    images.push((logo.png.clone(), img.clone()));
+                    img
+                }
+            };
+            surface.push_transform(&Transform::from_translate(mm(*x), mm(*y)));
+            if let Some(size) = Size::from_wh(mm(*w), mm(*h)) {
+                surface.draw_image(image, size);
+            }
+            surface.pop();
+        }
+    }
+    Ok(())
+}

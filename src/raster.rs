@@ -1,0 +1,41 @@
+//! SVG to PNG with resvg, with the embedded fonts loaded (resvg's font database starts empty,
+//! and text then vanishes without an error).
+
+use std::sync::{Arc, OnceLock};
+
+use resvg::{tiny_skia, usvg};
+
+fn fontdb() -> Arc<usvg::fontdb::Database> {
+    static DB: OnceLock<Arc<usvg::fontdb::Database>> = OnceLock::new();
+    DB.get_or_init(|| {
+        let mut db = usvg::fontdb::Database::new();
+        crate::fonts::load_into(&mut db);
+        Arc::new(db)
+    })
+    .clone()
+}
+
+/// Renders an SVG document to a PNG of `width` × `height` pixels.
+pub fn svg_to_png(svg: &str, width: u32, height: u32) -> Result<Vec<u8>, String> {
+    let opt = usvg::Options { fontdb: fontdb(), ..usvg::Options::default() };
+    let tree = usvg::Tree::from_str(svg, &opt).map_err(|e| format!("the SVG cannot be read ({e})"))?;
+    let mut pixmap = tiny_skia::Pixmap::new(width, height).ok_or("the image has no size")?;
+    let size = tree.size();
+    let transform = tiny_skia::Transform::from_scale(width as f32 / size.width(), height as f32 / size.height());
+    resvg::render(&tree, transform, &mut pixmap.as_mut());
+    pixmap.encode_png().map_err(|e| format!("cannot encode the PNG ({e})"))
+}
+
+/// Whether an SVG has text nodes that resvg could not lay out (no font), which would vanish.
+pub fn has_unrendered_text(svg: &str) -> bool {
+    let opt = usvg::Options { fontdb: fontdb(), ..usvg::Options::default() };
+    let Ok(tree) = usvg::Tree::from_str(svg, &opt) else { return false };
+    fn walk(g: &usvg::Group) -> bool {
+        g.children().iter().any(|n| match n {
+            usvg::Node::Group(g) => walk(g),
+            usvg::Node::Text(t) => t.flattened().children().is_empty(),
+            _ => false,
+        })
+    }
+    walk(tree.root())
+}
