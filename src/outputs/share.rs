@@ -1,10 +1,177 @@
-//! Share images for social statements.
+//! Share images: one PNG per social statement and platform, in the platform's size.
+//!
+//! The layout is an SVG template (`templates/share.svg.hbs`, overridable per kit) filled by
+//! Handlebars and rendered with resvg in the embedded font. partnerkit wraps and fits the quote
+//! (the item's `quote`, or its title) with the same shaper family as the cards; colours come
+//! from the partner colour, darkened where needed so the text reaches WCAG AA (4.5:1).
 
+use serde::Serialize;
+
+use super::cards::layout::Measure;
 use crate::diag::Diagnostic;
+use crate::kit::Logo;
 use crate::pack::{Artifact, PackContext, RenderedItem};
 use crate::platforms::Platform;
 
-/// The share image of one statement on one platform; `None` while images are not rendered.
-pub fn render(_cx: &PackContext<'_>, _item: &RenderedItem<'_>, _platform: &Platform) -> Result<Option<Artifact>, Diagnostic> {
-    Ok(None)
+#[derive(Serialize)]
+struct Line {
+    x: f32,
+    y: f32,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct BoxView {
+    x: f32,
+    y: f32,
+    width: f32,
+    height: f32,
+}
+
+#[derive(Serialize)]
+struct Bar {
+    y: f32,
+    height: f32,
+}
+
+#[derive(Serialize)]
+struct Placed {
+    x: f32,
+    y: f32,
+    w: f32,
+    h: f32,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct ShareView {
+    width: u32,
+    height: u32,
+    background: String,
+    foreground: String,
+    bar_text: String,
+    quote_box: BoxView,
+    mark_y: f32,
+    mark_size: f32,
+    font_size: f32,
+    lines: Vec<Line>,
+    bar: Bar,
+    partner_logo: Option<Placed>,
+    campaign_logo: Option<Placed>,
+    hashtag: Option<String>,
+    hashtag_x: f32,
+    hashtag_y: f32,
+    hashtag_size: f32,
+}
+
+fn place(logo: &Logo, x: f32, y: f32, max_w: f32, max_h: f32, right: bool) -> Placed {
+    let scale = (max_w / logo.width as f32).min(max_h / logo.height as f32);
+    let (w, h) = (logo.width as f32 * scale, logo.height as f32 * scale);
+    let x = if right { x - w } else { x };
+    Placed { x, y: y + (max_h - h) / 2.0, w, h, href: logo.data_uri() }
+}
+
+/// The share image of `item` on `platform`.
+pub fn render(cx: &PackContext<'_>, item: &RenderedItem<'_>, platform: &Platform) -> Result<Option<Artifact>, Diagnostic> {
+    let kit = cx.kit;
+    let (w, h) = platform.image;
+    let (wf, hf) = (w as f32, h as f32);
+    let unit = wf.min(hf);
+    let margin = unit * 0.075;
+    let bar_h = (hf * 0.17).max(unit * 0.14);
+    let background = super::band_colour(cx.partner.colour);
+    let foreground = background.text_on();
+    let hashtag_size = unit * 0.042;
+    let quote_box = BoxView {
+        x: margin,
+        y: margin + unit * 0.09,
+        width: wf - 2.0 * margin,
+        height: hf - bar_h - 2.0 * margin - unit * 0.09 - hashtag_size * 2.0,
+    };
+    let m = Measure::default();
+    let missing = m.missing(&item.quote);
+    if !missing.is_empty() {
+        return Err(Diagnostic::error(
+            "share",
+            format!("the quote of `{}` has characters the font lacks: {:?}", item.item.id, missing),
+        )
+        .in_file(&item.item.file));
+    }
+    // Fit in pixels: Measure works in pt/mm, so measure at 1 pt and scale.
+    let em = |text: &str| m.width(text, 1.0, true) * super::cards::layout::PT_PER_MM;
+    let (max, min) = (unit * 0.11, unit * 0.045);
+    let mut size = max;
+    let lines = loop {
+        let lines = wrap_px(&item.quote, size, quote_box.width, &em);
+        let fits = lines.as_ref().is_some_and(|l| l.len() as f32 * size * 1.22 <= quote_box.height);
+        if fits || size <= min {
+            break lines.unwrap_or_else(|| vec![item.quote.clone()]);
+        }
+        size = (size * 0.95).max(min);
+    };
+    let pitch = size * 1.22;
+    let block = pitch * lines.len() as f32;
+    let top = quote_box.y + (quote_box.height - block) / 2.0 + size * 0.95;
+    let lines = lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| Line { x: quote_box.x, y: top + i as f32 * pitch, text })
+        .collect();
+    let bar_y = hf - bar_h;
+    let logo_h = bar_h * 0.62;
+    let logo_y = bar_y + (bar_h - logo_h) / 2.0;
+    let partner_logo = cx.partner.logo.as_ref().map(|l| place(l, margin, logo_y, wf * 0.3, logo_h, false));
+    let campaign_logo = kit.campaign.logo.as_ref().map(|l| place(l, wf - margin, logo_y, wf * 0.3, logo_h, true));
+    let view = ShareView {
+        width: w,
+        height: h,
+        background: background.hex(),
+        foreground: foreground.hex(),
+        bar_text: foreground.hex(),
+        mark_y: margin + unit * 0.16,
+        mark_size: unit * 0.22,
+        quote_box,
+        font_size: size,
+        lines,
+        bar: Bar { y: bar_y, height: bar_h },
+        partner_logo,
+        campaign_logo,
+        hashtag: kit.campaign.hashtags.first().cloned(),
+        hashtag_x: margin,
+        hashtag_y: bar_y - margin * 0.7,
+        hashtag_size,
+    };
+    let svg = cx.pages.render(kit, "share.svg.hbs", &view)?;
+    if crate::raster::has_unrendered_text(&svg) {
+        return Err(Diagnostic::error("share", "the share image template has text in a font partnerkit does not have, so it would vanish")
+            .in_file("templates/share.svg.hbs")
+            .hint(format!("use font-family=\"{}\"", crate::fonts::FAMILY)));
+    }
+    let png = crate::raster::svg_to_png(&svg, w, h)
+        .map_err(|e| Diagnostic::error("share", format!("cannot draw the share image of `{}`: {e}", item.item.id)).in_file("templates/share.svg.hbs"))?;
+    let mut meta = cx.item_meta("share-image", item.item);
+    meta.platform = Some(platform.id);
+    meta.alt = Some(item.item.image_alt.clone().unwrap_or_else(|| item.quote.clone()));
+    Ok(Some(Artifact { path: format!("social/{}.{}.png", item.item.id, platform.id), bytes: png, meta }))
+}
+
+fn wrap_px(text: &str, size: f32, width: f32, em: &dyn Fn(&str) -> f32) -> Option<Vec<String>> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+        if em(&candidate) * size <= width {
+            line = candidate;
+        } else {
+            if em(word) * size > width {
+                return None;
+            }
+            lines.push(std::mem::take(&mut line));
+            line = word.to_string();
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    Some(lines.into_iter().filter(|l| !l.is_empty()).collect())
 }

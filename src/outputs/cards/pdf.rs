@@ -122,7 +122,25 @@ pub fn render(info: &DocInfo<'_>, pages: &[PageSpec]) -> Result<Vec<u8>, String>
     }
     doc.set_tag_tree(tree);
     doc.set_outline(outline);
-    doc.finish().map_err(|e| format!("{e:?}"))
+    let bytes = doc.finish().map_err(|e| format!("{e:?}"))?;
+    Ok(drop_suspects(bytes))
+}
+
+/// Blanks out `/Suspects false` in the catalog's `/MarkInfo`.
+///
+/// krilla writes `/MarkInfo <</Marked true /Suspects false>>`, which is valid PDF, but poppler
+/// (22.x, what Debian ships and many print workflows use) reports "Syntax Error: Suspects
+/// object is wrong type (boolean)" for every file. `/Suspects` is optional and defaults to
+/// false, so the key is replaced by spaces of the same length: every byte offset in the cross-
+/// reference table stays correct.
+fn drop_suspects(mut bytes: Vec<u8>) -> Vec<u8> {
+    const NEEDLE: &[u8] = b"/MarkInfo<</Marked true/Suspects false>>";
+    const KEY: &[u8] = b"/Suspects false";
+    if let Some(at) = bytes.windows(NEEDLE.len()).position(|w| w == NEEDLE) {
+        let start = at + NEEDLE.len() - 2 - KEY.len();
+        bytes[start..start + KEY.len()].fill(b' ');
+    }
+    bytes
 }
 
 fn draw_card(
