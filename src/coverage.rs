@@ -119,7 +119,7 @@ pub fn compute(kit: &Kit) -> Coverage {
     }
     for deck in &kit.decks {
         columns.push(Column { id: deck.id.clone(), kind: "cards", title: deck.title.clone() });
-        sources.push(Src { addresses: deck.addresses(), techniques: &[], for_partner: Box::new(move |p| deck.is_for(p)) });
+        sources.push(Src { addresses: deck.addresses(), techniques: &deck.techniques, for_partner: Box::new(move |p| deck.is_for(p)) });
     }
     let lang = kit.campaign.language;
     let mut groups = Vec::new();

@@ -39,12 +39,12 @@ pub fn lint(kit: &Kit) -> Vec<Diagnostic> {
     }
     for b in &kit.barriers {
         for t in &b.techniques {
-            let used = kit.items.iter().any(|i| i.techniques.contains(t));
+            let used = kit.items.iter().any(|i| i.techniques.contains(t)) || kit.decks.iter().any(|d| d.techniques.contains(t));
             if !used {
                 out.push(at_barrier(
                     Diagnostic::warning(
                         "unused-technique",
-                        format!("the technique `{t}` of barrier `{}` is used by no content item", b.id),
+                        format!("the technique `{t}` of barrier `{}` is used by no content item or deck", b.id),
                     )
                     .hint(format!("add techniques = [\"{t}\"] to an item that applies it, or drop it from the barrier")),
                     &b.id,

@@ -208,8 +208,13 @@ pub fn report(kit: &Kit, pages: &PageTemplates, diags: &[Diagnostic]) -> Result<
         .techniques
         .iter()
         .map(|t| {
-            let mut used_by: Vec<String> =
-                kit.items.iter().filter(|i| i.techniques.contains(&t.id)).map(|i| i.id.clone()).collect();
+            let mut used_by: Vec<String> = kit
+                .items
+                .iter()
+                .filter(|i| i.techniques.contains(&t.id))
+                .map(|i| i.id.clone())
+                .chain(kit.decks.iter().filter(|d| d.techniques.contains(&t.id)).map(|d| d.id.clone()))
+                .collect();
             if used_by.is_empty() {
                 used_by.push("–".into());
             }

@@ -398,6 +398,9 @@ impl Loader {
                     self.reference(src, p, "partner", &partner_refs);
                 }
             }
+            for t in &d.techniques {
+                self.reference(src, t, "technique", &technique_ids);
+            }
             if d.cards.is_empty() {
                 self.err(
                     Diagnostic::error("no-cards", format!("deck `{}` has no cards", d.id.get_ref()))
@@ -434,6 +437,7 @@ impl Loader {
                 size,
                 intro: d.intro.map(Spanned::into_inner),
                 partners: d.partners.map(|ps| ps.into_iter().map(Spanned::into_inner).collect()),
+                techniques: d.techniques.into_iter().map(Spanned::into_inner).collect(),
                 cards,
                 line,
             });

@@ -309,6 +309,8 @@ pub struct Deck {
     pub intro: Option<String>,
     /// Partners that get the deck; `None` means all.
     pub partners: Option<Vec<String>>,
+    /// Technique ids the deck applies.
+    pub techniques: Vec<String>,
     /// The cards, in order.
     pub cards: Vec<Card>,
     /// Line of the `[[decks]]` header in kit.toml, for diagnostics.

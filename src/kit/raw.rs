@@ -111,6 +111,9 @@ pub struct RawDeck {
     pub size: S,
     pub intro: Option<S>,
     pub partners: Option<Vec<S>>,
+    /// Technique ids the deck applies (an extension; the report and lint use it).
+    #[serde(default)]
+    pub techniques: Vec<S>,
     #[serde(default)]
     pub cards: Vec<Spanned<RawCard>>,
 }
