@@ -214,26 +214,29 @@ pub fn front(m: &Measure, f: &Front<'_>) -> Result<Vec<Shape>, String> {
     let band = crate::outputs::band_colour(f.colour);
     let on_band = band.text_on();
     let mut shapes = vec![Shape::Rect { x: 0.0, y: 0.0, w, h, colour: Colour([255, 255, 255]) }];
-    // The band runs to the card's top edge and sides; its text stays inside the safe margin.
-    shapes.push(Shape::Rect { x: 0.0, y: 0.0, w, h: mt.safe + mt.band - 4.0, colour: band });
-    let band_bottom = mt.safe + mt.band - 4.0;
+    // The band runs to the card's top edge and sides; its text stays inside the safe margin:
+    // the deck title, and below it the card number.
+    let title_size = mt.small + 1.5;
+    let title_y = mt.safe + title_size * 0.75 / PT_PER_MM;
+    let number_y = title_y + mt.small * 1.4 / PT_PER_MM;
+    let band_bottom = (number_y + 2.5).max(mt.safe + mt.band - 4.0);
+    shapes.push(Shape::Rect { x: 0.0, y: 0.0, w, h: band_bottom, colour: band });
     let mut title_right = w - mt.safe;
     if let Some((logo, alt)) = &f.logo {
-        let lh = (mt.band - 6.0).max(6.0);
-        let lw = (lh * logo.width as f32 / logo.height.max(1) as f32).min(w * 0.35);
-        let lh = lw * logo.height as f32 / logo.width.max(1) as f32;
         let pad = 1.2;
+        let max_h = band_bottom - mt.safe - 2.0 * pad;
+        let lw = (max_h * logo.width as f32 / logo.height.max(1) as f32).min(w * 0.35);
+        let lh = lw * logo.height as f32 / logo.width.max(1) as f32;
         let x = w - mt.safe - lw;
-        let y = mt.safe + (band_bottom - mt.safe - lh) / 2.0 - 1.0;
+        let y = mt.safe + pad + (max_h - lh) / 2.0 - 1.0;
         shapes.push(Shape::Rect { x: x - pad, y: y - pad, w: lw + 2.0 * pad, h: lh + 2.0 * pad, colour: Colour([255, 255, 255]) });
         shapes.push(Shape::Image { x, y, w: lw, h: lh, logo: (*logo).clone(), alt: alt.clone() });
         title_right = x - pad - 3.0;
     }
-    let title_size = mt.small + 1.5;
     let title = ellipsize(m, f.title, title_size, true, title_right - mt.safe);
     shapes.push(Shape::Text {
         x: mt.safe,
-        y: mt.safe + title_size / PT_PER_MM + 1.0,
+        y: title_y,
         size: title_size,
         bold: true,
         colour: on_band,
@@ -243,7 +246,7 @@ pub fn front(m: &Measure, f: &Front<'_>) -> Result<Vec<Shape>, String> {
     });
     shapes.push(Shape::Text {
         x: mt.safe,
-        y: band_bottom - 2.5,
+        y: number_y,
         size: mt.small,
         bold: false,
         colour: on_band,
