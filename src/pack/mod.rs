@@ -269,6 +269,7 @@ pub fn render<'k>(
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.push(outputs::overview::render(&cx, &files).map_err(|d| vec![d])?);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     files.push(outputs::manifest::render(&cx, &files));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)

@@ -1,0 +1,92 @@
+//! Helpers shared by the integration tests: run the binary, find and copy kits.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The folder with the shared reference kits and validators (`../shared` by default).
+pub fn shared() -> PathBuf {
+    let p = std::env::var_os("PARTNERKIT_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
+    assert!(p.join("kits").is_dir(), "the shared reference kits are missing at {}: set PARTNERKIT_SHARED", p.display());
+    p
+}
+
+/// The reference kit every build must accept unchanged.
+pub fn reference_kit() -> PathBuf {
+    shared().join("kits/gelijke-kansen")
+}
+
+/// This repository's example kits.
+pub fn example_kits() -> Vec<PathBuf> {
+    let mut kits: Vec<PathBuf> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("kits"))
+        .expect("kits/ exists")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("kit.toml").is_file())
+        .collect();
+    kits.sort();
+    assert!(kits.len() >= 2, "kits/ should hold at least two example kits");
+    kits
+}
+
+/// Runs `partnerkit` with `args`.
+pub fn run(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_partnerkit"));
+    for a in args {
+        cmd.arg(a);
+    }
+    cmd.output().expect("partnerkit runs")
+}
+
+/// Stderr as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Builds `kit` into `out`, asserting success; returns the campaign folder.
+pub fn build(kit: &Path, out: &Path) -> PathBuf {
+    let o = run(&[&"build", &kit, &"--out", &out]);
+    assert!(o.status.success(), "build of {} failed:\n{}", kit.display(), stderr(&o));
+    let line = String::from_utf8_lossy(&o.stdout).into_owned();
+    let dir = line.split(" into ").nth(1).and_then(|s| s.split(" in ").next()).expect("build reports its folder");
+    PathBuf::from(dir.trim())
+}
+
+/// Copies a folder recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every file under `dir`, relative, sorted, with its bytes.
+pub fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+                out.push((rel, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Reads a text file under `dir`.
+pub fn text(dir: &Path, rel: &str) -> String {
+    std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
