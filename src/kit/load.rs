@@ -160,8 +160,10 @@ impl Loader {
         let items = self.load_content(known.as_ref());
         let template_overrides = self.load_templates();
         let raw = raw?;
-        let kit = self.validate(&src, raw, items?, template_overrides);
-        kit
+        // Validate kit.toml even when a content file failed, so one run lists every error.
+        let items_ok = items.is_some();
+        let kit = self.validate(&src, raw, items.unwrap_or_default(), template_overrides);
+        kit.filter(|_| items_ok)
     }
 
     fn validate(
