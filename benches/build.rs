@@ -1,0 +1,61 @@
+//! Build benchmark: load and render whole kits in memory (no disk writes), and the parts that
+//! dominate: share images and card PDFs. Run with `cargo bench`; prints min / median per case.
+//!
+//! A plain harness on `std::time` keeps the dependency list short; each case runs a fixed
+//! number of times after one warm-up.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use partnerkit::build::build;
+use partnerkit::kit;
+
+fn kits() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shared = std::env::var_os("PARTNERKIT_SHARED").map(PathBuf::from).unwrap_or_else(|| root.join("../shared"));
+    let mut kits = vec![shared.join("kits/gelijke-kansen")];
+    let mut own: Vec<PathBuf> = std::fs::read_dir(root.join("kits")).unwrap().flatten().map(|e| e.path()).collect();
+    own.sort();
+    kits.extend(own);
+    kits.into_iter().filter(|k| k.join("kit.toml").is_file()).collect()
+}
+
+fn measure(name: &str, runs: usize, mut f: impl FnMut()) {
+    f();
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    println!(
+        "{name:<48} min {:>8.1} ms   median {:>8.1} ms   ({runs} runs)",
+        times[0].as_secs_f64() * 1e3,
+        times[runs / 2].as_secs_f64() * 1e3
+    );
+}
+
+fn main() {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!("partnerkit build benchmark, {threads} threads");
+    for k in kits() {
+        let name = k.file_name().unwrap().to_string_lossy().into_owned();
+        measure(&format!("load + validate {name}"), 10, || {
+            kit::load(&k).expect("kit loads");
+        });
+        let (kit, warnings) = kit::load(&k).expect("kit loads");
+        let partners: Vec<_> = kit.partners.iter().collect();
+        measure(&format!("build in memory {name} ({} packs)", partners.len()), 5, || {
+            build(&kit, &partners, &warnings).expect("kit builds");
+        });
+        let built = build(&kit, &partners, &warnings).unwrap();
+        for (stage, d) in &built.timings {
+            println!("    stage {stage:<10} {:>8.1} ms", d.as_secs_f64() * 1e3);
+        }
+        let pngs = built.files.iter().filter(|(p, _)| p.contains("/social/") && p.ends_with(".png")).count();
+        let pdfs = built.files.iter().filter(|(p, _)| p.ends_with(".pdf")).count();
+        println!("    {} files, {pngs} share images, {pdfs} card PDFs", built.files.len());
+    }
+}
