@@ -24,6 +24,7 @@ pub mod lint;
 pub mod outputs;
 pub mod pack;
 pub mod raster;
+pub mod readability;
 pub mod platforms;
 pub mod render;
 pub mod site;

@@ -52,5 +52,97 @@ pub fn lint(kit: &Kit) -> Vec<Diagnostic> {
             }
         }
     }
+    out.extend(readability_findings(kit));
+    out
+}
+
+/// The readability of one text of the kit.
+#[derive(Debug, serde::Serialize)]
+pub struct TextScore {
+    /// The file.
+    pub file: String,
+    /// The score.
+    pub score: f64,
+    /// The target from `[lint]`.
+    pub target: f64,
+    /// The formula.
+    pub formula: &'static str,
+    /// Words and sentences counted.
+    pub words: usize,
+    /// Sentences counted.
+    pub sentences: usize,
+}
+
+/// The readability of every content item.
+pub fn readability(kit: &Kit) -> Vec<(TextScore, crate::readability::Score, &crate::kit::Item)> {
+    let lang = kit.campaign.language;
+    kit.items
+        .iter()
+        .map(|item| {
+            let s = crate::readability::score(&item.body.source, item.body.first_line, lang);
+            (
+                TextScore {
+                    file: item.file.display().to_string().replace('\\', "/"),
+                    score: (s.score * 10.0).round() / 10.0,
+                    target: kit.lint.min_readability,
+                    formula: crate::readability::formula(lang),
+                    words: s.words,
+                    sentences: s.sentences.len(),
+                },
+                s,
+                item,
+            )
+        })
+        .collect()
+}
+
+fn readability_findings(kit: &Kit) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let max_words = kit.lint.max_sentence_words;
+    for (score, detail, item) in readability(kit) {
+        let src = kit.sources.get(&item.file);
+        let place = |d: Diagnostic, line: usize| match src {
+            Some(src) => d.at_line(src, line, 1),
+            None => d.in_file(&item.file),
+        };
+        let mut long: Vec<&crate::readability::Sentence> =
+            detail.sentences.iter().filter(|s| s.words.len() > max_words).collect();
+        long.sort_by(|a, b| b.words.len().cmp(&a.words.len()).then(a.line().cmp(&b.line())));
+        if score.score < score.target {
+            let mut d = place(
+                Diagnostic::warning(
+                    "readability",
+                    format!(
+                        "`{}` scores {:.0} on {}; the target is {:.0} (plain language, level B1)",
+                        score.file, score.score, score.formula, score.target
+                    ),
+                ),
+                item.body.first_line,
+            );
+            for s in long.iter().take(2) {
+                d = d.hint(format!("line {}: a sentence of {} words: “{}”; split it", s.line(), s.words.len(), s.preview(8)));
+            }
+            let mut hard: Vec<&crate::readability::Word> =
+                detail.sentences.iter().flat_map(|s| &s.words).filter(|w| w.syllables >= 4).collect();
+            hard.sort_by(|a, b| b.syllables.cmp(&a.syllables).then(a.line.cmp(&b.line)));
+            hard.dedup_by(|a, b| a.text.eq_ignore_ascii_case(&b.text));
+            if !hard.is_empty() {
+                let list: Vec<String> =
+                    hard.iter().take(4).map(|w| format!("“{}” (line {}, {} syllables)", w.text, w.line, w.syllables)).collect();
+                d = d.hint(format!("hard words: {}; use shorter words where you can", list.join(", ")));
+            }
+            out.push(d);
+        } else {
+            for s in long.iter().take(2) {
+                out.push(
+                    place(
+                        Diagnostic::warning("long-sentence", format!("a sentence of {} words; the limit is {max_words}", s.words.len())),
+                        s.line(),
+                    )
+                    .hint(format!("“{}”: split it into two", s.preview(8))),
+                );
+            }
+        }
+    }
     out
 }

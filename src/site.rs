@@ -141,13 +141,29 @@ fn findings(kit: &Kit, diags: &[Diagnostic]) -> Vec<Finding> {
                 Severity::Error => t.severity_error,
                 Severity::Warning => t.severity_warning,
             },
-            message: d.message.replace("{{", "{ {").replace("}}", "} }"),
+            message: quote_code(&d.message),
             place: d.file.as_ref().map(|f| match d.line {
                 Some(l) => format!("{}:{l}", f.display()),
                 None => f.display().to_string(),
             }),
         })
         .collect()
+}
+
+/// Shows `code` spans of a message as ‘code’ on a page, and keeps `{{` from reading as a
+/// template left unfilled.
+fn quote_code(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut open = true;
+    for c in message.chars() {
+        if c == '`' {
+            out.push(if open { '‘' } else { '’' });
+            open = !open;
+        } else {
+            out.push(c);
+        }
+    }
+    out.replace("{{", "{ {").replace("}}", "} }")
 }
 
 /// A one-line summary of the coverage: how many barriers are covered, per factor.

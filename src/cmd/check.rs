@@ -17,6 +17,7 @@ struct JsonReport<'a> {
     findings: &'a [Diagnostic],
     #[serde(skip_serializing_if = "Option::is_none")]
     coverage: Option<Coverage>,
+    readability: Vec<crate::lint::TextScore>,
 }
 
 /// Runs `check`.
@@ -28,7 +29,8 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let ok = errors == 0 && !(args.deny_warnings && warnings > 0);
     match args.format {
         Format::Json => {
-            let report = JsonReport { ok, errors, warnings, findings: &diags, coverage: kit.as_ref().map(coverage::compute) };
+            let readability = kit.as_ref().map(|k| crate::lint::readability(k).into_iter().map(|(s, _, _)| s).collect()).unwrap_or_default();
+            let report = JsonReport { ok, errors, warnings, findings: &diags, coverage: kit.as_ref().map(coverage::compute), readability };
             println!("{}", serde_json::to_string_pretty(&report).expect("plain data"));
         }
         Format::Text => {

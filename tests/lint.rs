@@ -1,0 +1,168 @@
+//! The behavioural analysis: coverage, lint findings, JSON output and the report.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+fn starter(edit: impl FnOnce(&Path)) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("kit");
+    assert!(run(&[&"new", &dir]).status.success());
+    edit(&dir);
+    tmp
+}
+
+fn replace(dir: &Path, file: &str, from: &str, to: &str) {
+    let p = dir.join(file);
+    let s = std::fs::read_to_string(&p).unwrap();
+    assert!(s.contains(from), "{file} lacks {from:?}");
+    std::fs::write(&p, s.replacen(from, to, 1)).unwrap();
+}
+
+fn json(kit: &Path, extra: &[&str]) -> (serde_json::Value, i32) {
+    let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![&"check", &kit, &"--format", &"json"];
+    for e in extra {
+        args.push(e);
+    }
+    let o = run(&args);
+    (serde_json::from_slice(&o.stdout).expect("check --format json prints JSON"), o.status.code().unwrap())
+}
+
+fn codes(v: &serde_json::Value) -> Vec<(String, String, String)> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["severity"].as_str().unwrap().into(), f["code"].as_str().unwrap().into(), f["message"].as_str().unwrap().into()))
+        .collect()
+}
+
+#[test]
+fn reference_kit_has_full_coverage_and_one_finding() {
+    let (v, code) = json(&reference_kit(), &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        codes(&v),
+        [(
+            "warning".to_string(),
+            "unused-technique".to_string(),
+            "the technique `gesprek-op-gang` of barrier `olifant-in-de-kamer` is used by no content item or deck".to_string()
+        )]
+    );
+    let f = &v["findings"][0];
+    assert_eq!((f["file"].as_str(), f["line"].as_u64(), f["column"].as_u64()), (Some("kit.toml"), Some(51), Some(6)));
+    let groups = v["coverage"]["groups"].as_array().unwrap();
+    assert_eq!(groups.iter().map(|g| g["factor"].as_str().unwrap()).collect::<Vec<_>>(), ["capability", "motivation", "environment"]);
+    assert!(groups.iter().flat_map(|g| g["rows"].as_array().unwrap()).all(|r| r["covered"] == true));
+    assert!(v["coverage"]["partners"].as_array().unwrap().iter().all(|p| p["missing_factors"].as_array().unwrap().is_empty()));
+    // --deny-warnings turns that one warning into a failure.
+    let (_, code) = json(&reference_kit(), &["--deny-warnings"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn the_terminal_shows_a_coverage_table() {
+    let o = run(&[&"check", &reference_kit()]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("  barrier               items  awvn ser vno-ncw randstad abu nbbu"), "{out}");
+    assert!(out.contains("  olifant-in-de-kamer       1   x    x     x       x      x   x"), "{out}");
+}
+
+#[test]
+fn gaps_are_found_exactly() {
+    let tmp = starter(|d| {
+        // Nothing works on `weet-niet-hoe` any more, and the gemeente gets no card deck.
+        replace(d, "content/eerste-stap.md", "addresses = [\"weet-niet-hoe\"]", "addresses = [\"wat-levert-het-op\"]");
+        replace(d, "kit.toml", "addresses = [\"weet-niet-hoe\"]", "addresses = [\"wat-levert-het-op\"]");
+    });
+    let (v, code) = json(&tmp.path().join("kit"), &[]);
+    assert_eq!(code, 0, "warnings only");
+    let found = codes(&v);
+    let expected = [
+        ("warning", "partner-gap", "the pack of `gemeente` covers nothing for Capaciteit"),
+        ("warning", "partner-gap", "the pack of `werkgeversvereniging` covers nothing for Capaciteit"),
+        ("warning", "uncovered-barrier", "no content item or card addresses the barrier `weet-niet-hoe`"),
+    ];
+    assert_eq!(found.len(), expected.len(), "{found:?}");
+    for e in expected {
+        assert!(found.iter().any(|f| (f.0.as_str(), f.1.as_str(), f.2.as_str()) == e), "missing {e:?} in {found:?}");
+    }
+}
+
+#[test]
+fn partner_without_a_factor_is_named() {
+    let tmp = starter(|d| {
+        replace(d, "kit.toml", "intro = \"Trek een kaart", "partners = [\"werkgeversvereniging\"]\nintro = \"Trek een kaart");
+        replace(d, "content/eerste-stap.md", "kind = \"howto\"", "kind = \"howto\"\npartners = [\"werkgeversvereniging\"]");
+    });
+    let (v, _) = json(&tmp.path().join("kit"), &[]);
+    assert!(codes(&v).iter().any(|f| f.2 == "the pack of `gemeente` covers nothing for Capaciteit"), "{:?}", codes(&v));
+}
+
+#[test]
+fn unknown_bct_code_is_an_error() {
+    let tmp = starter(|d| replace(d, "kit.toml", "bct = \"5.1\"", "bct = \"17.2\""));
+    let o = run(&[&"check", &tmp.path().join("kit")]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("error: `17.2` is not a code of the BCT Taxonomy v1"), "{err}");
+    assert!(err.contains("--> kit.toml:48:16"), "{err}");
+}
+
+#[test]
+fn hard_texts_are_named_with_long_sentences_and_words() {
+    let tmp = starter(|d| {
+        replace(
+            d,
+            "content/verhaal.md",
+            "Sanne heeft een installatiebedrijf met acht mensen. Vorig jaar zette ze de eerste stap.",
+            "Sanne, eigenaresse van een middelgroot installatiebedrijf met acht gemotiveerde medewerkers in de regio Zwolle, besloot vorig jaar na uitgebreide overwegingen en verschillende gesprekken met adviseurs van het werkgeversservicepunt om een kandidaat met een arbeidsbeperking aan te nemen.",
+        );
+    });
+    let (v, _) = json(&tmp.path().join("kit"), &[]);
+    let f = v["findings"].as_array().unwrap().iter().find(|f| f["code"] == "readability").expect("a readability finding");
+    assert_eq!(f["file"], "content/verhaal.md");
+    assert!(f["message"].as_str().unwrap().contains("on Flesch–Douma; the target is 60 (plain language, level B1)"), "{f}");
+    let hints = f["hints"].to_string();
+    assert!(hints.contains("line 8: a sentence of 37 words"), "{hints}");
+    assert!(hints.contains("“werkgeversservicepunt” (line 8, 7 syllables)"), "{hints}");
+    let scores = v["readability"].as_array().unwrap();
+    let verhaal = scores.iter().find(|s| s["file"] == "content/verhaal.md").unwrap();
+    assert!(verhaal["score"].as_f64().unwrap() < 60.0);
+}
+
+#[test]
+fn lint_thresholds_come_from_the_kit() {
+    let tmp = starter(|d| {
+        let p = d.join("kit.toml");
+        let s = std::fs::read_to_string(&p).unwrap() + "\n[lint]\nmin_readability = 95\n";
+        std::fs::write(p, s).unwrap();
+    });
+    let (v, _) = json(&tmp.path().join("kit"), &[]);
+    assert!(codes(&v).iter().filter(|f| f.1 == "readability").count() >= 2, "{:?}", codes(&v));
+}
+
+#[test]
+fn report_shows_matrix_partners_techniques_and_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = build(&reference_kit(), tmp.path());
+    let report = text(&dir, "report.html");
+    for needle in [
+        "<h3>Capaciteit</h3>",
+        "<h3>Motivatie</h3>",
+        "<h3>Omgeving</h3>",
+        "Dekking: 6/6 gedekt (Capaciteit 2/2, Motivatie 2/2, Omgeving 2/2)",
+        "<td>1.4</td>",
+        "Handige hulpmiddelen <span class=\"muted\">(hulpmiddelen)</span></td><td>12.5</td>",
+        "Dekking per partner",
+        "the technique ‘gesprek-op-gang’ of barrier ‘olifant-in-de-kamer’ is used by no content item or deck",
+        "<span class=\"muted\">(kit.toml:51)</span>",
+    ] {
+        assert!(report.contains(needle), "report lacks {needle:?}");
+    }
+    let index = text(&dir, "index.html");
+    assert!(index.contains("Dekking: 6/6 gedekt"), "download page shows the campaign summary");
+    assert!(index.contains("gesprek-op-gang"), "download page shows the findings");
+}
