@@ -374,3 +374,33 @@ fn svg(shapes: &[Shape], size: (f32, f32)) -> String {
     s.push_str("</svg>");
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheets_fit_a4_and_backs_mirror_for_long_edge_duplex() {
+        for (size, per) in [(CardSize::A6, 4), (CardSize::A7, 8), (CardSize::Square, 2)] {
+            let s = Sheet::for_size(size);
+            assert_eq!(s.per_sheet(), per);
+            for i in 0..per {
+                let (fx, fy) = s.slot(i, false);
+                let (bx, by) = s.slot(i, true);
+                // Flipping the sheet on its long (vertical) edge maps x to 210 − x.
+                assert!((bx - (A4.0 - fx - s.card.0)).abs() < 1e-3, "{size:?} slot {i}");
+                assert_eq!(fy, by);
+                assert!(fx >= 0.0 && fy >= 0.0 && fx + s.card.0 <= A4.0 + 1e-3 && fy + s.card.1 <= A4.1 + 1e-3);
+            }
+        }
+    }
+
+    #[test]
+    fn crop_marks_only_where_there_is_a_margin() {
+        let marks = |size| Sheet::for_size(size).marks();
+        // Square cards leave a margin: short marks outside the cards.
+        assert!(marks(CardSize::Square).iter().all(|m| matches!(m, Shape::Line { x1, x2, y1, y2, .. } if (x1 - x2).abs() <= 5.0 + 1e-3 && (y1 - y2).abs() <= 5.0 + 1e-3)));
+        // A6 fills the sheet: cut lines along the card edges.
+        assert!(marks(CardSize::A6).iter().any(|m| matches!(m, Shape::Line { y1, y2, .. } if (y2 - y1).abs() > 200.0)));
+    }
+}
