@@ -26,16 +26,30 @@ pub fn svg_to_png(svg: &str, width: u32, height: u32) -> Result<Vec<u8>, String>
     pixmap.encode_png().map_err(|e| format!("cannot encode the PNG ({e})"))
 }
 
-/// Whether an SVG has text nodes that resvg could not lay out (no font), which would vanish.
-pub fn has_unrendered_text(svg: &str) -> bool {
+/// The characters of an SVG's text that would not be drawn: text nodes resvg could not lay out
+/// at all (no font: they vanish) and characters the embedded font has no glyph for (tofu).
+pub fn undrawable_text(svg: &str) -> Vec<char> {
     let opt = usvg::Options { fontdb: fontdb(), ..usvg::Options::default() };
-    let Ok(tree) = usvg::Tree::from_str(svg, &opt) else { return false };
-    fn walk(g: &usvg::Group) -> bool {
-        g.children().iter().any(|n| match n {
-            usvg::Node::Group(g) => walk(g),
-            usvg::Node::Text(t) => t.flattened().children().is_empty(),
-            _ => false,
-        })
+    let Ok(tree) = usvg::Tree::from_str(svg, &opt) else { return Vec::new() };
+    let measure = crate::outputs::cards::layout::Measure::default();
+    let mut out = Vec::new();
+    fn walk(g: &usvg::Group, m: &crate::outputs::cards::layout::Measure, out: &mut Vec<char>) {
+        for n in g.children() {
+            match n {
+                usvg::Node::Group(g) => walk(g, m, out),
+                usvg::Node::Text(t) => {
+                    let text: String = t.chunks().iter().map(|c| c.text()).collect();
+                    if t.flattened().children().is_empty() && !text.trim().is_empty() {
+                        out.extend(text.chars().filter(|c| !c.is_whitespace()));
+                    } else {
+                        out.extend(m.missing(&text));
+                    }
+                }
+                _ => {}
+            }
+        }
     }
-    walk(tree.root())
+    walk(tree.root(), &measure, &mut out);
+    out.dedup();
+    out
 }

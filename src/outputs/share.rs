@@ -142,10 +142,12 @@ pub fn render(cx: &PackContext<'_>, item: &RenderedItem<'_>, platform: &Platform
         hashtag_size,
     };
     let svg = cx.pages.render(kit, "share.svg.hbs", &view)?;
-    if crate::raster::has_unrendered_text(&svg) {
-        return Err(Diagnostic::error("share", "the share image template has text in a font partnerkit does not have, so it would vanish")
+    let undrawable = crate::raster::undrawable_text(&svg);
+    if !undrawable.is_empty() {
+        let list: String = undrawable.iter().take(10).collect();
+        return Err(Diagnostic::error("share", format!("the share image template has text the embedded font cannot draw ({list}), so it would vanish from the image"))
             .in_file("templates/share.svg.hbs")
-            .hint(format!("use font-family=\"{}\"", crate::fonts::FAMILY)));
+            .hint(format!("use font-family=\"{}\" and characters of Latin, Greek or Cyrillic script", crate::fonts::FAMILY)));
     }
     let png = crate::raster::svg_to_png(&svg, w, h)
         .map_err(|e| Diagnostic::error("share", format!("cannot draw the share image of `{}`: {e}", item.item.id)).in_file("templates/share.svg.hbs"))?;
