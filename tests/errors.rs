@@ -241,3 +241,24 @@ fn values_are_data_never_templates_and_html_escapes_them() {
     assert!(html.contains("Bakker &amp; Zonen &lt;b&gt;{{campaign.title}}&lt;/b&gt;"), "{html}");
     assert!(!html.contains("<b>{{"), "{html}");
 }
+
+#[test]
+fn every_broken_table_of_kit_toml_in_one_run() {
+    fails(
+        |d| {
+            replace(d, "kit.toml", "colour = \"#00689e\"", "colur = \"#00689e\"");
+            replace(d, "kit.toml", "address = \"u\"", "adress = \"u\"");
+            replace(d, "kit.toml", "size = \"A6\"", "size = 6");
+        },
+        &[
+            "unknown key `colur`",
+            "--> kit.toml:15:1",
+            "unknown key `adress`",
+            "did you mean `address`?",
+            "--> kit.toml:56:1",
+            "expected text in double quotes here, not integer `6`",
+            "--> kit.toml:71:8",
+            "3 errors",
+        ],
+    );
+}

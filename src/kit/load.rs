@@ -143,11 +143,10 @@ impl Loader {
             );
             return None;
         }
-        let raw: Option<RawKit> = match toml::from_str(&src.text) {
+        let raw: Option<RawKit> = match parse_kit_toml(&src) {
             Ok(raw) => Some(raw),
-            Err(e) => {
-                let d = toml_error(&src, &e);
-                self.err(d);
+            Err(diags) => {
+                self.diags.extend(diags);
                 None
             }
         };
@@ -862,6 +861,56 @@ fn moment_error(src: &Source, span: Range<usize>, key: &str, e: MomentError) -> 
         .hint(format!("write it like {key} = 2026-03-02T09:00:00+01:00 (+01:00 is Dutch winter time, +02:00 summer time)"))
 }
 
+/// Parses kit.toml, reporting every syntax error, and on a type or key error every table that
+/// has one: serde stops at the first error, so on failure each table is read on its own.
+fn parse_kit_toml(src: &Source) -> Result<RawKit, Vec<Diagnostic>> {
+    use serde::Deserialize;
+    use toml::de::{DeTable, DeValue, ValueDeserializer};
+
+    let (root, syntax) = DeTable::parse_recoverable(&src.text);
+    if !syntax.is_empty() {
+        return Err(syntax.iter().map(|e| toml_error(src, e)).collect());
+    }
+    let span = root.span();
+    let value = Spanned::new(span, DeValue::Table(root.into_inner()));
+    let first = match RawKit::deserialize(ValueDeserializer::from(value.clone())) {
+        Ok(kit) => return Ok(kit),
+        Err(e) => e,
+    };
+    fn check<'a, T: Deserialize<'a>>(v: &Spanned<DeValue<'a>>, src: &Source, out: &mut Vec<Diagnostic>) {
+        if let Err(e) = T::deserialize(ValueDeserializer::from(v.clone())) {
+            out.push(toml_error(src, &e));
+        }
+    }
+    let mut diags = Vec::new();
+    if let DeValue::Table(table) = value.get_ref() {
+        for (key, v) in table.iter() {
+            let each = |f: &mut dyn FnMut(&Spanned<DeValue<'_>>)| match v.get_ref() {
+                DeValue::Array(items) => items.iter().for_each(|i| f(i)),
+                _ => f(v),
+            };
+            match key.get_ref().as_ref() {
+                "campaign" => check::<raw::RawCampaign>(v, src, &mut diags),
+                "behaviour" => check::<raw::RawBehaviour>(v, src, &mut diags),
+                "barriers" => each(&mut |i| check::<raw::RawBarrier>(i, src, &mut diags)),
+                "partners" => each(&mut |i| check::<raw::RawPartner>(i, src, &mut diags)),
+                "decks" => each(&mut |i| check::<raw::RawDeck>(i, src, &mut diags)),
+                "techniques" => check::<BTreeMap<S, Spanned<raw::RawTechnique>>>(v, src, &mut diags),
+                "lint" => check::<raw::RawLint>(v, src, &mut diags),
+                other => diags.push(
+                    Diagnostic::error("toml", format!("unknown table `{other}`"))
+                        .at(src, key.span())
+                        .hint(choices_hint(other, "tables", &["campaign", "behaviour", "barriers", "techniques", "partners", "decks", "lint"])),
+                ),
+            }
+        }
+    }
+    if diags.is_empty() {
+        diags.push(toml_error(src, &first));
+    }
+    Err(diags)
+}
+
 /// Turns a TOML parse or type error into a diagnostic with the nearest valid key.
 fn toml_error(src: &Source, e: &toml::de::Error) -> Diagnostic {
     let message = e.message().trim().to_string();
@@ -892,6 +941,17 @@ fn plain_toml_message(m: &str) -> String {
     if let Some(rest) = m.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or_default();
         return format!("the key `{field}` is required here but missing");
+    }
+    if let Some(rest) = m.strip_prefix("invalid type: ") {
+        if let Some((found, expected)) = rest.split_once(", expected ") {
+            let want = match expected {
+                "a string" => "text in double quotes",
+                "a sequence" => "a list in square brackets, like [\"a\", \"b\"]",
+                "a boolean" => "true or false",
+                e => e,
+            };
+            return format!("expected {want} here, not {found}");
+        }
     }
     if m.starts_with("duplicate key") {
         return format!("{m}: each key may appear only once in a table");
