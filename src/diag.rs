@@ -137,16 +137,38 @@ impl fmt::Display for Diagnostic {
             writeln!(f, "{pad}--> {place}")?;
         }
         if let (Some((text, width)), Some(line)) = (&self.excerpt, self.line) {
-            let col = self.column.unwrap_or(1);
+            let (shown, col) = window(text, self.column.unwrap_or(1));
+            let width = (*width).min(shown.chars().count().saturating_sub(col - 1)).max(1);
             writeln!(f, "{pad} |")?;
-            writeln!(f, "{line} | {text}")?;
-            writeln!(f, "{pad} | {}{}", " ".repeat(col.saturating_sub(1)), "^".repeat(*width))?;
+            writeln!(f, "{line} | {shown}")?;
+            writeln!(f, "{pad} | {}{}", " ".repeat(col.saturating_sub(1)), "^".repeat(width))?;
         }
         for hint in &self.hints {
             writeln!(f, "{pad} = hint: {hint}")?;
         }
         Ok(())
     }
+}
+
+/// At most 100 characters of a long source line around `col`, and the column within them.
+fn window(text: &str, col: usize) -> (String, usize) {
+    const MAX: usize = 100;
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= MAX {
+        return (text.to_string(), col);
+    }
+    let start = col.saturating_sub(40).min(chars.len().saturating_sub(MAX));
+    let end = (start + MAX).min(chars.len());
+    let mut shown: String = chars[start..end].iter().collect();
+    let mut col = col - start;
+    if start > 0 {
+        shown.insert(0, '…');
+        col += 1;
+    }
+    if end < chars.len() {
+        shown.push('…');
+    }
+    (shown, col)
 }
 
 /// A text file of the kit, kept for turning byte offsets into lines and columns.
@@ -235,6 +257,17 @@ mod tests {
         let src = Source::new("kit.toml", "a = 1\nnaïef = \"x\"\n".to_string());
         let (line, col, text) = src.locate(src.text.find("\"x").unwrap());
         assert_eq!((line, col, text), (2, 9, "naïef = \"x\""));
+    }
+
+    #[test]
+    fn long_lines_are_shown_around_the_column() {
+        let text = format!("{}x = 1{}", "a".repeat(500), "b".repeat(500));
+        let src = Source::new("kit.toml", text);
+        let d = Diagnostic::error("x", "here").at(&src, 500..501).to_string();
+        let excerpt = d.lines().nth(3).unwrap();
+        assert!(excerpt.chars().count() < 110, "{excerpt}");
+        let caret = d.lines().nth(4).unwrap();
+        assert_eq!(excerpt.chars().nth(caret.find('^').unwrap()), Some('x'));
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! Writing a build to disk without ever leaving a half-written output.
 //!
-//! The whole campaign folder is written into a staging folder next to it, then swapped in with
-//! two renames. A build that fails, or is killed, before the swap leaves the previous output
-//! untouched; one killed between the two renames is repaired by the next run. A folder that
-//! does not carry our marker file is never replaced or deleted.
+//! The whole campaign folder is written into a staging folder next to it, then swapped in. On
+//! Linux the swap is one atomic `renameat2(RENAME_EXCHANGE)`, so the campaign folder always
+//! holds a complete build, old or new. Elsewhere (or on file systems without it) the swap is two
+//! renames; a build killed between them is repaired by the next run. A folder that does not
+//! carry our marker file is never replaced or deleted.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -48,6 +49,12 @@ impl Target {
             return fail(
                 format!("the output would overwrite the kit itself (`{}`)", kit_abs.display()),
                 "give an --out folder outside the kit, e.g. --out output",
+            );
+        }
+        if kit_abs.starts_with(&out_abs) {
+            return fail(
+                format!("the output folder `{}` contains the kit", out.display()),
+                "give an --out folder beside the kit, e.g. --out output",
             );
         }
         if out_abs.starts_with(&kit_abs) {
@@ -102,6 +109,11 @@ impl Target {
             fs::write(&path, bytes).map_err(|e| io("write", &path, e))?;
         }
         if self.dir.exists() {
+            if exchange(&self.staging, &self.dir).map_err(|e| io("swap in", &self.dir, e))? {
+                // The staging folder now holds the previous build.
+                fs::remove_dir_all(&self.staging).map_err(|e| io("remove", &self.staging, e))?;
+                return Ok(());
+            }
             fs::rename(&self.dir, &self.old).map_err(|e| io("move aside", &self.dir, e))?;
         }
         fs::rename(&self.staging, &self.dir).map_err(|e| io("move into place", &self.dir, e))?;
@@ -117,4 +129,29 @@ impl Target {
             let _ = fs::remove_dir_all(&self.staging);
         }
     }
+}
+
+/// Atomically swaps two folders. `Ok(false)` where the system cannot (the caller falls back to
+/// two renames).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let ca = CString::new(a.as_os_str().as_bytes())?;
+    let cb = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both pointers are valid NUL-terminated strings that outlive the call.
+    let rc = unsafe { libc::renameat2(libc::AT_FDCWD, ca.as_ptr(), libc::AT_FDCWD, cb.as_ptr(), libc::RENAME_EXCHANGE) };
+    if rc == 0 {
+        return Ok(true);
+    }
+    let e = std::io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP) => Ok(false),
+        _ => Err(e),
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<bool> {
+    Ok(false)
 }

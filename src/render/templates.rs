@@ -162,6 +162,10 @@ impl ContentTemplates {
                 texts.push((v, format!("#{platform}")));
             }
             for (text, suffix) in texts {
+                if let Some(d) = too_deep(kit, text) {
+                    diags.push(d);
+                    continue;
+                }
                 if let Err(e) = hb.register_template_string(&text_name(text, &suffix), &text.source) {
                     diags.push(template_error(kit, text, &e));
                 }
@@ -186,6 +190,33 @@ impl ContentTemplates {
             .render(&text_name(text, &format!("#{which}")), cx)
             .map_err(|e| render_error(kit, text, &e, cx.partner.id))
     }
+}
+
+/// How deep `{{#if}}`, `{{#each}}` and friends may nest in a text. Handlebars recurses per
+/// level; a hostile text nested thousands deep would overflow the stack.
+pub const MAX_BLOCK_DEPTH: usize = 16;
+
+fn too_deep(kit: &Kit, text: &Text) -> Option<Diagnostic> {
+    let mut depth = 0usize;
+    let mut rest = text.source.as_str();
+    let mut consumed = 0;
+    while let Some(i) = rest.find("{{") {
+        let after = rest[i + 2..].trim_start_matches(['{', '~']);
+        if after.starts_with('#') {
+            depth += 1;
+            if depth > MAX_BLOCK_DEPTH {
+                let src_line = text.source[..consumed + i].matches('\n').count() + 1;
+                let d = Diagnostic::error("too-deep", format!("blocks such as {{{{#if}}}} are nested more than {MAX_BLOCK_DEPTH} deep here"))
+                    .hint("simplify the text: partnerkit allows at most 16 levels");
+                return Some(place(kit, text, Some(src_line), Some(1), d));
+            }
+        } else if after.starts_with('/') {
+            depth = depth.saturating_sub(1);
+        }
+        consumed += i + 2;
+        rest = &rest[i + 2..];
+    }
+    None
 }
 
 fn place(kit: &Kit, text: &Text, line: Option<usize>, col: Option<usize>, d: Diagnostic) -> Diagnostic {
