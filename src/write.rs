@@ -83,6 +83,10 @@ impl Target {
         }
         for p in [&staging, &old] {
             if p.exists() {
+                // A build killed right after creating its staging folder leaves it empty.
+                if fs::remove_dir(p).is_ok() {
+                    continue;
+                }
                 if !has_marker(p) {
                     return fail(format!("`{}` exists but was not written by partnerkit", p.display()), "move it away");
                 }

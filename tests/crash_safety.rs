@@ -1,0 +1,79 @@
+//! Kill `build` at many moments: the output folder always holds a complete build, the previous
+//! one or the new one, and never anything half-written.
+
+mod common;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// A small deterministic generator, so a failing run can be repeated.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+}
+
+#[test]
+fn a_killed_build_leaves_a_complete_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let kit = tmp.path().join("kit");
+    copy_dir(&reference_kit(), &kit);
+    let out = tmp.path().join("out");
+    let dir = build(&kit, &out);
+    let old = files(&dir);
+
+    // A second version of the kit, so "old" and "new" builds differ.
+    let title = kit.join("kit.toml");
+    let s = std::fs::read_to_string(&title).unwrap();
+    std::fs::write(&title, s.replace("title = \"Gelijke kansen in het mkb\"", "title = \"Gelijke kansen in het mkb, editie 2\"")).unwrap();
+    let t = Instant::now();
+    build(&kit, &tmp.path().join("timing"));
+    let full = t.elapsed().as_micros() as u64;
+
+    let mut rng = Lcg(0x5eed);
+    let mut new: Option<Vec<(String, Vec<u8>)>> = None;
+    let (mut killed, mut finished) = (0, 0);
+    for _ in 0..30 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_partnerkit"))
+            .args(["build".as_ref(), kit.as_os_str(), "--out".as_ref(), out.as_os_str()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_micros(rng.next() % (2 * full)));
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        if status.success() {
+            finished += 1;
+        } else {
+            killed += 1;
+        }
+        // After a kill on a system without an atomic swap, the next run repairs the folder;
+        // `check` does not write, so look before anything else runs.
+        let now = files(&dir);
+        if now == old {
+            continue;
+        }
+        match &new {
+            None => {
+                assert!(now.iter().any(|(p, b)| p == "index.html" && String::from_utf8_lossy(b).contains("editie 2")), "a half-written output");
+                assert_eq!(now.len(), old.len(), "a half-written output");
+                new = Some(now);
+            }
+            Some(n) => assert!(&now == n, "output is neither the old nor the new build"),
+        }
+    }
+    eprintln!("{killed} builds killed, {finished} finished");
+    assert!(killed > 0, "the test killed no build; it proves nothing");
+    // No staging folders are left behind that a later build could not clean up.
+    let stray: Vec<_> = std::fs::read_dir(&out).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert!(stray.len() <= 2, "{stray:?}");
+    build(&kit, &out);
+    let clean: Vec<_> = std::fs::read_dir(&out).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(clean.len(), 1, "the next build cleans up: {clean:?}");
+}
