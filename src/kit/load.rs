@@ -385,9 +385,9 @@ impl Loader {
                 "a6" => CardSize::A6,
                 "a7" => CardSize::A7,
                 "square" => CardSize::Square,
-                other => {
+                _ => {
                     self.err(
-                        Diagnostic::error("size", format!("`{other}` is not a card size"))
+                        Diagnostic::error("size", format!("`{}` is not a card size", d.size.get_ref()))
                             .at(src, d.size.span())
                             .hint("write size = \"A6\" (105×148 mm), \"A7\" (74×105 mm) or \"square\" (120×120 mm)"),
                     );
