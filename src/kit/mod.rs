@@ -4,7 +4,7 @@
 //! either a [`Kit`] or every problem found. Everything downstream works on these types only.
 
 mod assets;
-mod content;
+pub mod content;
 mod load;
 mod moment;
 pub mod raw;
