@@ -137,15 +137,16 @@ fn summary(kit: &Kit, files: &[Artifact]) -> String {
     let count = |kind: &str| files.iter().filter(|f| f.meta.kind == kind).count();
     let mut parts = Vec::new();
     for (n, label) in [
-        (count("social-text"), t.social),
-        (count("article-html"), t.blogs),
-        (count("cards-print"), t.cards),
+        (count("social-text"), t.statements),
+        (count("share-image"), t.images),
+        (count("article-html"), t.articles),
+        (count("cards-print"), t.decks),
     ] {
         if n > 0 {
-            parts.push(format!("{n} × {label}"));
+            parts.push(format!("{label}: {n}"));
         }
     }
-    parts.join(", ")
+    parts.join(" · ")
 }
 
 /// Maps `f` over `items` on all cores, keeping the order.
