@@ -5,9 +5,9 @@ use serde::Serialize;
 
 use crate::coverage::{self, Coverage};
 use crate::diag::{Diagnostic, Severity};
-use crate::i18n::{labels, Labels};
+use crate::i18n::labels;
 use crate::kit::Kit;
-use crate::outputs::PageColours;
+use crate::outputs::PageBase;
 use crate::render::templates::PageTemplates;
 use crate::util::human_size;
 
@@ -43,21 +43,6 @@ pub struct Picture {
 }
 
 #[derive(Serialize)]
-struct CampaignView<'a> {
-    title: &'a str,
-    owner: &'a str,
-    url: Option<&'a str>,
-    contact: Option<&'a str>,
-    logo: Option<String>,
-}
-
-#[derive(Serialize)]
-struct BehaviourView<'a> {
-    audience: &'a str,
-    target: &'a str,
-}
-
-#[derive(Serialize)]
 struct PartnerRow<'a> {
     id: &'a str,
     name: &'a str,
@@ -78,13 +63,8 @@ struct Finding {
 
 #[derive(Serialize)]
 struct IndexView<'a> {
-    lang: &'static str,
-    t: &'static Labels,
-    css: String,
     #[serde(flatten)]
-    colours: PageColours,
-    campaign: CampaignView<'a>,
-    behaviour: BehaviourView<'a>,
+    base: PageBase<'a>,
     launch: String,
     partners: Vec<PartnerRow<'a>>,
     previews: Vec<Picture>,
@@ -103,29 +83,14 @@ struct TechniqueRow {
 
 #[derive(Serialize)]
 struct ReportView<'a> {
-    lang: &'static str,
-    t: &'static Labels,
-    css: String,
     #[serde(flatten)]
-    colours: PageColours,
-    campaign: CampaignView<'a>,
-    behaviour: BehaviourView<'a>,
+    base: PageBase<'a>,
     coverage: &'a Coverage,
     span: usize,
     barrier_ids: Vec<String>,
     techniques: Vec<TechniqueRow>,
     findings: Vec<Finding>,
     summary: String,
-}
-
-fn campaign_view(kit: &Kit) -> CampaignView<'_> {
-    CampaignView {
-        title: &kit.campaign.title,
-        owner: &kit.campaign.owner,
-        url: kit.campaign.url.as_deref(),
-        contact: kit.campaign.contact.as_deref(),
-        logo: kit.campaign.logo.as_ref().map(|l| l.data_uri()),
-    }
 }
 
 fn findings(kit: &Kit, diags: &[Diagnostic]) -> Vec<Finding> {
@@ -190,12 +155,7 @@ pub fn index(
 ) -> Result<String, Diagnostic> {
     let cov = coverage::compute(kit);
     let view = IndexView {
-        lang: kit.campaign.language.tag(),
-        t: labels(kit.campaign.language),
-        css: pages.raw(kit, "style.css"),
-        colours: PageColours::new(kit.campaign.colour),
-        campaign: campaign_view(kit),
-        behaviour: BehaviourView { audience: &kit.behaviour.audience, target: &kit.behaviour.target },
+        base: PageBase::new(kit, pages, kit.campaign.colour),
         launch: kit.campaign.launch.human(kit.campaign.language),
         partners: packs
             .iter()
@@ -238,12 +198,7 @@ pub fn report(kit: &Kit, pages: &PageTemplates, diags: &[Diagnostic]) -> Result<
         })
         .collect();
     let view = ReportView {
-        lang: kit.campaign.language.tag(),
-        t: labels(kit.campaign.language),
-        css: pages.raw(kit, "style.css"),
-        colours: PageColours::new(kit.campaign.colour),
-        campaign: campaign_view(kit),
-        behaviour: BehaviourView { audience: &kit.behaviour.audience, target: &kit.behaviour.target },
+        base: PageBase::new(kit, pages, kit.campaign.colour),
         span: cov.columns.len() + 1,
         barrier_ids: cov.groups.iter().flat_map(|g| g.rows.iter().map(|r| r.id.clone())).collect(),
         summary: coverage_summary(kit, &cov),

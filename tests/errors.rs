@@ -7,26 +7,11 @@ use std::path::Path;
 
 use common::*;
 
-/// A fresh starter kit in a temp folder, changed by `edit`.
-fn kit(edit: impl FnOnce(&Path)) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("kit");
-    let o = run(&[&"new", &dir]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    edit(&dir);
-    tmp
-}
 
-fn replace(dir: &Path, file: &str, from: &str, to: &str) {
-    let p = dir.join(file);
-    let s = std::fs::read_to_string(&p).unwrap();
-    assert!(s.contains(from), "{file} does not contain {from:?}");
-    std::fs::write(&p, s.replacen(from, to, 1)).unwrap();
-}
 
 /// Runs `check` on the changed kit and asserts it fails with every expected piece of text.
 fn fails(edit: impl FnOnce(&Path), expected: &[&str]) {
-    let tmp = kit(edit);
+    let tmp = starter(edit);
     let o = run(&[&"check", &tmp.path().join("kit")]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "exit status; stderr:\n{err}");
@@ -38,7 +23,7 @@ fn fails(edit: impl FnOnce(&Path), expected: &[&str]) {
 
 #[test]
 fn the_starter_kit_checks_and_builds() {
-    let tmp = kit(|_| {});
+    let tmp = starter(|_| {});
     let o = run(&[&"check", &tmp.path().join("kit")]);
     assert!(o.status.success(), "{}", stderr(&o));
     build(&tmp.path().join("kit"), &tmp.path().join("out"));
@@ -183,7 +168,7 @@ fn every_error_of_a_kit_in_one_run() {
 
 #[test]
 fn unknown_partner_on_the_command_line() {
-    let tmp = kit(|_| {});
+    let tmp = starter(|_| {});
     let o = run(&[&"build", &tmp.path().join("kit"), &"--out", &tmp.path().join("out"), &"--partner", &"gemeent"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("there is no partner `gemeent`"), "{}", stderr(&o));
@@ -192,7 +177,7 @@ fn unknown_partner_on_the_command_line() {
 
 #[test]
 fn a_failed_build_keeps_the_previous_output() {
-    let tmp = kit(|_| {});
+    let tmp = starter(|_| {});
     let k = tmp.path().join("kit");
     let out = tmp.path().join("out");
     let dir = build(&k, &out);
@@ -208,7 +193,7 @@ fn a_failed_build_keeps_the_previous_output() {
 
 #[test]
 fn a_folder_partnerkit_did_not_write_is_never_replaced() {
-    let tmp = kit(|_| {});
+    let tmp = starter(|_| {});
     let out = tmp.path().join("out");
     std::fs::create_dir_all(out.join("mijn-campagne")).unwrap();
     std::fs::write(out.join("mijn-campagne/belangrijk.docx"), b"eigen werk").unwrap();
@@ -220,7 +205,7 @@ fn a_folder_partnerkit_did_not_write_is_never_replaced() {
 
 #[test]
 fn output_inside_the_kit_is_refused() {
-    let tmp = kit(|_| {});
+    let tmp = starter(|_| {});
     let k = tmp.path().join("kit");
     let o = run(&[&"build", &k, &"--out", &k.join("output")]);
     assert_eq!(o.status.code(), Some(1));
@@ -229,7 +214,7 @@ fn output_inside_the_kit_is_refused() {
 
 #[test]
 fn values_are_data_never_templates_and_html_escapes_them() {
-    let tmp = kit(|d| {
+    let tmp = starter(|d| {
         replace(d, "kit.toml", "name = \"Gemeente Voorbeeldstad\"", "name = \"Bakker & Zonen <b>{{campaign.title}}</b>\"");
     });
     let dir = build(&tmp.path().join("kit"), &tmp.path().join("out"));

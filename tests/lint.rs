@@ -6,20 +6,7 @@ use std::path::Path;
 
 use common::*;
 
-fn starter(edit: impl FnOnce(&Path)) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("kit");
-    assert!(run(&[&"new", &dir]).status.success());
-    edit(&dir);
-    tmp
-}
 
-fn replace(dir: &Path, file: &str, from: &str, to: &str) {
-    let p = dir.join(file);
-    let s = std::fs::read_to_string(&p).unwrap();
-    assert!(s.contains(from), "{file} lacks {from:?}");
-    std::fs::write(&p, s.replacen(from, to, 1)).unwrap();
-}
 
 fn json(kit: &Path, extra: &[&str]) -> (serde_json::Value, i32) {
     let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![&"check", &kit, &"--format", &"json"];

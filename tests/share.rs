@@ -10,20 +10,7 @@ use common::*;
 use image::{ImageFormat, Rgba, RgbaImage};
 use partnerkit::kit::Colour;
 
-fn starter(edit: impl FnOnce(&Path)) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("kit");
-    assert!(run(&[&"new", &dir]).status.success());
-    edit(&dir);
-    tmp
-}
 
-fn replace(dir: &Path, file: &str, from: &str, to: &str) {
-    let p = dir.join(file);
-    let s = std::fs::read_to_string(&p).unwrap();
-    assert!(s.contains(from), "{file} lacks {from:?}");
-    std::fs::write(&p, s.replacen(from, to, 1)).unwrap();
-}
 
 /// A logo: a pure green square, easy to find in the output.
 fn green_logo(format: ImageFormat) -> Vec<u8> {

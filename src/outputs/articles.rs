@@ -2,9 +2,8 @@
 
 use serde::Serialize;
 
-use super::{Output, PageColours};
+use super::{Output, PageBase};
 use crate::diag::Diagnostic;
-use crate::i18n::{labels, Labels};
 use crate::kit::Kind;
 use crate::pack::{Artifact, PackContext};
 use crate::render::markdown;
@@ -14,14 +13,10 @@ pub struct Articles;
 
 #[derive(Serialize)]
 struct ArticleView<'a> {
-    lang: &'static str,
-    t: &'static Labels,
-    css: &'a str,
     #[serde(flatten)]
-    colours: PageColours,
+    base: PageBase<'a>,
     title: &'a str,
     partner: &'a str,
-    campaign: &'a str,
     logo: Option<String>,
     has_h1: bool,
     body: String,
@@ -35,7 +30,6 @@ impl Output for Articles {
 
     fn render(&self, cx: &PackContext<'_>) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
         let kit = cx.kit;
-        let css = cx.pages.raw(kit, "style.css");
         let mut out = Vec::new();
         for r in cx.items.iter().filter(|r| r.item.kind != Kind::Social) {
             let folder = r.item.kind.folder();
@@ -43,13 +37,9 @@ impl Output for Articles {
             let mut md = if has_h1 { r.body.trim().to_string() } else { format!("# {}\n\n{}", r.title, r.body.trim()) };
             md.push('\n');
             let view = ArticleView {
-                lang: kit.campaign.language.tag(),
-                t: labels(kit.campaign.language),
-                css: &css,
-                colours: PageColours::new(cx.partner.colour),
+                base: PageBase::new(kit, cx.pages, cx.partner.colour),
                 title: &r.title,
                 partner: &cx.partner.name,
-                campaign: &kit.campaign.title,
                 logo: cx.partner.logo.as_ref().map(|l| l.data_uri()),
                 has_h1,
                 body: markdown::to_html(&r.body),

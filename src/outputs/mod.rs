@@ -11,8 +11,10 @@ pub mod social;
 use serde::Serialize;
 
 use crate::diag::Diagnostic;
-use crate::kit::Colour;
+use crate::i18n::{labels, Labels};
+use crate::kit::{Colour, Kit};
 use crate::pack::{Artifact, PackContext};
+use crate::render::templates::PageTemplates;
 
 /// One kind of file in a pack.
 pub trait Output: Sync {
@@ -25,6 +27,69 @@ pub trait Output: Sync {
 /// The outputs every pack runs, before the overview page and the manifest (which list them).
 pub const PACK_OUTPUTS: &[&dyn Output] =
     &[&articles::Articles, &social::Social, &cards::Cards, &calendar::Calendar];
+
+/// What every page template sees: language, labels, stylesheet, colours, the campaign and the
+/// target behaviour.
+#[derive(Debug, Serialize)]
+pub struct PageBase<'a> {
+    /// BCP 47 language tag.
+    pub lang: &'static str,
+    /// The built-in labels, `{{t.NAME}}`.
+    pub t: &'static Labels,
+    /// The stylesheet, inlined.
+    pub css: String,
+    /// Colours of the page.
+    #[serde(flatten)]
+    pub colours: PageColours,
+    /// The campaign.
+    pub campaign: CampaignView<'a>,
+    /// The behaviour the campaign wants.
+    pub behaviour: BehaviourView<'a>,
+}
+
+/// The campaign as pages show it.
+#[derive(Debug, Serialize)]
+pub struct CampaignView<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// Owner.
+    pub owner: &'a str,
+    /// Web address.
+    pub url: Option<&'a str>,
+    /// Contact address.
+    pub contact: Option<&'a str>,
+    /// Logo as a `data:` URI.
+    pub logo: Option<String>,
+}
+
+/// The target behaviour as pages show it.
+#[derive(Debug, Serialize)]
+pub struct BehaviourView<'a> {
+    /// The audience.
+    pub audience: &'a str,
+    /// The target behaviour.
+    pub target: &'a str,
+}
+
+impl<'a> PageBase<'a> {
+    /// The base of a page in `colour` (the partner's or the campaign's).
+    pub fn new(kit: &'a Kit, pages: &PageTemplates, colour: Colour) -> Self {
+        PageBase {
+            lang: kit.campaign.language.tag(),
+            t: labels(kit.campaign.language),
+            css: pages.raw(kit, "style.css"),
+            colours: PageColours::new(colour),
+            campaign: CampaignView {
+                title: &kit.campaign.title,
+                owner: &kit.campaign.owner,
+                url: kit.campaign.url.as_deref(),
+                contact: kit.campaign.contact.as_deref(),
+                logo: kit.campaign.logo.as_ref().map(|l| l.data_uri()),
+            },
+            behaviour: BehaviourView { audience: &kit.behaviour.audience, target: &kit.behaviour.target },
+        }
+    }
+}
 
 /// Page colours derived from a brand colour, each meeting WCAG AA contrast.
 #[derive(Debug, Serialize)]

@@ -3,24 +3,19 @@
 
 use serde::Serialize;
 
-use super::PageColours;
+use super::PageBase;
 use crate::diag::Diagnostic;
-use crate::i18n::{labels, Labels};
+use crate::i18n::labels;
 use crate::kit::Kind;
 use crate::pack::{Artifact, FileMeta, PackContext};
 use crate::util::human_size;
 
 #[derive(Serialize)]
 struct OverviewView<'a> {
-    lang: &'static str,
-    t: &'static Labels,
-    css: String,
     #[serde(flatten)]
-    colours: PageColours,
+    base: PageBase<'a>,
     partner: &'a str,
     partner_logo: Option<String>,
-    campaign: CampaignView<'a>,
-    behaviour: BehaviourView<'a>,
     launch: String,
     social: Vec<SocialView>,
     blogs: Vec<ArticleView>,
@@ -28,21 +23,6 @@ struct OverviewView<'a> {
     decks: Vec<DeckView>,
     schedule: Vec<ScheduleView>,
     files: Vec<FileView>,
-}
-
-#[derive(Serialize)]
-struct CampaignView<'a> {
-    title: &'a str,
-    owner: &'a str,
-    url: Option<&'a str>,
-    contact: Option<&'a str>,
-    logo: Option<String>,
-}
-
-#[derive(Serialize)]
-struct BehaviourView<'a> {
-    audience: &'a str,
-    target: &'a str,
 }
 
 #[derive(Serialize)]
@@ -127,7 +107,6 @@ pub fn png_size(bytes: &[u8]) -> (u32, u32) {
 pub fn render(cx: &PackContext<'_>, files: &[Artifact]) -> Result<Artifact, Diagnostic> {
     let kit = cx.kit;
     let lang = kit.campaign.language;
-    let t = labels(lang);
     let mut social = Vec::new();
     let mut blogs = Vec::new();
     let mut howtos = Vec::new();
@@ -207,20 +186,9 @@ pub fn render(cx: &PackContext<'_>, files: &[Artifact]) -> Result<Artifact, Diag
     listed.push(FileView { path: "manifest.json".into(), size: "–".into() });
     listed.sort_by(|a, b| a.path.cmp(&b.path));
     let view = OverviewView {
-        lang: lang.tag(),
-        t,
-        css: cx.pages.raw(kit, "style.css"),
-        colours: PageColours::new(cx.partner.colour),
+        base: PageBase::new(kit, cx.pages, cx.partner.colour),
         partner: &cx.partner.name,
         partner_logo: cx.partner.logo.as_ref().map(|l| l.data_uri()),
-        campaign: CampaignView {
-            title: &kit.campaign.title,
-            owner: &kit.campaign.owner,
-            url: kit.campaign.url.as_deref(),
-            contact: kit.campaign.contact.as_deref(),
-            logo: kit.campaign.logo.as_ref().map(|l| l.data_uri()),
-        },
-        behaviour: BehaviourView { audience: &kit.behaviour.audience, target: &kit.behaviour.target },
         launch: kit.campaign.launch.human(lang),
         social,
         blogs,

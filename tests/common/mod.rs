@@ -90,3 +90,21 @@ pub fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
 pub fn text(dir: &Path, rel: &str) -> String {
     std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
+
+/// A fresh starter kit (`partnerkit new`) in a temp folder at `<tmp>/kit`, changed by `edit`.
+pub fn starter(edit: impl FnOnce(&Path)) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("kit");
+    let o = run(&[&"new", &dir]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    edit(&dir);
+    tmp
+}
+
+/// Replaces the first `from` in a kit file, which must contain it.
+pub fn replace(dir: &Path, file: &str, from: &str, to: &str) {
+    let p = dir.join(file);
+    let s = std::fs::read_to_string(&p).unwrap();
+    assert!(s.contains(from), "{file} does not contain {from:?}");
+    std::fs::write(&p, s.replacen(from, to, 1)).unwrap();
+}
