@@ -111,3 +111,24 @@ fn mutated_kits_never_panic() {
         }
     }
 }
+
+/// Every input a fuzz target once crashed on, replayed as a content file (`*.md`) or as
+/// kit.toml (`*.toml`): each must now give a clean result or a clean error.
+#[test]
+fn fuzz_regressions_stay_fixed() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+        let input = std::fs::read(entry.path()).unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let tmp = common::starter(|kit| {
+            let target = if name.ends_with(".toml") { kit.join("kit.toml") } else { kit.join("content/regression.md") };
+            std::fs::write(target, &input).unwrap();
+        });
+        let o = common::run(&[&"check", &tmp.path().join("kit")]);
+        assert!(matches!(o.status.code(), Some(0 | 1)), "{name}: {:?}\n{}", o.status, common::stderr(&o));
+        assert!(!common::stderr(&o).contains("panicked"), "{name}: {}", common::stderr(&o));
+        n += 1;
+    }
+    assert!(n > 0);
+}

@@ -61,7 +61,7 @@ impl<'a> Iterator for LineIter<'a> {
         }
         let start = self.pos;
         let end = self.text[start..].find('\n').map_or(self.text.len(), |i| start + i);
-        self.pos = (end + 1).min(self.text.len().max(end + 1));
+        self.pos = (end + 1).min(self.text.len());
         Some((start, self.text[start..end].trim_end_matches('\r')))
     }
 }
@@ -84,6 +84,15 @@ mod tests {
         let s = split("+++\r\nkind = \"blog\"\r\n+++\r\nTekst\r\n").unwrap();
         assert_eq!(s.front_matter, "kind = \"blog\"\r\n");
         assert_eq!(s.body, "Tekst\r\n");
+    }
+
+    /// Found by the `front_matter` fuzz target: a closing fence on the last line, without a
+    /// line end, sliced past the end of the text.
+    #[test]
+    fn closing_fence_at_the_very_end() {
+        let s = split("+++\nkind = \"blog\"\n+++").unwrap();
+        assert_eq!(s.front_matter, "kind = \"blog\"\n");
+        assert_eq!(s.body, "");
     }
 
     #[test]
