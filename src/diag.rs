@@ -211,7 +211,7 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// A hint naming the nearest candidate (if any) and listing the valid ones.
-pub fn choices_hint<'a>(word: &str, what: &str, candidates: &[&'a str]) -> String {
+pub fn choices_hint(word: &str, what: &str, candidates: &[&str]) -> String {
     let list = if candidates.is_empty() {
         format!("there are no {what} yet")
     } else {

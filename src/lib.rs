@@ -11,6 +11,8 @@
 //! `check` runs steps 1 and 2; `build` all three; `serve` repeats them on every change.
 
 #![warn(missing_docs)]
+// A `Diagnostic` is a few hundred bytes; it is returned once per mistake, never on a hot path.
+#![allow(clippy::result_large_err)]
 
 pub mod build;
 pub mod cli;

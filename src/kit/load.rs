@@ -886,7 +886,7 @@ fn parse_kit_toml(src: &Source) -> Result<RawKit, Vec<Diagnostic>> {
     if let DeValue::Table(table) = value.get_ref() {
         for (key, v) in table.iter() {
             let each = |f: &mut dyn FnMut(&Spanned<DeValue<'_>>)| match v.get_ref() {
-                DeValue::Array(items) => items.iter().for_each(|i| f(i)),
+                DeValue::Array(items) => items.iter().for_each(f),
                 _ => f(v),
             };
             match key.get_ref().as_ref() {

@@ -440,7 +440,7 @@ impl Kit {
 impl Item {
     /// Whether `partner` gets this item.
     pub fn is_for(&self, partner: &Partner) -> bool {
-        self.partners.as_ref().is_none_or(|ps| ps.iter().any(|p| *p == partner.id))
+        self.partners.as_ref().is_none_or(|ps| ps.contains(&partner.id))
     }
 
     /// The platforms this social item goes to for `partner`: the item's platforms among the
@@ -461,7 +461,7 @@ impl Item {
 impl Deck {
     /// Whether `partner` gets this deck.
     pub fn is_for(&self, partner: &Partner) -> bool {
-        self.partners.as_ref().is_none_or(|ps| ps.iter().any(|p| *p == partner.id))
+        self.partners.as_ref().is_none_or(|ps| ps.contains(&partner.id))
     }
 
     /// All barrier ids the deck's cards address, without repeats, in first-seen order.

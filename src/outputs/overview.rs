@@ -154,7 +154,7 @@ pub fn render(cx: &PackContext<'_>, files: &[Artifact]) -> Result<Artifact, Diag
         }
         schedule.push((r.item.publish, ScheduleView { when: publish, what: r.title.clone() }));
     }
-    schedule.sort_by(|a, b| a.0.cmp(&b.0));
+    schedule.sort_by_key(|s| s.0);
     let decks = cx
         .decks
         .iter()
