@@ -5,9 +5,10 @@
 mod common;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    let default = common::kit();
     let (kit, item) = match data.iter().position(|b| *b == 0) {
         Some(i) => (&data[..i], &data[i + 1..]),
-        None => (common::KIT.as_bytes(), data),
+        None => (default.as_bytes(), data),
     };
     common::load_and_build(kit, item);
 });
