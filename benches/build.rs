@@ -37,9 +37,34 @@ fn measure(name: &str, runs: usize, mut f: impl FnMut()) {
     );
 }
 
+/// One share image per platform, and the card PDFs of one deck, for one partner.
+fn parts(kit_dir: &Path) {
+    use partnerkit::render::templates::{ContentTemplates, PageTemplates};
+    let (kit, _) = kit::load(kit_dir).expect("kit loads");
+    let content = ContentTemplates::compile(&kit).expect("templates compile");
+    let pages = PageTemplates::new(&kit).expect("pages compile");
+    let partner = kit.partners.iter().max_by_key(|p| p.platforms.len()).expect("a partner");
+    let (items, decks) = partnerkit::pack::plan(&kit, partner);
+    let rendered = partnerkit::pack::render_texts(&kit, partner, &content, &items).expect("texts render");
+    let cx = partnerkit::pack::PackContext { kit: &kit, partner, items: rendered, decks, pages: &pages, folder: String::new() };
+    if let Some(item) = cx.items.iter().find(|r| !r.posts.is_empty()) {
+        for post in &item.posts {
+            let (w, h) = post.platform.image;
+            measure(&format!("share image {} {w}×{h}", post.platform.id), 20, || {
+                partnerkit::outputs::share::render(&cx, item, post.platform).expect("image renders");
+            });
+        }
+    }
+    measure(&format!("card PDFs + previews, {} deck(s), partner {}", cx.decks.len(), partner.id), 10, || {
+        use partnerkit::outputs::Output;
+        partnerkit::outputs::cards::Cards.render(&cx).expect("cards render");
+    });
+}
+
 fn main() {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!("partnerkit build benchmark, {threads} threads");
+    parts(&kits()[0]);
     for k in kits() {
         let name = k.file_name().unwrap().to_string_lossy().into_owned();
         measure(&format!("load + validate {name}"), 10, || {

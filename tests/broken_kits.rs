@@ -144,3 +144,24 @@ fn a_missing_or_empty_kit_folder() {
     assert!(stderr(&o).contains("has no kit.toml"), "{}", stderr(&o));
     assert!(stderr(&o).contains("partnerkit new"), "{}", stderr(&o));
 }
+
+#[test]
+fn pathological_nesting_is_an_error_or_harmless_never_a_crash() {
+    // TOML nested 100,000 deep: the parser's recursion limit, reported as an error.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("kit");
+    assert!(run(&[&"new", &dir]).status.success());
+    std::fs::write(dir.join("kit.toml"), format!("x = {}{}\n", "[".repeat(100_000), "]".repeat(100_000))).unwrap();
+    let o = run(&[&"check", &dir]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("max recursion depth"), "{}", stderr(&o));
+    assert!(stderr(&o).lines().all(|l| l.chars().count() < 200), "long lines are clipped");
+
+    // Markdown quotes and lists nested 50,000 deep: parsed without recursion, built fine.
+    let tmp = starter(|d| {
+        let body = format!("{} diep\n\n{}lijst\n", ">".repeat(50_000), "- ".repeat(20_000));
+        common::replace(d, "content/verhaal.md", "Sanne heeft", &format!("{body}\nSanne heeft"));
+    });
+    let o = run(&[&"check", &tmp.path().join("kit")]);
+    assert!(matches!(o.status.code(), Some(0 | 1)) && !stderr(&o).contains("panicked"), "{}", stderr(&o));
+}
