@@ -90,7 +90,7 @@ impl Target {
                 if !has_marker(p) {
                     return fail(format!("`{}` exists but was not written by partnerkit", p.display()), "move it away");
                 }
-                fs::remove_dir_all(p).map_err(|e| Diagnostic::error("output", format!("cannot clean up `{}` ({e})", p.display())))?;
+                remove_ours(p).map_err(|e| Diagnostic::error("output", format!("cannot clean up `{}` ({e})", p.display())))?;
             }
         }
         Ok(Target { dir, staging, old })
@@ -115,14 +115,14 @@ impl Target {
         if self.dir.exists() {
             if exchange(&self.staging, &self.dir).map_err(|e| io("swap in", &self.dir, e))? {
                 // The staging folder now holds the previous build.
-                fs::remove_dir_all(&self.staging).map_err(|e| io("remove", &self.staging, e))?;
+                remove_ours(&self.staging).map_err(|e| io("remove", &self.staging, e))?;
                 return Ok(());
             }
             fs::rename(&self.dir, &self.old).map_err(|e| io("move aside", &self.dir, e))?;
         }
         fs::rename(&self.staging, &self.dir).map_err(|e| io("move into place", &self.dir, e))?;
         if self.old.exists() {
-            fs::remove_dir_all(&self.old).map_err(|e| io("remove", &self.old, e))?;
+            remove_ours(&self.old).map_err(|e| io("remove", &self.old, e))?;
         }
         Ok(())
     }
@@ -130,9 +130,27 @@ impl Target {
     /// Removes a staging folder left by a failed write.
     pub fn abandon(&self) {
         if has_marker(&self.staging) {
-            let _ = fs::remove_dir_all(&self.staging);
+            let _ = remove_ours(&self.staging);
         }
     }
+}
+
+/// Removes a folder of ours with its marker file last, so that a removal killed half-way still
+/// leaves a folder the next run recognises as ours (or an empty one) and can finish removing.
+fn remove_ours(dir: &Path) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            fs::remove_dir_all(entry.path())?;
+        } else {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    let _ = fs::remove_file(dir.join(MARKER));
+    fs::remove_dir(dir)
 }
 
 /// Atomically swaps two folders. `Ok(false)` where the system cannot (the caller falls back to
