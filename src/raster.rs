@@ -15,22 +15,38 @@ fn fontdb() -> Arc<usvg::fontdb::Database> {
     .clone()
 }
 
+fn parse(svg: &str) -> Result<usvg::Tree, String> {
+    let opt = usvg::Options { fontdb: fontdb(), ..usvg::Options::default() };
+    usvg::Tree::from_str(svg, &opt).map_err(|e| format!("the SVG cannot be read ({e})"))
+}
+
 /// Renders an SVG document to a PNG of `width` × `height` pixels.
 pub fn svg_to_png(svg: &str, width: u32, height: u32) -> Result<Vec<u8>, String> {
-    let opt = usvg::Options { fontdb: fontdb(), ..usvg::Options::default() };
-    let tree = usvg::Tree::from_str(svg, &opt).map_err(|e| format!("the SVG cannot be read ({e})"))?;
+    render(&parse(svg)?, width, height)
+}
+
+/// Like [`svg_to_png`], but first refuses text that would not be drawn: `Err(Ok(chars))` names
+/// the characters, `Err(Err(why))` is any other failure. The SVG is parsed once for both.
+pub fn svg_to_png_checked(svg: &str, width: u32, height: u32) -> Result<Vec<u8>, Result<Vec<char>, String>> {
+    let tree = parse(svg).map_err(Err)?;
+    let undrawable = undrawable_in(&tree);
+    if !undrawable.is_empty() {
+        return Err(Ok(undrawable));
+    }
+    render(&tree, width, height).map_err(Err)
+}
+
+fn render(tree: &usvg::Tree, width: u32, height: u32) -> Result<Vec<u8>, String> {
     let mut pixmap = tiny_skia::Pixmap::new(width, height).ok_or("the image has no size")?;
     let size = tree.size();
     let transform = tiny_skia::Transform::from_scale(width as f32 / size.width(), height as f32 / size.height());
-    resvg::render(&tree, transform, &mut pixmap.as_mut());
+    resvg::render(tree, transform, &mut pixmap.as_mut());
     pixmap.encode_png().map_err(|e| format!("cannot encode the PNG ({e})"))
 }
 
 /// The characters of an SVG's text that would not be drawn: text nodes resvg could not lay out
 /// at all (no font: they vanish) and characters the embedded font has no glyph for (tofu).
-pub fn undrawable_text(svg: &str) -> Vec<char> {
-    let opt = usvg::Options { fontdb: fontdb(), ..usvg::Options::default() };
-    let Ok(tree) = usvg::Tree::from_str(svg, &opt) else { return Vec::new() };
+fn undrawable_in(tree: &usvg::Tree) -> Vec<char> {
     let measure = crate::outputs::cards::layout::Measure::default();
     let mut out = Vec::new();
     fn walk(g: &usvg::Group, m: &crate::outputs::cards::layout::Measure, out: &mut Vec<char>) {

@@ -142,15 +142,15 @@ pub fn render(cx: &PackContext<'_>, item: &RenderedItem<'_>, platform: &Platform
         hashtag_size,
     };
     let svg = cx.pages.render(kit, "share.svg.hbs", &view)?;
-    let undrawable = crate::raster::undrawable_text(&svg);
-    if !undrawable.is_empty() {
-        let list: String = undrawable.iter().take(10).collect();
-        return Err(Diagnostic::error("share", format!("the share image template has text the embedded font cannot draw ({list}), so it would vanish from the image"))
-            .in_file("templates/share.svg.hbs")
-            .hint(format!("use font-family=\"{}\" and characters of Latin, Greek or Cyrillic script", crate::fonts::FAMILY)));
-    }
-    let png = crate::raster::svg_to_png(&svg, w, h)
-        .map_err(|e| Diagnostic::error("share", format!("cannot draw the share image of `{}`: {e}", item.item.id)).in_file("templates/share.svg.hbs"))?;
+    let png = crate::raster::svg_to_png_checked(&svg, w, h).map_err(|e| match e {
+        Ok(undrawable) => {
+            let list: String = undrawable.iter().take(10).collect();
+            Diagnostic::error("share", format!("the share image template has text the embedded font cannot draw ({list}), so it would vanish from the image"))
+                .in_file("templates/share.svg.hbs")
+                .hint(format!("use font-family=\"{}\" and characters of Latin, Greek or Cyrillic script", crate::fonts::FAMILY))
+        }
+        Err(why) => Diagnostic::error("share", format!("cannot draw the share image of `{}`: {why}", item.item.id)).in_file("templates/share.svg.hbs"),
+    })?;
     let mut meta = cx.item_meta("share-image", item.item);
     meta.platform = Some(platform.id);
     meta.alt = Some(item.item.image_alt.clone().unwrap_or_else(|| item.quote.clone()));

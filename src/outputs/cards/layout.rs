@@ -289,22 +289,28 @@ pub fn front(m: &Measure, f: &Front<'_>) -> Result<Vec<Shape>, String> {
     let lh = line_height(size);
     let block = lh * lines.len() as f32;
     let ascent = size * 0.76 / PT_PER_MM;
-    let mut y = body_top + (body_h - block) / 2.0 + ascent + (lh - size / PT_PER_MM) / 2.0;
-    for line in lines {
-        let lw = m.width(&line, size, true);
-        shapes.push(Shape::Text {
-            x: (w - lw) / 2.0,
-            y,
+    let y = body_top + (body_h - block) / 2.0 + ascent + (lh - size / PT_PER_MM) / 2.0;
+    shapes.extend(centred_lines(m, lines, size, w, y, ink(), Role::Question));
+    Ok(shapes)
+}
+
+/// Bold lines centred on a card `w` mm wide, the first baseline at `y`.
+fn centred_lines(m: &Measure, lines: Vec<String>, size: f32, w: f32, y: f32, colour: Colour, role: Role) -> Vec<Shape> {
+    let lh = line_height(size);
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| Shape::Text {
+            x: (w - m.width(&line, size, true)) / 2.0,
+            y: y + i as f32 * lh,
             size,
             bold: true,
-            colour: ink(),
+            colour,
             text: line,
-            role: Role::Question,
+            role,
             alt: None,
-        });
-        y += lh;
-    }
-    Ok(shapes)
+        })
+        .collect()
 }
 
 /// Lays out a card back: campaign colour, logo and title. All decoration for screen readers,
@@ -328,31 +334,9 @@ pub fn back(m: &Measure, size: (f32, f32), title: &str, colour: Colour, logo: Op
     }
     let tsize = mt.max * 0.8;
     if let Some((size, lines)) = m.fit(title, true, w - 2.0 * mt.safe - 4.0, h / 2.0 - mt.safe - 8.0, tsize, mt.min * 0.8) {
-        y += size / PT_PER_MM;
-        for line in lines {
-            let lw = m.width(&line, size, true);
-            shapes.push(Shape::Text {
-                x: (w - lw) / 2.0,
-                y,
-                size,
-                bold: true,
-                colour: band.text_on(),
-                text: line,
-                role: Role::Artifact,
-                alt: None,
-            });
-            y += line_height(size);
-        }
+        shapes.extend(centred_lines(m, lines, size, w, y + size / PT_PER_MM, band.text_on(), Role::Artifact));
     }
     shapes
-        .into_iter()
-        .map(|s| match s {
-            Shape::Text { x, y, size, bold, colour, text, alt, .. } => {
-                Shape::Text { x, y, size, bold, colour, text, role: Role::Artifact, alt }
-            }
-            other => other,
-        })
-        .collect()
 }
 
 /// `text`, cut with an ellipsis to fit `width` mm.

@@ -13,7 +13,7 @@ use layout::{Front, Measure, Shape};
 
 use super::Output;
 use crate::diag::Diagnostic;
-use crate::kit::{CardSize, Colour, Deck, Factor, Kit, Lang};
+use crate::kit::{CardSize, Colour, Deck, Kit, Lang};
 use crate::pack::{Artifact, PackContext};
 
 /// The card output.
@@ -128,7 +128,6 @@ fn card_texts<'a>(kit: &Kit, deck: &'a Deck) -> Vec<CardText<'a>> {
             Lang::Nl => (format!("kaart {} van {n}", i + 1), format!("Kaart {}", i + 1)),
             Lang::En => (format!("card {} of {n}", i + 1), format!("Card {}", i + 1)),
         };
-        let _ = Factor::ALL;
         out.push(CardText {
             text: &card.text,
             number: format!("{} / {n}", i + 1),
@@ -184,7 +183,6 @@ impl Output for Cards {
     }
 
     fn render(&self, cx: &PackContext<'_>) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
-        let kit = cx.kit;
         let m = Measure::default();
         let mut out = Vec::new();
         let mut diags = Vec::new();
@@ -194,7 +192,6 @@ impl Output for Cards {
                 Err(d) => diags.extend(d),
             }
         }
-        let _ = kit;
         if diags.is_empty() {
             Ok(out)
         } else {
@@ -289,7 +286,7 @@ fn render_deck(cx: &PackContext<'_>, m: &Measure, deck: &Deck) -> Result<Vec<Art
             .collect();
         pages.push(pdf::PageSpec { size: A4, bleed: None, cards: backs, marks: Vec::new(), outline: Vec::new() });
     }
-    let print = pdf::render(&pdf::DocInfo { title: print_title, ..info_clone(&info) }, &pages)
+    let print = pdf::render(&pdf::DocInfo { title: print_title, ..info.clone() }, &pages)
         .map_err(|e| vec![Diagnostic::error("pdf", format!("cannot make the card sheets of deck `{}`: {e}", deck.id))])?;
 
     // One card a page with bleed: front, back, front, back…
@@ -305,7 +302,7 @@ fn render_deck(cx: &PackContext<'_>, m: &Measure, deck: &Deck) -> Result<Vec<Art
         });
         pages.push(pdf::PageSpec { size: page_size, bleed: Some(BLEED), cards: vec![with_bleed(&back, size)], marks: Vec::new(), outline: Vec::new() });
     }
-    let bleed = pdf::render(&pdf::DocInfo { title: bleed_title, ..info_clone(&info) }, &pages)
+    let bleed = pdf::render(&pdf::DocInfo { title: bleed_title, ..info.clone() }, &pages)
         .map_err(|e| vec![Diagnostic::error("pdf", format!("cannot make the print-shop file of deck `{}`: {e}", deck.id))])?;
 
     let mut files = vec![
@@ -319,17 +316,10 @@ fn render_deck(cx: &PackContext<'_>, m: &Measure, deck: &Deck) -> Result<Vec<Art
             .map_err(|e| vec![Diagnostic::error("preview", format!("cannot draw the preview of deck `{}`: {e}", deck.id))])?;
         let n = if deck.intro.is_some() { i } else { i + 1 };
         let mut meta = cx.deck_meta("card-preview", deck);
-        meta.alt = Some(match lang {
-            Lang::Nl => format!("{}, {}: {}", deck.title, texts[i].number_alt, texts[i].text),
-            Lang::En => format!("{}, {}: {}", deck.title, texts[i].number_alt, texts[i].text),
-        });
+        meta.alt = Some(format!("{}, {}: {}", deck.title, texts[i].number_alt, texts[i].text));
         files.push(Artifact { path: format!("cards/{}-card-{n:02}.png", deck.id), bytes: png, meta });
     }
     Ok(files)
-}
-
-fn info_clone<'a>(i: &pdf::DocInfo<'a>) -> pdf::DocInfo<'a> {
-    pdf::DocInfo { title: i.title.clone(), lang: i.lang, date: i.date, author: i.author }
 }
 
 fn capacity(size: CardSize) -> usize {

@@ -20,6 +20,7 @@ use super::layout::{Role, Shape, PT_PER_MM};
 use crate::kit::{Colour, Lang, Moment};
 
 /// Document-wide settings.
+#[derive(Clone)]
 pub struct DocInfo<'a> {
     /// PDF title.
     pub title: String,
