@@ -12,12 +12,20 @@ use partnerkit::kit;
 
 fn kits() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let shared = std::env::var_os("PARTNERKIT_SHARED").map(PathBuf::from).unwrap_or_else(|| root.join("../shared"));
+    let shared = std::env::var_os("PARTNERKIT_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("../shared"));
     let mut kits = vec![shared.join("kits/gelijke-kansen")];
-    let mut own: Vec<PathBuf> = std::fs::read_dir(root.join("kits")).unwrap().flatten().map(|e| e.path()).collect();
+    let mut own: Vec<PathBuf> = std::fs::read_dir(root.join("kits"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     own.sort();
     kits.extend(own);
-    kits.into_iter().filter(|k| k.join("kit.toml").is_file()).collect()
+    kits.into_iter()
+        .filter(|k| k.join("kit.toml").is_file())
+        .collect()
 }
 
 fn measure(name: &str, runs: usize, mut f: impl FnMut()) {
@@ -43,22 +51,49 @@ fn parts(kit_dir: &Path) {
     let (kit, _) = kit::load(kit_dir).expect("kit loads");
     let content = ContentTemplates::compile(&kit).expect("templates compile");
     let pages = PageTemplates::new(&kit).expect("pages compile");
-    let partner = kit.partners.iter().max_by_key(|p| p.platforms.len()).expect("a partner");
+    let partner = kit
+        .partners
+        .iter()
+        .max_by_key(|p| p.platforms.len())
+        .expect("a partner");
     let (items, decks) = partnerkit::pack::plan(&kit, partner);
-    let rendered = partnerkit::pack::render_texts(&kit, partner, &content, &items).expect("texts render");
-    let cx = partnerkit::pack::PackContext { kit: &kit, partner, items: rendered, decks, pages: &pages, folder: String::new() };
+    let rendered =
+        partnerkit::pack::render_texts(&kit, partner, &content, &items).expect("texts render");
+    let cx = partnerkit::pack::PackContext {
+        kit: &kit,
+        partner,
+        items: rendered,
+        decks,
+        pages: &pages,
+        folder: String::new(),
+    };
     if let Some(item) = cx.items.iter().find(|r| !r.posts.is_empty()) {
         for post in &item.posts {
             let (w, h) = post.platform.image;
-            measure(&format!("share image {} {w}×{h}", post.platform.id), 20, || {
-                partnerkit::outputs::share::render(&cx, item, post.platform).expect("image renders");
-            });
+            measure(
+                &format!("share image {} {w}×{h}", post.platform.id),
+                20,
+                || {
+                    partnerkit::outputs::share::render(&cx, item, post.platform)
+                        .expect("image renders");
+                },
+            );
         }
     }
-    measure(&format!("card PDFs + previews, {} deck(s), partner {}", cx.decks.len(), partner.id), 10, || {
-        use partnerkit::outputs::Output;
-        partnerkit::outputs::cards::Cards.render(&cx).expect("cards render");
-    });
+    measure(
+        &format!(
+            "card PDFs + previews, {} deck(s), partner {}",
+            cx.decks.len(),
+            partner.id
+        ),
+        10,
+        || {
+            use partnerkit::outputs::Output;
+            partnerkit::outputs::cards::Cards
+                .render(&cx)
+                .expect("cards render");
+        },
+    );
 }
 
 fn main() {
@@ -72,15 +107,30 @@ fn main() {
         });
         let (kit, warnings) = kit::load(&k).expect("kit loads");
         let partners: Vec<_> = kit.partners.iter().collect();
-        measure(&format!("build in memory {name} ({} packs)", partners.len()), 5, || {
-            build(&kit, &partners, &warnings).expect("kit builds");
-        });
+        measure(
+            &format!("build in memory {name} ({} packs)", partners.len()),
+            5,
+            || {
+                build(&kit, &partners, &warnings).expect("kit builds");
+            },
+        );
         let built = build(&kit, &partners, &warnings).unwrap();
         for (stage, d) in &built.timings {
             println!("    stage {stage:<10} {:>8.1} ms", d.as_secs_f64() * 1e3);
         }
-        let pngs = built.files.iter().filter(|(p, _)| p.contains("/social/") && p.ends_with(".png")).count();
-        let pdfs = built.files.iter().filter(|(p, _)| p.ends_with(".pdf")).count();
-        println!("    {} files, {pngs} share images, {pdfs} card PDFs", built.files.len());
+        let pngs = built
+            .files
+            .iter()
+            .filter(|(p, _)| p.contains("/social/") && p.ends_with(".png"))
+            .count();
+        let pdfs = built
+            .files
+            .iter()
+            .filter(|(p, _)| p.ends_with(".pdf"))
+            .count();
+        println!(
+            "    {} files, {pngs} share images, {pdfs} card PDFs",
+            built.files.len()
+        );
     }
 }

@@ -46,7 +46,11 @@ pub fn select<'k>(kit: &'k Kit, only: &[String]) -> Result<Vec<&'k Partner>, Vec
 }
 
 /// Builds the campaign for `partners`. `warnings` are shown on the download page and report.
-pub fn build(kit: &Kit, partners: &[&Partner], warnings: &[Diagnostic]) -> Result<Built, Vec<Diagnostic>> {
+pub fn build(
+    kit: &Kit,
+    partners: &[&Partner],
+    warnings: &[Diagnostic],
+) -> Result<Built, Vec<Diagnostic>> {
     let mut timings = Vec::new();
     let t0 = Instant::now();
     let content = ContentTemplates::compile(kit)?;
@@ -81,7 +85,12 @@ pub fn build(kit: &Kit, partners: &[&Partner], warnings: &[Diagnostic]) -> Resul
         zip(&folder, pack_files, kit.campaign.launch)
     });
     for ((partner, pack_files), zipped) in packs.iter().zip(zips) {
-        let zipped = zipped.map_err(|e| vec![Diagnostic::error("zip", format!("cannot zip the pack of `{}` ({e})", partner.id))])?;
+        let zipped = zipped.map_err(|e| {
+            vec![Diagnostic::error(
+                "zip",
+                format!("cannot zip the pack of `{}` ({e})", partner.id),
+            )]
+        })?;
         let zip_name = format!("{}-{}.zip", kit.campaign.id, partner.id);
         summaries.push(PackSummary {
             id: partner.id.clone(),
@@ -100,18 +109,28 @@ pub fn build(kit: &Kit, partners: &[&Partner], warnings: &[Diagnostic]) -> Resul
     timings.push(("zip", t2.elapsed()));
 
     let t3 = Instant::now();
-    let index = site::index(kit, &pages, &summaries, previews, shares, warnings).map_err(|d| vec![d])?;
+    let index =
+        site::index(kit, &pages, &summaries, previews, shares, warnings).map_err(|d| vec![d])?;
     let report = site::report(kit, &pages, warnings).map_err(|d| vec![d])?;
     files.push(("index.html".into(), index.into_bytes()));
     files.push(("report.html".into(), report.into_bytes()));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     timings.push(("pages", t3.elapsed()));
-    Ok(Built { files, packs: summaries, timings })
+    Ok(Built {
+        files,
+        packs: summaries,
+        timings,
+    })
 }
 
 /// The first partner's card previews (one deck's worth each) and share images, for the download
 /// page; every partner's pack has its own.
-fn collect_pictures(partner: &Partner, files: &[Artifact], previews: &mut Vec<Picture>, shares: &mut Vec<Picture>) {
+fn collect_pictures(
+    partner: &Partner,
+    files: &[Artifact],
+    previews: &mut Vec<Picture>,
+    shares: &mut Vec<Picture>,
+) {
     if !previews.is_empty() || !shares.is_empty() {
         return;
     }
@@ -122,7 +141,11 @@ fn collect_pictures(partner: &Partner, files: &[Artifact], previews: &mut Vec<Pi
             alt: f.meta.alt.clone().unwrap_or_default(),
             title: f.path.clone(),
             width: width.min(480),
-            height: if width > 480 { height * 480 / width } else { height },
+            height: if width > 480 {
+                height * 480 / width
+            } else {
+                height
+            },
         };
         match f.meta.kind {
             "card-preview" => previews.push(pic),
@@ -151,7 +174,9 @@ fn summary(kit: &Kit, files: &[Artifact]) -> String {
 
 /// Maps `f` over `items` on all cores, keeping the order.
 pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len().max(1));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len().max(1));
     if threads <= 1 {
         return items.iter().map(f).collect();
     }
@@ -166,9 +191,14 @@ pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -
                     break;
                 }
                 let r = f(&items[i]);
-                slots.lock().unwrap_or_else(std::sync::PoisonError::into_inner)[i] = Some(r);
+                slots
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)[i] = Some(r);
             });
         }
     });
-    results.into_iter().map(|r| r.expect("every item is mapped")).collect()
+    results
+        .into_iter()
+        .map(|r| r.expect("every item is mapped"))
+        .collect()
 }

@@ -107,7 +107,11 @@ pub fn compute(kit: &Kit) -> Coverage {
     let mut columns = Vec::new();
     let mut sources: Vec<Src<'_>> = Vec::new();
     for item in &kit.items {
-        columns.push(Column { id: item.id.clone(), kind: item.kind.id(), title: strip_templates(&item.title.source) });
+        columns.push(Column {
+            id: item.id.clone(),
+            kind: item.kind.id(),
+            title: strip_templates(&item.title.source),
+        });
         sources.push(Src {
             addresses: item.addresses.clone(),
             techniques: &item.techniques,
@@ -118,8 +122,16 @@ pub fn compute(kit: &Kit) -> Coverage {
         });
     }
     for deck in &kit.decks {
-        columns.push(Column { id: deck.id.clone(), kind: "cards", title: deck.title.clone() });
-        sources.push(Src { addresses: deck.addresses(), techniques: &deck.techniques, for_partner: Box::new(move |p| deck.is_for(p)) });
+        columns.push(Column {
+            id: deck.id.clone(),
+            kind: "cards",
+            title: deck.title.clone(),
+        });
+        sources.push(Src {
+            addresses: deck.addresses(),
+            techniques: &deck.techniques,
+            for_partner: Box::new(move |p| deck.is_for(p)),
+        });
     }
     let lang = kit.campaign.language;
     let mut groups = Vec::new();
@@ -136,40 +148,88 @@ pub fn compute(kit: &Kit) -> Coverage {
                     .map(|s| {
                         let hit = s.addresses.contains(&b.id);
                         if !hit {
-                            return Cell { hit, techniques: Vec::new(), level: 0 };
+                            return Cell {
+                                hit,
+                                techniques: Vec::new(),
+                                level: 0,
+                            };
                         }
-                        let mut own: Vec<&String> = s.techniques.iter().filter(|t| b.techniques.contains(t)).collect();
+                        let mut own: Vec<&String> = s
+                            .techniques
+                            .iter()
+                            .filter(|t| b.techniques.contains(t))
+                            .collect();
                         own.extend(s.techniques.iter().filter(|t| !b.techniques.contains(t)));
-                        let matching = s.techniques.iter().filter(|t| b.techniques.contains(t)).count();
+                        let matching = s
+                            .techniques
+                            .iter()
+                            .filter(|t| b.techniques.contains(t))
+                            .count();
                         let techniques = own
                             .into_iter()
-                            .map(|t| kit.technique(t).map_or_else(|| t.clone(), |t| t.label.clone()))
+                            .map(|t| {
+                                kit.technique(t)
+                                    .map_or_else(|| t.clone(), |t| t.label.clone())
+                            })
                             .collect();
-                        Cell { hit, techniques, level: (1 + matching).min(3) }
+                        Cell {
+                            hit,
+                            techniques,
+                            level: (1 + matching).min(3),
+                        }
                     })
                     .collect();
-                Row { id: b.id.clone(), insight: b.insight.clone(), covered: cells.iter().any(|c| c.hit), cells }
+                Row {
+                    id: b.id.clone(),
+                    insight: b.insight.clone(),
+                    covered: cells.iter().any(|c| c.hit),
+                    cells,
+                }
             })
             .collect();
         if !rows.is_empty() {
-            groups.push(Group { factor: factor.id(), label: factor.label(lang), rows });
+            groups.push(Group {
+                factor: factor.id(),
+                label: factor.label(lang),
+                rows,
+            });
         }
     }
-    let analysis_factors: Vec<Factor> = Factor::ALL.into_iter().filter(|f| kit.barriers.iter().any(|b| b.factor == *f)).collect();
+    let analysis_factors: Vec<Factor> = Factor::ALL
+        .into_iter()
+        .filter(|f| kit.barriers.iter().any(|b| b.factor == *f))
+        .collect();
     let partners = kit
         .partners
         .iter()
         .map(|p| {
             let gets: Vec<&Src<'_>> = sources.iter().filter(|s| (s.for_partner)(p)).collect();
-            let barriers: Vec<bool> =
-                barrier_order.iter().map(|b| gets.iter().any(|s| s.addresses.contains(b))).collect();
-            let covered: Vec<Factor> = gets.iter().flat_map(|s| kit.factors_of(&s.addresses)).collect();
-            let missing_factors =
-                analysis_factors.iter().filter(|f| !covered.contains(f)).map(|f| f.label(lang)).collect();
-            PartnerCoverage { id: p.id.clone(), name: p.name.clone(), barriers, missing_factors }
+            let barriers: Vec<bool> = barrier_order
+                .iter()
+                .map(|b| gets.iter().any(|s| s.addresses.contains(b)))
+                .collect();
+            let covered: Vec<Factor> = gets
+                .iter()
+                .flat_map(|s| kit.factors_of(&s.addresses))
+                .collect();
+            let missing_factors = analysis_factors
+                .iter()
+                .filter(|f| !covered.contains(f))
+                .map(|f| f.label(lang))
+                .collect();
+            PartnerCoverage {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                barriers,
+                missing_factors,
+            }
         })
         .collect();
-    Coverage { columns, groups, partners }
+    Coverage {
+        columns,
+        groups,
+        partners,
+    }
 }
 
 #[cfg(test)]
@@ -178,7 +238,10 @@ mod tests {
 
     #[test]
     fn strips_template_expressions() {
-        assert_eq!(strip_templates("Zo doet {{partner.name}} het"), "Zo doet … het");
+        assert_eq!(
+            strip_templates("Zo doet {{partner.name}} het"),
+            "Zo doet … het"
+        );
         assert_eq!(strip_templates("{{{x}}} en {{#if a}}b{{/if}}"), "… en …b…");
         assert_eq!(strip_templates("open {{ zonder eind"), "open ");
     }

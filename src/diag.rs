@@ -138,10 +138,17 @@ impl fmt::Display for Diagnostic {
         }
         if let (Some((text, width)), Some(line)) = (&self.excerpt, self.line) {
             let (shown, col) = window(text, self.column.unwrap_or(1));
-            let width = (*width).min(shown.chars().count().saturating_sub(col - 1)).max(1);
+            let width = (*width)
+                .min(shown.chars().count().saturating_sub(col - 1))
+                .max(1);
             writeln!(f, "{pad} |")?;
             writeln!(f, "{line} | {shown}")?;
-            writeln!(f, "{pad} | {}{}", " ".repeat(col.saturating_sub(1)), "^".repeat(width))?;
+            writeln!(
+                f,
+                "{pad} | {}{}",
+                " ".repeat(col.saturating_sub(1)),
+                "^".repeat(width)
+            )?;
         }
         for hint in &self.hints {
             writeln!(f, "{pad} = hint: {hint}")?;
@@ -183,19 +190,31 @@ pub struct Source {
 impl Source {
     /// A source file named `path` (relative to the kit) with `text`.
     pub fn new(path: impl AsRef<Path>, text: String) -> Self {
-        Source { path: path.as_ref().to_path_buf(), text }
+        Source {
+            path: path.as_ref().to_path_buf(),
+            text,
+        }
     }
 
     /// Line (1-based), column (1-based, in characters) and the line's text at a byte offset.
     pub fn locate(&self, offset: usize) -> (usize, usize, &str) {
         let offset = offset.min(self.text.len());
-        let offset = (0..=offset).rev().find(|&o| self.text.is_char_boundary(o)).unwrap_or(0);
+        let offset = (0..=offset)
+            .rev()
+            .find(|&o| self.text.is_char_boundary(o))
+            .unwrap_or(0);
         let before = &self.text[..offset];
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let line = before.matches('\n').count() + 1;
         let column = self.text[line_start..offset].chars().count() + 1;
-        let line_end = self.text[line_start..].find('\n').map_or(self.text.len(), |i| line_start + i);
-        (line, column, self.text[line_start..line_end].trim_end_matches('\r'))
+        let line_end = self.text[line_start..]
+            .find('\n')
+            .map_or(self.text.len(), |i| line_start + i);
+        (
+            line,
+            column,
+            self.text[line_start..line_end].trim_end_matches('\r'),
+        )
     }
 }
 
@@ -215,7 +234,14 @@ pub fn choices_hint(word: &str, what: &str, candidates: &[&str]) -> String {
     let list = if candidates.is_empty() {
         format!("there are no {what} yet")
     } else {
-        format!("valid {what}: {}", candidates.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "))
+        format!(
+            "valid {what}: {}",
+            candidates
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     };
     match nearest(word, candidates.iter().copied()) {
         Some(n) => format!("did you mean `{n}`? {list}"),
@@ -263,7 +289,9 @@ mod tests {
     fn long_lines_are_shown_around_the_column() {
         let text = format!("{}x = 1{}", "a".repeat(500), "b".repeat(500));
         let src = Source::new("kit.toml", text);
-        let d = Diagnostic::error("x", "here").at(&src, 500..501).to_string();
+        let d = Diagnostic::error("x", "here")
+            .at(&src, 500..501)
+            .to_string();
         let excerpt = d.lines().nth(3).unwrap();
         assert!(excerpt.chars().count() < 110, "{excerpt}");
         let caret = d.lines().nth(4).unwrap();
@@ -272,7 +300,10 @@ mod tests {
 
     #[test]
     fn suggests_the_nearest_key() {
-        assert_eq!(nearest("colur", ["id", "name", "colour", "logo"]), Some("colour"));
+        assert_eq!(
+            nearest("colur", ["id", "name", "colour", "logo"]),
+            Some("colour")
+        );
         assert_eq!(nearest("zzzzzz", ["id", "name"]), None);
         assert_eq!(nearest("Capaciteit", ["capaciteit"]), Some("capaciteit"));
     }

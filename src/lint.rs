@@ -19,8 +19,14 @@ pub fn lint(kit: &Kit) -> Vec<Diagnostic> {
     for row in cov.groups.iter().flat_map(|g| &g.rows) {
         if !row.covered {
             out.push(at_barrier(
-                Diagnostic::warning("uncovered-barrier", format!("no content item or card addresses the barrier `{}`", row.id))
-                    .hint(format!("add addresses = [\"{}\"] to an item or card that works on it", row.id)),
+                Diagnostic::warning(
+                    "uncovered-barrier",
+                    format!("no content item or card addresses the barrier `{}`", row.id),
+                )
+                .hint(format!(
+                    "add addresses = [\"{}\"] to an item or card that works on it",
+                    row.id
+                )),
                 &row.id,
             ));
         }
@@ -39,7 +45,8 @@ pub fn lint(kit: &Kit) -> Vec<Diagnostic> {
     }
     for b in &kit.barriers {
         for t in &b.techniques {
-            let used = kit.items.iter().any(|i| i.techniques.contains(t)) || kit.decks.iter().any(|d| d.techniques.contains(t));
+            let used = kit.items.iter().any(|i| i.techniques.contains(t))
+                || kit.decks.iter().any(|d| d.techniques.contains(t));
             if !used {
                 out.push(at_barrier(
                     Diagnostic::warning(
@@ -105,9 +112,17 @@ fn readability_findings(kit: &Kit) -> Vec<Diagnostic> {
             Some(src) => d.at_line(src, line, 1),
             None => d.in_file(&item.file),
         };
-        let mut long: Vec<&crate::readability::Sentence> =
-            detail.sentences.iter().filter(|s| s.words.len() > max_words).collect();
-        long.sort_by(|a, b| b.words.len().cmp(&a.words.len()).then(a.line().cmp(&b.line())));
+        let mut long: Vec<&crate::readability::Sentence> = detail
+            .sentences
+            .iter()
+            .filter(|s| s.words.len() > max_words)
+            .collect();
+        long.sort_by(|a, b| {
+            b.words
+                .len()
+                .cmp(&a.words.len())
+                .then(a.line().cmp(&b.line()))
+        });
         if score.score < score.target {
             let mut d = place(
                 Diagnostic::warning(
@@ -120,23 +135,44 @@ fn readability_findings(kit: &Kit) -> Vec<Diagnostic> {
                 item.body.first_line,
             );
             for s in long.iter().take(2) {
-                d = d.hint(format!("line {}: a sentence of {} words: “{}”; split it", s.line(), s.words.len(), s.preview(8)));
+                d = d.hint(format!(
+                    "line {}: a sentence of {} words: “{}”; split it",
+                    s.line(),
+                    s.words.len(),
+                    s.preview(8)
+                ));
             }
-            let mut hard: Vec<&crate::readability::Word> =
-                detail.sentences.iter().flat_map(|s| &s.words).filter(|w| w.syllables >= 4).collect();
+            let mut hard: Vec<&crate::readability::Word> = detail
+                .sentences
+                .iter()
+                .flat_map(|s| &s.words)
+                .filter(|w| w.syllables >= 4)
+                .collect();
             hard.sort_by(|a, b| b.syllables.cmp(&a.syllables).then(a.line.cmp(&b.line)));
             hard.dedup_by(|a, b| a.text.eq_ignore_ascii_case(&b.text));
             if !hard.is_empty() {
-                let list: Vec<String> =
-                    hard.iter().take(4).map(|w| format!("“{}” (line {}, {} syllables)", w.text, w.line, w.syllables)).collect();
-                d = d.hint(format!("hard words: {}; use shorter words where you can", list.join(", ")));
+                let list: Vec<String> = hard
+                    .iter()
+                    .take(4)
+                    .map(|w| format!("“{}” (line {}, {} syllables)", w.text, w.line, w.syllables))
+                    .collect();
+                d = d.hint(format!(
+                    "hard words: {}; use shorter words where you can",
+                    list.join(", ")
+                ));
             }
             out.push(d);
         } else {
             for s in long.iter().take(2) {
                 out.push(
                     place(
-                        Diagnostic::warning("long-sentence", format!("a sentence of {} words; the limit is {max_words}", s.words.len())),
+                        Diagnostic::warning(
+                            "long-sentence",
+                            format!(
+                                "a sentence of {} words; the limit is {max_words}",
+                                s.words.len()
+                            ),
+                        ),
                         s.line(),
                     )
                     .hint(format!("“{}”: split it into two", s.preview(8))),

@@ -125,7 +125,11 @@ pub fn get(id: &str) -> Option<&'static Platform> {
 
 /// Every id a `channels` list may hold.
 pub fn channel_ids() -> Vec<&'static str> {
-    PLATFORMS.iter().map(|p| p.id).chain(ARTICLE_CHANNELS.iter().copied()).collect()
+    PLATFORMS
+        .iter()
+        .map(|p| p.id)
+        .chain(ARTICLE_CHANNELS.iter().copied())
+        .collect()
 }
 
 /// Every social platform id.
@@ -157,7 +161,9 @@ impl Platform {
         for (i, c) in text.char_indices() {
             if c == '#' && !prev.is_some_and(|p| p.is_alphanumeric() || p == '&' || p == '/') {
                 let rest = &text[i + 1..];
-                let len = rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len());
+                let len = rest
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .unwrap_or(rest.len());
                 if len > 0 && rest[..len].chars().any(|c| !c.is_numeric()) {
                     tags.push(&text[i..=i + len]);
                 }
@@ -173,9 +179,17 @@ impl Platform {
 fn split_urls(text: &str) -> Vec<(bool, &str)> {
     let mut out = Vec::new();
     let mut rest = text;
-    while let Some(start) = rest.find("http://").into_iter().chain(rest.find("https://")).min() {
-        let end = rest[start..].find(char::is_whitespace).map_or(rest.len(), |e| start + e);
-        let url = rest[start..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"', '\'', '”', '’']);
+    while let Some(start) = rest
+        .find("http://")
+        .into_iter()
+        .chain(rest.find("https://"))
+        .min()
+    {
+        let end = rest[start..]
+            .find(char::is_whitespace)
+            .map_or(rest.len(), |e| start + e);
+        let url = rest[start..end]
+            .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"', '\'', '”', '’']);
         let end = start + url.len();
         if !rest[..start].is_empty() {
             out.push((false, &rest[..start]));
@@ -198,7 +212,15 @@ fn x_weight(text: &str) -> usize {
             if is_emoji(g) {
                 2
             } else {
-                g.chars().map(|c| if LIGHT.iter().any(|&(a, b)| (a..=b).contains(&(c as u32))) { 1 } else { 2 }).sum()
+                g.chars()
+                    .map(|c| {
+                        if LIGHT.iter().any(|&(a, b)| (a..=b).contains(&(c as u32))) {
+                            1
+                        } else {
+                            2
+                        }
+                    })
+                    .sum()
             }
         })
         .sum()
@@ -218,7 +240,10 @@ mod tests {
     #[test]
     fn x_counts_links_as_23_and_emoji_as_2() {
         let x = get("x").unwrap();
-        assert_eq!(x.count("Kijk op https://www.example.nl/een/heel/lang/pad/naar/de/campagne"), 8 + 23);
+        assert_eq!(
+            x.count("Kijk op https://www.example.nl/een/heel/lang/pad/naar/de/campagne"),
+            8 + 23
+        );
         assert_eq!(x.count("Doe mee 👍🏽"), 8 + 2);
         assert_eq!(x.count("naïef – “écht”"), 14);
         assert_eq!(x.count("日本"), 4);
@@ -234,7 +259,10 @@ mod tests {
     #[test]
     fn mastodon_counts_urls_as_23_and_trims_punctuation() {
         let m = get("mastodon").unwrap();
-        assert_eq!(m.count("Lees: https://example.nl/abcdefghijklmnopqrstuvwxyz."), 6 + 23 + 1);
+        assert_eq!(
+            m.count("Lees: https://example.nl/abcdefghijklmnopqrstuvwxyz."),
+            6 + 23 + 1
+        );
     }
 
     #[test]

@@ -78,7 +78,11 @@ pub fn syllables(word: &str, lang: Lang) -> usize {
         }
         in_group = vowel;
     }
-    if lang == Lang::En && count > 1 && word.to_lowercase().ends_with('e') && !word.to_lowercase().ends_with("le") {
+    if lang == Lang::En
+        && count > 1
+        && word.to_lowercase().ends_with('e')
+        && !word.to_lowercase().ends_with("le")
+    {
         count -= 1;
     }
     count.max(1)
@@ -92,7 +96,11 @@ fn clean_line(line: &str) -> (String, bool) {
     if let Some(r) = rest.strip_prefix('#') {
         rest = r.trim_start_matches('#');
         block_start = true;
-    } else if let Some(r) = rest.strip_prefix("- ").or_else(|| rest.strip_prefix("* ")).or_else(|| rest.strip_prefix("> ")) {
+    } else if let Some(r) = rest
+        .strip_prefix("- ")
+        .or_else(|| rest.strip_prefix("* "))
+        .or_else(|| rest.strip_prefix("> "))
+    {
         rest = r;
         block_start = true;
     } else {
@@ -111,7 +119,11 @@ fn clean_line(line: &str) -> (String, bool) {
             let end = bytes[i..].find("}}").map_or(bytes.len(), |e| i + e + 2);
             let inner = &bytes[i..end];
             // A value expression reads as one word; block helpers read as nothing.
-            if !(inner.starts_with("{{#") || inner.starts_with("{{/") || inner.starts_with("{{else") || inner.starts_with("{{!")) {
+            if !(inner.starts_with("{{#")
+                || inner.starts_with("{{/")
+                || inner.starts_with("{{else")
+                || inner.starts_with("{{!"))
+            {
                 out.push_str("naam");
             }
             while chars.peek().is_some_and(|(j, _)| *j < end) {
@@ -142,29 +154,48 @@ pub fn score(text: &str, first_line: usize, lang: Lang) -> Score {
         let line = first_line + i;
         let (clean, block_start) = clean_line(raw);
         if (raw.trim().is_empty() || block_start) && !current.is_empty() {
-            sentences.push(Sentence { words: std::mem::take(&mut current) });
+            sentences.push(Sentence {
+                words: std::mem::take(&mut current),
+            });
         }
         for token in clean.split_whitespace() {
-            let word: String = token.chars().filter(|c| c.is_alphanumeric() || *c == '-' || *c == '\'').collect();
-            let ends = token.trim_end_matches(['"', '”', '’', ')', '\'']).ends_with(['.', '!', '?', ':']);
+            let word: String = token
+                .chars()
+                .filter(|c| c.is_alphanumeric() || *c == '-' || *c == '\'')
+                .collect();
+            let ends = token
+                .trim_end_matches(['"', '”', '’', ')', '\''])
+                .ends_with(['.', '!', '?', ':']);
             if word.chars().any(char::is_alphabetic) {
                 let syl = syllables(&word, lang);
-                current.push(Word { text: word, line, syllables: syl });
+                current.push(Word {
+                    text: word,
+                    line,
+                    syllables: syl,
+                });
             }
             if ends && !current.is_empty() {
-                sentences.push(Sentence { words: std::mem::take(&mut current) });
+                sentences.push(Sentence {
+                    words: std::mem::take(&mut current),
+                });
             }
         }
         // Headings and list items end at the end of their line.
         if block_start && !current.is_empty() {
-            sentences.push(Sentence { words: std::mem::take(&mut current) });
+            sentences.push(Sentence {
+                words: std::mem::take(&mut current),
+            });
         }
     }
     if !current.is_empty() {
         sentences.push(Sentence { words: current });
     }
     let words: usize = sentences.iter().map(|s| s.words.len()).sum();
-    let syllables: usize = sentences.iter().flat_map(|s| &s.words).map(|w| w.syllables).sum();
+    let syllables: usize = sentences
+        .iter()
+        .flat_map(|s| &s.words)
+        .map(|w| w.syllables)
+        .sum();
     let (a, b) = match lang {
         Lang::Nl => (0.93, 77.0),
         Lang::En => (1.015, 84.6),
@@ -172,9 +203,16 @@ pub fn score(text: &str, first_line: usize, lang: Lang) -> Score {
     let score = if words == 0 || sentences.is_empty() {
         100.0
     } else {
-        206.835 - a * (words as f64 / sentences.len() as f64) - b * (syllables as f64 / words as f64)
+        206.835
+            - a * (words as f64 / sentences.len() as f64)
+            - b * (syllables as f64 / words as f64)
     };
-    Score { score, sentences, words, syllables }
+    Score {
+        score,
+        sentences,
+        words,
+        syllables,
+    }
 }
 
 #[cfg(test)]
@@ -183,14 +221,29 @@ mod tests {
 
     #[test]
     fn counts_dutch_syllables() {
-        for (w, n) in [("ondernemers", 4), ("gelijke", 3), ("belangrijk", 3), ("kansen", 2), ("geïnteresseerd", 5), ("blij", 1), ("ideeën", 3), ("werkgevers", 3)] {
+        for (w, n) in [
+            ("ondernemers", 4),
+            ("gelijke", 3),
+            ("belangrijk", 3),
+            ("kansen", 2),
+            ("geïnteresseerd", 5),
+            ("blij", 1),
+            ("ideeën", 3),
+            ("werkgevers", 3),
+        ] {
             assert_eq!(syllables(w, Lang::Nl), n, "{w}");
         }
     }
 
     #[test]
     fn counts_english_syllables() {
-        for (w, n) in [("cat", 1), ("make", 1), ("table", 2), ("people", 2), ("the", 1)] {
+        for (w, n) in [
+            ("cat", 1),
+            ("make", 1),
+            ("table", 2),
+            ("people", 2),
+            ("the", 1),
+        ] {
             assert_eq!(syllables(w, Lang::En), n, "{w}");
         }
     }
@@ -216,9 +269,21 @@ mod tests {
 
     #[test]
     fn markdown_and_templates_are_not_words() {
-        let s = score("# Kop\n\nVraag het **{{partner.name}}** via [de site](https://x.nl).\n- een punt\n", 10, Lang::Nl);
-        let words: Vec<&str> = s.sentences.iter().flat_map(|s| &s.words).map(|w| w.text.as_str()).collect();
-        assert_eq!(words, ["Kop", "Vraag", "het", "naam", "via", "de", "site", "een", "punt"]);
+        let s = score(
+            "# Kop\n\nVraag het **{{partner.name}}** via [de site](https://x.nl).\n- een punt\n",
+            10,
+            Lang::Nl,
+        );
+        let words: Vec<&str> = s
+            .sentences
+            .iter()
+            .flat_map(|s| &s.words)
+            .map(|w| w.text.as_str())
+            .collect();
+        assert_eq!(
+            words,
+            ["Kop", "Vraag", "het", "naam", "via", "de", "site", "een", "punt"]
+        );
         assert_eq!(s.sentences.len(), 3);
         assert_eq!(s.sentences[1].line(), 12);
     }

@@ -134,14 +134,31 @@ fn quote_code(message: &str) -> String {
 /// A one-line summary of the coverage: how many barriers are covered, per factor.
 pub fn coverage_summary(kit: &Kit, cov: &Coverage) -> String {
     let total: usize = cov.groups.iter().map(|g| g.rows.len()).sum();
-    let covered: usize = cov.groups.iter().flat_map(|g| &g.rows).filter(|r| r.covered).count();
+    let covered: usize = cov
+        .groups
+        .iter()
+        .flat_map(|g| &g.rows)
+        .filter(|r| r.covered)
+        .count();
     let t = labels(kit.campaign.language);
     let per: Vec<String> = cov
         .groups
         .iter()
-        .map(|g| format!("{} {}/{}", g.label, g.rows.iter().filter(|r| r.covered).count(), g.rows.len()))
+        .map(|g| {
+            format!(
+                "{} {}/{}",
+                g.label,
+                g.rows.iter().filter(|r| r.covered).count(),
+                g.rows.len()
+            )
+        })
         .collect();
-    format!("{}: {covered}/{total} {} ({})", t.coverage, t.covered, per.join(", "))
+    format!(
+        "{}: {covered}/{total} {} ({})",
+        t.coverage,
+        t.covered,
+        per.join(", ")
+    )
 }
 
 /// Renders `index.html`.
@@ -178,7 +195,11 @@ pub fn index(
 }
 
 /// Renders `report.html`.
-pub fn report(kit: &Kit, pages: &PageTemplates, diags: &[Diagnostic]) -> Result<String, Diagnostic> {
+pub fn report(
+    kit: &Kit,
+    pages: &PageTemplates,
+    diags: &[Diagnostic],
+) -> Result<String, Diagnostic> {
     let cov = coverage::compute(kit);
     let techniques = kit
         .techniques
@@ -189,18 +210,32 @@ pub fn report(kit: &Kit, pages: &PageTemplates, diags: &[Diagnostic]) -> Result<
                 .iter()
                 .filter(|i| i.techniques.contains(&t.id))
                 .map(|i| i.id.clone())
-                .chain(kit.decks.iter().filter(|d| d.techniques.contains(&t.id)).map(|d| d.id.clone()))
+                .chain(
+                    kit.decks
+                        .iter()
+                        .filter(|d| d.techniques.contains(&t.id))
+                        .map(|d| d.id.clone()),
+                )
                 .collect();
             if used_by.is_empty() {
                 used_by.push("–".into());
             }
-            TechniqueRow { id: t.id.clone(), label: t.label.clone(), bct: t.bct.clone(), used_by }
+            TechniqueRow {
+                id: t.id.clone(),
+                label: t.label.clone(),
+                bct: t.bct.clone(),
+                used_by,
+            }
         })
         .collect();
     let view = ReportView {
         base: PageBase::new(kit, pages, kit.campaign.colour),
         span: cov.columns.len() + 1,
-        barrier_ids: cov.groups.iter().flat_map(|g| g.rows.iter().map(|r| r.id.clone())).collect(),
+        barrier_ids: cov
+            .groups
+            .iter()
+            .flat_map(|g| g.rows.iter().map(|r| r.id.clone()))
+            .collect(),
         summary: coverage_summary(kit, &cov),
         coverage: &cov,
         techniques,

@@ -13,15 +13,47 @@ use crate::diag::Diagnostic;
 
 /// The marker file in every campaign folder partnerkit writes.
 pub const MARKER: &str = ".partnerkit-output";
-const MARKER_TEXT: &str = "This folder is written by partnerkit and replaced as a whole on every build.\n\
+const MARKER_TEXT: &str =
+    "This folder is written by partnerkit and replaced as a whole on every build.\n\
 Do not keep your own files here: they would be lost on the next build.\n";
 
-/// Where a campaign's output goes.
+/// Where a campaign's output goes. Holds an exclusive lock on it until dropped, so two builds
+/// (or `serve` and `build`) never write the same campaign folder at once.
 pub struct Target {
     /// `<out>/<campaign>`.
     pub dir: PathBuf,
     staging: PathBuf,
     old: PathBuf,
+    _lock: fs::File,
+}
+
+/// The absolute form of `p` without creating anything: the nearest existing ancestor,
+/// canonicalised, with the rest appended (which must be plain names).
+fn absolute_without_creating(p: &Path) -> std::io::Result<PathBuf> {
+    let p = std::path::absolute(p)?;
+    let mut existing = p.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if fs::symlink_metadata(existing).is_ok() {
+            break;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing.canonicalize()?;
+    for name in rest.into_iter().rev() {
+        if name == ".." {
+            out.pop();
+        } else if name != "." {
+            out.push(name);
+        }
+    }
+    Ok(out)
 }
 
 fn has_marker(dir: &Path) -> bool {
@@ -35,19 +67,26 @@ fn is_symlink(p: &Path) -> bool {
 impl Target {
     /// Checks that `<out>/<campaign>` may be (re)written, and repairs an interrupted swap.
     pub fn prepare(out: &Path, campaign: &str, kit_root: &Path) -> Result<Target, Diagnostic> {
-        let fail = |msg: String, hint: &str| Err(Diagnostic::error("output", msg).hint(hint.to_string()));
+        let fail =
+            |msg: String, hint: &str| Err(Diagnostic::error("output", msg).hint(hint.to_string()));
         if is_symlink(out) {
-            return fail(format!("the output folder `{}` is a symbolic link", out.display()), "give a real folder with --out");
+            return fail(
+                format!("the output folder `{}` is a symbolic link", out.display()),
+                "give a real folder with --out",
+            );
         }
-        fs::create_dir_all(out).map_err(|e| {
-            Diagnostic::error("output", format!("cannot create the output folder `{}` ({e})", out.display()))
-                .hint("check that you may write there")
+        let out_abs = absolute_without_creating(out).map_err(|e| {
+            Diagnostic::error("output", format!("cannot use `{}` ({e})", out.display()))
         })?;
-        let out_abs = out.canonicalize().map_err(|e| Diagnostic::error("output", format!("cannot use `{}` ({e})", out.display())))?;
-        let kit_abs = kit_root.canonicalize().unwrap_or_else(|_| kit_root.to_path_buf());
+        let kit_abs = kit_root
+            .canonicalize()
+            .unwrap_or_else(|_| kit_root.to_path_buf());
         if kit_abs.starts_with(out_abs.join(campaign)) {
             return fail(
-                format!("the output would overwrite the kit itself (`{}`)", kit_abs.display()),
+                format!(
+                    "the output would overwrite the kit itself (`{}`)",
+                    kit_abs.display()
+                ),
                 "give an --out folder outside the kit, e.g. --out output",
             );
         }
@@ -63,37 +102,136 @@ impl Target {
                 "give an --out folder outside the kit, e.g. --out output",
             );
         }
+        if fs::metadata(&out_abs).is_ok_and(|m| !m.is_dir()) {
+            return fail(
+                format!("`{}` is not a folder", out.display()),
+                "give a folder with --out",
+            );
+        }
+        fs::create_dir_all(&out_abs).map_err(|e| {
+            Diagnostic::error(
+                "output",
+                format!("cannot create the output folder `{}` ({e})", out.display()),
+            )
+            .hint("check that you may write there")
+        })?;
+        let lock_path = out_abs.join(format!(".{campaign}.partnerkit-lock"));
+        if is_symlink(&lock_path) {
+            return fail(
+                format!(
+                    "`{}` is a symbolic link; partnerkit never writes through one",
+                    lock_path.display()
+                ),
+                "remove the link",
+            );
+        }
+        let lock = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| {
+                Diagnostic::error(
+                    "output",
+                    format!("cannot create `{}` ({e})", lock_path.display()),
+                )
+            })?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                return fail(
+                    format!(
+                        "another partnerkit (a build or serve) is writing `{}` right now",
+                        out_abs.join(campaign).display()
+                    ),
+                    "wait until it has finished and try again, or give another --out",
+                )
+            }
+            Err(fs::TryLockError::Error(e)) => {
+                return Err(Diagnostic::error(
+                    "output",
+                    format!("cannot lock `{}` ({e})", lock_path.display()),
+                ))
+            }
+        }
         let dir = out_abs.join(campaign);
-        let staging = out_abs.join(format!(".{campaign}.partnerkit-staging"));
+        let staging = out_abs.join(format!(
+            ".{campaign}.partnerkit-staging-{}",
+            std::process::id()
+        ));
         let old = out_abs.join(format!(".{campaign}.partnerkit-previous"));
         for p in [&dir, &staging, &old] {
             if is_symlink(p) {
-                return fail(format!("`{}` is a symbolic link; partnerkit never writes through one", p.display()), "remove the link or give another --out");
+                return fail(
+                    format!(
+                        "`{}` is a symbolic link; partnerkit never writes through one",
+                        p.display()
+                    ),
+                    "remove the link or give another --out",
+                );
             }
         }
         // A build killed between the two renames: put the previous output back.
         if !dir.exists() && old.is_dir() && has_marker(&old) {
-            fs::rename(&old, &dir).map_err(|e| Diagnostic::error("output", format!("cannot restore the previous output ({e})")))?;
+            fs::rename(&old, &dir).map_err(|e| {
+                Diagnostic::error(
+                    "output",
+                    format!("cannot restore the previous output ({e})"),
+                )
+            })?;
         }
         if dir.exists() && !has_marker(&dir) {
             return fail(
-                format!("`{}` exists but was not written by partnerkit, so it is left alone", dir.display()),
+                format!(
+                    "`{}` exists but was not written by partnerkit, so it is left alone",
+                    dir.display()
+                ),
                 "move that folder away, or give another --out",
             );
         }
-        for p in [&staging, &old] {
+        // Staging folders of earlier runs (any process; we hold the lock, so none is running).
+        let prefix = format!(".{campaign}.partnerkit-staging");
+        let mut leftovers: Vec<PathBuf> = fs::read_dir(&out_abs)
+            .map(|rd| {
+                rd.flatten()
+                    .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+                    .map(|e| e.path())
+                    .collect()
+            })
+            .unwrap_or_default();
+        leftovers.push(old.clone());
+        for p in &leftovers {
+            if is_symlink(p) {
+                return fail(
+                    format!(
+                        "`{}` is a symbolic link; partnerkit never writes through one",
+                        p.display()
+                    ),
+                    "remove the link or give another --out",
+                );
+            }
             if p.exists() {
                 // A build killed right after creating its staging folder leaves it empty.
                 if fs::remove_dir(p).is_ok() {
                     continue;
                 }
                 if !has_marker(p) {
-                    return fail(format!("`{}` exists but was not written by partnerkit", p.display()), "move it away");
+                    return fail(
+                        format!("`{}` exists but was not written by partnerkit", p.display()),
+                        "move it away",
+                    );
                 }
-                remove_ours(p).map_err(|e| Diagnostic::error("output", format!("cannot clean up `{}` ({e})", p.display())))?;
+                remove_ours(p).map_err(|e| {
+                    Diagnostic::error("output", format!("cannot clean up `{}` ({e})", p.display()))
+                })?;
             }
         }
-        Ok(Target { dir, staging, old })
+        Ok(Target {
+            dir,
+            staging,
+            old,
+            _lock: lock,
+        })
     }
 
     /// Writes `files` (paths relative to the campaign folder) and swaps them in.
@@ -103,7 +241,8 @@ impl Target {
                 .hint("check the free disk space and that you may write there; the previous output is unchanged")
         };
         fs::create_dir(&self.staging).map_err(|e| io("create", &self.staging, e))?;
-        fs::write(self.staging.join(MARKER), MARKER_TEXT).map_err(|e| io("write", &self.staging, e))?;
+        fs::write(self.staging.join(MARKER), MARKER_TEXT)
+            .map_err(|e| io("write", &self.staging, e))?;
         for (rel, bytes) in files {
             debug_assert!(!rel.starts_with('/') && !rel.split('/').any(|p| p == ".."));
             let path = self.staging.join(rel);
@@ -162,7 +301,15 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
     let ca = CString::new(a.as_os_str().as_bytes())?;
     let cb = CString::new(b.as_os_str().as_bytes())?;
     // SAFETY: both pointers are valid NUL-terminated strings that outlive the call.
-    let rc = unsafe { libc::renameat2(libc::AT_FDCWD, ca.as_ptr(), libc::AT_FDCWD, cb.as_ptr(), libc::RENAME_EXCHANGE) };
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
     if rc == 0 {
         return Ok(true);
     }

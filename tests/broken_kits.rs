@@ -114,7 +114,12 @@ fn every_broken_kit_gets_a_clear_error() {
             failures.push(format!("{name}: panic\n{err}"));
         }
     }
-    assert!(failures.is_empty(), "{} case(s) failed:\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} case(s) failed:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
 
 #[test]
@@ -125,11 +130,12 @@ fn a_symlink_out_of_the_kit_is_refused() {
         let dir = tmp.path().join("kit");
         assert!(run(&[&"new", &dir]).status.success());
         std::fs::write(tmp.path().join("geheim.png"), b"x").unwrap();
-        std::os::unix::fs::symlink(tmp.path().join("geheim.png"), dir.join("assets/link.png")).unwrap();
+        std::os::unix::fs::symlink(tmp.path().join("geheim.png"), dir.join("assets/link.png"))
+            .unwrap();
         replace("logo = \"assets/logo.svg\"", "logo = \"assets/link.png\"")(&dir);
         let o = run(&[&"check", &dir]);
         assert_eq!(o.status.code(), Some(1));
-        assert!(stderr(&o).contains("the path is a link to a file outside the kit folder"), "{}", stderr(&o));
+        assert!(stderr(&o).contains("cannot use the logo `assets/link.png`: it is a symbolic link to something outside the kit folder"), "{}", stderr(&o));
     }
 }
 
@@ -138,7 +144,11 @@ fn a_missing_or_empty_kit_folder() {
     let tmp = tempfile::tempdir().unwrap();
     let o = run(&[&"check", &tmp.path().join("bestaat-niet")]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("is not a folder"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot be used as a kit: cannot read the kit folder"),
+        "{}",
+        stderr(&o)
+    );
     let o = run(&[&"check", &tmp.path()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("has no kit.toml"), "{}", stderr(&o));
@@ -151,17 +161,37 @@ fn pathological_nesting_is_an_error_or_harmless_never_a_crash() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("kit");
     assert!(run(&[&"new", &dir]).status.success());
-    std::fs::write(dir.join("kit.toml"), format!("x = {}{}\n", "[".repeat(100_000), "]".repeat(100_000))).unwrap();
+    std::fs::write(
+        dir.join("kit.toml"),
+        format!("x = {}{}\n", "[".repeat(100_000), "]".repeat(100_000)),
+    )
+    .unwrap();
     let o = run(&[&"check", &dir]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("max recursion depth"), "{}", stderr(&o));
-    assert!(stderr(&o).lines().all(|l| l.chars().count() < 200), "long lines are clipped");
+    assert!(
+        stderr(&o).lines().all(|l| l.chars().count() < 200),
+        "long lines are clipped"
+    );
 
     // Markdown quotes and lists nested 50,000 deep: parsed without recursion, built fine.
     let tmp = starter(|d| {
-        let body = format!("{} diep\n\n{}lijst\n", ">".repeat(50_000), "- ".repeat(20_000));
-        common::replace(d, "content/verhaal.md", "Sanne heeft", &format!("{body}\nSanne heeft"));
+        let body = format!(
+            "{} diep\n\n{}lijst\n",
+            ">".repeat(50_000),
+            "- ".repeat(20_000)
+        );
+        common::replace(
+            d,
+            "content/verhaal.md",
+            "Sanne heeft",
+            &format!("{body}\nSanne heeft"),
+        );
     });
     let o = run(&[&"check", &tmp.path().join("kit")]);
-    assert!(matches!(o.status.code(), Some(0 | 1)) && !stderr(&o).contains("panicked"), "{}", stderr(&o));
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)) && !stderr(&o).contains("panicked"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -6,15 +6,16 @@ use std::path::Path;
 
 use common::*;
 
-
-
 fn json(kit: &Path, extra: &[&str]) -> (serde_json::Value, i32) {
     let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![&"check", &kit, &"--format", &"json"];
     for e in extra {
         args.push(e);
     }
     let o = run(&args);
-    (serde_json::from_slice(&o.stdout).expect("check --format json prints JSON"), o.status.code().unwrap())
+    (
+        serde_json::from_slice(&o.stdout).expect("check --format json prints JSON"),
+        o.status.code().unwrap(),
+    )
 }
 
 fn codes(v: &serde_json::Value) -> Vec<(String, String, String)> {
@@ -22,7 +23,13 @@ fn codes(v: &serde_json::Value) -> Vec<(String, String, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| (f["severity"].as_str().unwrap().into(), f["code"].as_str().unwrap().into(), f["message"].as_str().unwrap().into()))
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap().into(),
+                f["code"].as_str().unwrap().into(),
+                f["message"].as_str().unwrap().into(),
+            )
+        })
         .collect()
 }
 
@@ -39,11 +46,27 @@ fn reference_kit_has_full_coverage_and_one_finding() {
         )]
     );
     let f = &v["findings"][0];
-    assert_eq!((f["file"].as_str(), f["line"].as_u64(), f["column"].as_u64()), (Some("kit.toml"), Some(51), Some(6)));
+    assert_eq!(
+        (f["file"].as_str(), f["line"].as_u64(), f["column"].as_u64()),
+        (Some("kit.toml"), Some(51), Some(6))
+    );
     let groups = v["coverage"]["groups"].as_array().unwrap();
-    assert_eq!(groups.iter().map(|g| g["factor"].as_str().unwrap()).collect::<Vec<_>>(), ["capability", "motivation", "environment"]);
-    assert!(groups.iter().flat_map(|g| g["rows"].as_array().unwrap()).all(|r| r["covered"] == true));
-    assert!(v["coverage"]["partners"].as_array().unwrap().iter().all(|p| p["missing_factors"].as_array().unwrap().is_empty()));
+    assert_eq!(
+        groups
+            .iter()
+            .map(|g| g["factor"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["capability", "motivation", "environment"]
+    );
+    assert!(groups
+        .iter()
+        .flat_map(|g| g["rows"].as_array().unwrap())
+        .all(|r| r["covered"] == true));
+    assert!(v["coverage"]["partners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["missing_factors"].as_array().unwrap().is_empty()));
     // --deny-warnings turns that one warning into a failure.
     let (_, code) = json(&reference_kit(), &["--deny-warnings"]);
     assert_eq!(code, 1);
@@ -53,39 +76,88 @@ fn reference_kit_has_full_coverage_and_one_finding() {
 fn the_terminal_shows_a_coverage_table() {
     let o = run(&[&"check", &reference_kit()]);
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.contains("  barrier               items  awvn ser vno-ncw randstad abu nbbu"), "{out}");
-    assert!(out.contains("  olifant-in-de-kamer       1   x    x     x       x      x   x"), "{out}");
+    assert!(
+        out.contains("  barrier               items  awvn ser vno-ncw randstad abu nbbu"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  olifant-in-de-kamer       1   x    x     x       x      x   x"),
+        "{out}"
+    );
 }
 
 #[test]
 fn gaps_are_found_exactly() {
     let tmp = starter(|d| {
         // Nothing works on `weet-niet-hoe` any more, and the gemeente gets no card deck.
-        replace(d, "content/eerste-stap.md", "addresses = [\"weet-niet-hoe\"]", "addresses = [\"wat-levert-het-op\"]");
-        replace(d, "kit.toml", "addresses = [\"weet-niet-hoe\"]", "addresses = [\"wat-levert-het-op\"]");
+        replace(
+            d,
+            "content/eerste-stap.md",
+            "addresses = [\"weet-niet-hoe\"]",
+            "addresses = [\"wat-levert-het-op\"]",
+        );
+        replace(
+            d,
+            "kit.toml",
+            "addresses = [\"weet-niet-hoe\"]",
+            "addresses = [\"wat-levert-het-op\"]",
+        );
     });
     let (v, code) = json(&tmp.path().join("kit"), &[]);
     assert_eq!(code, 0, "warnings only");
     let found = codes(&v);
     let expected = [
-        ("warning", "partner-gap", "the pack of `gemeente` covers nothing for Capaciteit"),
-        ("warning", "partner-gap", "the pack of `werkgeversvereniging` covers nothing for Capaciteit"),
-        ("warning", "uncovered-barrier", "no content item or card addresses the barrier `weet-niet-hoe`"),
+        (
+            "warning",
+            "partner-gap",
+            "the pack of `gemeente` covers nothing for Capaciteit",
+        ),
+        (
+            "warning",
+            "partner-gap",
+            "the pack of `werkgeversvereniging` covers nothing for Capaciteit",
+        ),
+        (
+            "warning",
+            "uncovered-barrier",
+            "no content item or card addresses the barrier `weet-niet-hoe`",
+        ),
     ];
     assert_eq!(found.len(), expected.len(), "{found:?}");
     for e in expected {
-        assert!(found.iter().any(|f| (f.0.as_str(), f.1.as_str(), f.2.as_str()) == e), "missing {e:?} in {found:?}");
+        assert!(
+            found
+                .iter()
+                .any(|f| (f.0.as_str(), f.1.as_str(), f.2.as_str()) == e),
+            "missing {e:?} in {found:?}"
+        );
     }
 }
 
 #[test]
 fn partner_without_a_factor_is_named() {
     let tmp = starter(|d| {
-        replace(d, "kit.toml", "intro = \"Trek een kaart", "partners = [\"werkgeversvereniging\"]\nintro = \"Trek een kaart");
-        replace(d, "content/eerste-stap.md", "kind = \"howto\"", "kind = \"howto\"\npartners = [\"werkgeversvereniging\"]");
+        replace(
+            d,
+            "kit.toml",
+            "intro = \"Trek een kaart",
+            "partners = [\"werkgeversvereniging\"]\nintro = \"Trek een kaart",
+        );
+        replace(
+            d,
+            "content/eerste-stap.md",
+            "kind = \"howto\"",
+            "kind = \"howto\"\npartners = [\"werkgeversvereniging\"]",
+        );
     });
     let (v, _) = json(&tmp.path().join("kit"), &[]);
-    assert!(codes(&v).iter().any(|f| f.2 == "the pack of `gemeente` covers nothing for Capaciteit"), "{:?}", codes(&v));
+    assert!(
+        codes(&v)
+            .iter()
+            .any(|f| f.2 == "the pack of `gemeente` covers nothing for Capaciteit"),
+        "{:?}",
+        codes(&v)
+    );
 }
 
 #[test]
@@ -94,7 +166,10 @@ fn unknown_bct_code_is_an_error() {
     let o = run(&[&"check", &tmp.path().join("kit")]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert!(err.contains("error: `17.2` is not a code of the BCT Taxonomy v1"), "{err}");
+    assert!(
+        err.contains("error: `17.2` is not a code of the BCT Taxonomy v1"),
+        "{err}"
+    );
     assert!(err.contains("--> kit.toml:48:16"), "{err}");
 }
 
@@ -109,14 +184,31 @@ fn hard_texts_are_named_with_long_sentences_and_words() {
         );
     });
     let (v, _) = json(&tmp.path().join("kit"), &[]);
-    let f = v["findings"].as_array().unwrap().iter().find(|f| f["code"] == "readability").expect("a readability finding");
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "readability")
+        .expect("a readability finding");
     assert_eq!(f["file"], "content/verhaal.md");
-    assert!(f["message"].as_str().unwrap().contains("on Flesch–Douma; the target is 60 (plain language, level B1)"), "{f}");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("on Flesch–Douma; the target is 60 (plain language, level B1)"),
+        "{f}"
+    );
     let hints = f["hints"].to_string();
     assert!(hints.contains("line 8: a sentence of 37 words"), "{hints}");
-    assert!(hints.contains("“werkgeversservicepunt” (line 8, 7 syllables)"), "{hints}");
+    assert!(
+        hints.contains("“werkgeversservicepunt” (line 8, 7 syllables)"),
+        "{hints}"
+    );
     let scores = v["readability"].as_array().unwrap();
-    let verhaal = scores.iter().find(|s| s["file"] == "content/verhaal.md").unwrap();
+    let verhaal = scores
+        .iter()
+        .find(|s| s["file"] == "content/verhaal.md")
+        .unwrap();
     assert!(verhaal["score"].as_f64().unwrap() < 60.0);
 }
 
@@ -128,7 +220,11 @@ fn lint_thresholds_come_from_the_kit() {
         std::fs::write(p, s).unwrap();
     });
     let (v, _) = json(&tmp.path().join("kit"), &[]);
-    assert!(codes(&v).iter().filter(|f| f.1 == "readability").count() >= 2, "{:?}", codes(&v));
+    assert!(
+        codes(&v).iter().filter(|f| f.1 == "readability").count() >= 2,
+        "{:?}",
+        codes(&v)
+    );
 }
 
 #[test]
@@ -150,6 +246,12 @@ fn report_shows_matrix_partners_techniques_and_findings() {
         assert!(report.contains(needle), "report lacks {needle:?}");
     }
     let index = text(&dir, "index.html");
-    assert!(index.contains("Dekking: 6/6 gedekt"), "download page shows the campaign summary");
-    assert!(index.contains("gesprek-op-gang"), "download page shows the findings");
+    assert!(
+        index.contains("Dekking: 6/6 gedekt"),
+        "download page shows the campaign summary"
+    );
+    assert!(
+        index.contains("gesprek-op-gang"),
+        "download page shows the findings"
+    );
 }

@@ -24,9 +24,57 @@ impl Rng {
     /// A string from pieces that matter to the parsers: Markdown, Handlebars, TOML, Unicode.
     fn text(&mut self, max: usize) -> String {
         const PIECES: &[&str] = &[
-            "a", "Zo ", "é", "ï", "“", "–", "👩‍👩‍👧", "日", "\n", "\n\n", "\r\n", " ", "*", "**", "_", "#", "# ", "- ", "1. ", ">", "[", "]", "(", ")",
-            "[x](https://e.nl)", "<b>", "</b>", "<script>", "&", "&amp;", "{{", "}}", "{{partner.name}}", "{{#if a}}", "{{/if}}",
-            "+++", "+++\n", "=", "\"", "'", "\\", "`", "```", "|", "https://example.nl/pad", " #tag", ".", "?", "!", "\t", "\u{0}",
+            "a",
+            "Zo ",
+            "é",
+            "ï",
+            "“",
+            "–",
+            "👩‍👩‍👧",
+            "日",
+            "\n",
+            "\n\n",
+            "\r\n",
+            " ",
+            "*",
+            "**",
+            "_",
+            "#",
+            "# ",
+            "- ",
+            "1. ",
+            ">",
+            "[",
+            "]",
+            "(",
+            ")",
+            "[x](https://e.nl)",
+            "<b>",
+            "</b>",
+            "<script>",
+            "&",
+            "&amp;",
+            "{{",
+            "}}",
+            "{{partner.name}}",
+            "{{#if a}}",
+            "{{/if}}",
+            "+++",
+            "+++\n",
+            "=",
+            "\"",
+            "'",
+            "\\",
+            "`",
+            "```",
+            "|",
+            "https://example.nl/pad",
+            " #tag",
+            ".",
+            "?",
+            "!",
+            "\t",
+            "\u{0}",
         ];
         let n = self.below(max);
         (0..n).map(|_| PIECES[self.below(PIECES.len())]).collect()
@@ -39,7 +87,10 @@ fn text_transformations_never_panic_and_keep_their_promises() {
     for _ in 0..3000 {
         let s = rng.text(60);
         let html = markdown::to_html(&s);
-        assert!(!html.contains("<script"), "raw HTML passed through: {s:?} -> {html}");
+        assert!(
+            !html.contains("<script"),
+            "raw HTML passed through: {s:?} -> {html}"
+        );
         assert!(!html.contains("<b>"), "raw HTML passed through: {s:?}");
         let plain = markdown::to_plain(&s);
         for p in partnerkit::platforms::PLATFORMS {
@@ -63,8 +114,16 @@ fn mutated_kits_never_panic() {
     let tmp = tempfile::tempdir().unwrap();
     let base = tmp.path().join("base");
     assert!(common::run(&[&"new", &base]).status.success());
-    let files = ["kit.toml", "content/aftrap.md", "content/eerste-stap.md", "content/verhaal.md"];
-    let originals: Vec<String> = files.iter().map(|f| std::fs::read_to_string(base.join(f)).unwrap()).collect();
+    let files = [
+        "kit.toml",
+        "content/aftrap.md",
+        "content/eerste-stap.md",
+        "content/verhaal.md",
+    ];
+    let originals: Vec<String> = files
+        .iter()
+        .map(|f| std::fs::read_to_string(base.join(f)).unwrap())
+        .collect();
     for round in 0..150 {
         let dir = tmp.path().join(format!("k{round}"));
         common::copy_dir(&base, &dir);
@@ -83,7 +142,10 @@ fn mutated_kits_never_panic() {
                 2 => lines[i] = rng.text(12),
                 3 => {
                     let l = &mut lines[i];
-                    let cut = (0..=l.len()).filter(|c| l.is_char_boundary(*c)).nth(rng.below(l.chars().count() + 1)).unwrap_or(0);
+                    let cut = (0..=l.len())
+                        .filter(|c| l.is_char_boundary(*c))
+                        .nth(rng.below(l.chars().count() + 1))
+                        .unwrap_or(0);
                     l.truncate(cut);
                 }
                 _ => {
@@ -100,13 +162,19 @@ fn mutated_kits_never_panic() {
             Ok((kit, _)) => {
                 let partners: Vec<_> = kit.partners.iter().collect();
                 if let Err(diags) = partnerkit::build::build(&kit, &partners, &[]) {
-                    assert!(diags.iter().all(|d| d.file.is_some()), "round {round}: a build error without a file: {diags:?}");
+                    assert!(
+                        diags.iter().all(|d| d.file.is_some()),
+                        "round {round}: a build error without a file: {diags:?}"
+                    );
                 }
             }
             Err(diags) => {
                 assert!(!diags.is_empty());
                 assert!(diags.iter().any(|d| d.is_error()));
-                assert!(diags.iter().all(|d| d.file.is_some()), "round {round}: an error without a file: {diags:?}");
+                assert!(
+                    diags.iter().all(|d| d.file.is_some()),
+                    "round {round}: an error without a file: {diags:?}"
+                );
             }
         }
     }
@@ -122,12 +190,25 @@ fn fuzz_regressions_stay_fixed() {
         let input = std::fs::read(entry.path()).unwrap();
         let name = entry.file_name().to_string_lossy().into_owned();
         let tmp = common::starter(|kit| {
-            let target = if name.ends_with(".toml") { kit.join("kit.toml") } else { kit.join("content/regression.md") };
+            let target = if name.ends_with(".toml") {
+                kit.join("kit.toml")
+            } else {
+                kit.join("content/regression.md")
+            };
             std::fs::write(target, &input).unwrap();
         });
         let o = common::run(&[&"check", &tmp.path().join("kit")]);
-        assert!(matches!(o.status.code(), Some(0 | 1)), "{name}: {:?}\n{}", o.status, common::stderr(&o));
-        assert!(!common::stderr(&o).contains("panicked"), "{name}: {}", common::stderr(&o));
+        assert!(
+            matches!(o.status.code(), Some(0 | 1)),
+            "{name}: {:?}\n{}",
+            o.status,
+            common::stderr(&o)
+        );
+        assert!(
+            !common::stderr(&o).contains("panicked"),
+            "{name}: {}",
+            common::stderr(&o)
+        );
         n += 1;
     }
     assert!(n > 0);

@@ -14,14 +14,18 @@ fn built() -> (tempfile::TempDir, std::path::PathBuf) {
 }
 
 fn listing(dir: &std::path::Path, partner: &str) -> BTreeSet<String> {
-    files(&dir.join(partner)).into_iter().map(|(p, _)| p).collect()
+    files(&dir.join(partner))
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect()
 }
 
 #[test]
 fn check_accepts_the_reference_kit() {
     let o = run(&[&"check", &reference_kit()]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("kit `gelijke-kansen-mkb` is fine: 6 partners, 5 content items, 1 deck"));
+    assert!(String::from_utf8_lossy(&o.stdout)
+        .contains("kit `gelijke-kansen-mkb` is fine: 6 partners, 5 content items, 1 deck"));
 }
 
 #[test]
@@ -29,8 +33,25 @@ fn layout_follows_the_contract() {
     let (_tmp, dir) = built();
     assert!(dir.ends_with("gelijke-kansen-mkb"));
     for p in ["awvn", "ser", "vno-ncw", "randstad", "abu", "nbbu"] {
-        assert!(dir.join(format!("gelijke-kansen-mkb-{p}.zip")).is_file(), "{p} zip");
-        for f in ["LEESMIJ.html", "calendar.ics", "manifest.json", "cards/olifant-in-de-kamer-print.pdf", "cards/olifant-in-de-kamer-bleed.pdf", "social/aftrap.linkedin.txt", "social/aftrap.linkedin.png", "blogs/verhaal-bakkerij.md", "blogs/verhaal-bakkerij.html", "howto/deur-open.md", "howto/deur-open.html", "howto/promotie-tips.md", "howto/promotie-tips.html"] {
+        assert!(
+            dir.join(format!("gelijke-kansen-mkb-{p}.zip")).is_file(),
+            "{p} zip"
+        );
+        for f in [
+            "LEESMIJ.html",
+            "calendar.ics",
+            "manifest.json",
+            "cards/olifant-in-de-kamer-print.pdf",
+            "cards/olifant-in-de-kamer-bleed.pdf",
+            "social/aftrap.linkedin.txt",
+            "social/aftrap.linkedin.png",
+            "blogs/verhaal-bakkerij.md",
+            "blogs/verhaal-bakkerij.html",
+            "howto/deur-open.md",
+            "howto/deur-open.html",
+            "howto/promotie-tips.md",
+            "howto/promotie-tips.html",
+        ] {
             assert!(dir.join(p).join(f).is_file(), "{p}/{f}");
         }
     }
@@ -42,19 +63,48 @@ fn layout_follows_the_contract() {
 fn each_partner_gets_exactly_its_items_and_platforms() {
     let (_tmp, dir) = built();
     let social = |p: &str| -> Vec<String> {
-        listing(&dir, p).into_iter().filter(|f| f.starts_with("social/") && f.ends_with(".txt")).collect()
+        listing(&dir, p)
+            .into_iter()
+            .filter(|f| f.starts_with("social/") && f.ends_with(".txt"))
+            .collect()
     };
-    assert_eq!(social("awvn"), ["social/aftrap.linkedin.txt", "social/aftrap.x.txt"]);
+    assert_eq!(
+        social("awvn"),
+        ["social/aftrap.linkedin.txt", "social/aftrap.x.txt"]
+    );
     assert_eq!(social("vno-ncw"), ["social/aftrap.linkedin.txt"]);
     assert_eq!(social("abu"), ["social/aftrap.linkedin.txt"]);
-    assert_eq!(social("nbbu"), ["social/aftrap.linkedin.txt", "social/aftrap.mastodon.txt", "social/aftrap.x.txt"]);
+    assert_eq!(
+        social("nbbu"),
+        [
+            "social/aftrap.linkedin.txt",
+            "social/aftrap.mastodon.txt",
+            "social/aftrap.x.txt"
+        ]
+    );
     assert_eq!(
         social("randstad"),
-        ["social/aftrap.facebook.txt", "social/aftrap.instagram.txt", "social/aftrap.linkedin.txt", "social/aftrap.x.txt"]
+        [
+            "social/aftrap.facebook.txt",
+            "social/aftrap.instagram.txt",
+            "social/aftrap.linkedin.txt",
+            "social/aftrap.x.txt"
+        ]
     );
     // The uitzendbureau story is only for the staffing partners.
-    for (p, has) in [("randstad", true), ("abu", true), ("nbbu", true), ("awvn", false), ("ser", false), ("vno-ncw", false)] {
-        assert_eq!(listing(&dir, p).contains("blogs/verhaal-uitzendbureau.md"), has, "{p}");
+    for (p, has) in [
+        ("randstad", true),
+        ("abu", true),
+        ("nbbu", true),
+        ("awvn", false),
+        ("ser", false),
+        ("vno-ncw", false),
+    ] {
+        assert_eq!(
+            listing(&dir, p).contains("blogs/verhaal-uitzendbureau.md"),
+            has,
+            "{p}"
+        );
     }
 }
 
@@ -76,20 +126,39 @@ fn texts_follow_variants_vars_and_form_of_address() {
     assert!(ser.contains("Maar hoe breng u dat in de praktijk"), "{ser}");
     assert!(ser.ends_with("Doe u mee? Kijk op https://www.example.nl/gelijkekansen #gelijkekansen #iedereenwelkom\n"), "{ser}");
     let randstad = text(&dir, "randstad/social/aftrap.linkedin.txt");
-    assert!(randstad.contains("Maar hoe breng je dat in de praktijk"), "{randstad}");
+    assert!(
+        randstad.contains("Maar hoe breng je dat in de praktijk"),
+        "{randstad}"
+    );
     assert!(randstad.contains("Doe je mee?"), "{randstad}");
     // {{address}} in the how-to, and partner.vars with its #if fallback.
     let je = text(&dir, "randstad/howto/deur-open.md");
-    assert!(je.starts_with("# Zo zet je de deur van jouw bedrijf voor iedereen open\n"), "{je}");
-    assert!(je.contains("Neem contact op met je vaste intercedent."), "{je}");
+    assert!(
+        je.starts_with("# Zo zet je de deur van jouw bedrijf voor iedereen open\n"),
+        "{je}"
+    );
+    assert!(
+        je.contains("Neem contact op met je vaste intercedent."),
+        "{je}"
+    );
     let u = text(&dir, "ser/howto/deur-open.md");
-    assert!(u.starts_with("# Zo zet u de deur van uw bedrijf voor iedereen open\n"), "{u}");
-    assert!(u.contains("U hoeft het niet alleen te doen. Neem contact op met het team Diversiteit in Bedrijf."), "{u}");
+    assert!(
+        u.starts_with("# Zo zet u de deur van uw bedrijf voor iedereen open\n"),
+        "{u}"
+    );
+    assert!(
+        u.contains(
+            "U hoeft het niet alleen te doen. Neem contact op met het team Diversiteit in Bedrijf."
+        ),
+        "{u}"
+    );
     let awvn = text(&dir, "awvn/howto/deur-open.md");
     assert!(awvn.contains("Neem contact op met AWVN."), "{awvn}");
     let bakkerij = text(&dir, "vno-ncw/blogs/verhaal-bakkerij.md");
     assert!(bakkerij.contains("Kijk wat het u oplevert."), "{bakkerij}");
-    assert!(bakkerij.contains("*Dit verhaal is gedeeld door VNO-NCW in de campagne Gelijke kansen in het mkb.*"));
+    assert!(bakkerij.contains(
+        "*Dit verhaal is gedeeld door VNO-NCW in de campagne Gelijke kansen in het mkb.*"
+    ));
 }
 
 #[test]
@@ -97,11 +166,19 @@ fn html_articles_are_standalone_and_escaped() {
     let (_tmp, dir) = built();
     let html = text(&dir, "ser/howto/deur-open.html");
     assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"nl\">"));
-    assert!(html.contains("<title>Zo zet je de deur van jouw bedrijf voor iedereen open – SER</title>"));
+    assert!(
+        html.contains("<title>Zo zet je de deur van jouw bedrijf voor iedereen open – SER</title>")
+    );
     assert!(html.contains("<h1>Zo zet u de deur van uw bedrijf voor iedereen open</h1>"));
-    assert!(!html.contains("http://") && !html.contains("<link") && !html.contains("<script"), "no external assets");
+    assert!(
+        !html.contains("http://") && !html.contains("<link") && !html.contains("<script"),
+        "no external assets"
+    );
     let leesmij = text(&dir, "ser/LEESMIJ.html");
-    assert!(leesmij.contains("Niet publiceren vóór maandag 2 maart 2026, 09:00 (UTC+01:00)"), "not-before line");
+    assert!(
+        leesmij.contains("Niet publiceren vóór maandag 2 maart 2026, 09:00 (UTC+01:00)"),
+        "not-before line"
+    );
     assert!(leesmij.contains("-print.pdf"));
 }
 
@@ -141,11 +218,19 @@ fn zips_hold_the_pack_under_one_folder_with_fixed_times() {
         assert!(name.starts_with("gelijke-kansen-mkb-ser/"), "{name}");
         assert!(!name.contains("..") && !name.starts_with('/'), "{name}");
         let t = f.last_modified().unwrap();
-        assert_eq!((t.year(), t.month(), t.day(), t.hour(), t.minute()), (2026, 3, 2, 9, 0), "{name}");
+        assert_eq!(
+            (t.year(), t.month(), t.day(), t.hour(), t.minute()),
+            (2026, 3, 2, 9, 0),
+            "{name}"
+        );
         let mut data = Vec::new();
         f.read_to_end(&mut data).unwrap();
         let rel = name.trim_start_matches("gelijke-kansen-mkb-ser/");
-        assert_eq!(data, std::fs::read(dir.join("ser").join(rel)).unwrap(), "{name}");
+        assert_eq!(
+            data,
+            std::fs::read(dir.join("ser").join(rel)).unwrap(),
+            "{name}"
+        );
         names.push(name);
     }
     let mut sorted = names.clone();
@@ -159,19 +244,37 @@ fn manifest_lists_every_file_with_its_hash_and_barriers() {
     let (_tmp, dir) = built();
     let m: serde_json::Value = serde_json::from_str(&text(&dir, "randstad/manifest.json")).unwrap();
     let entries = m["files"].as_array().unwrap();
-    let on_disk: Vec<(String, Vec<u8>)> = files(&dir.join("randstad")).into_iter().filter(|(p, _)| p != "manifest.json").collect();
+    let on_disk: Vec<(String, Vec<u8>)> = files(&dir.join("randstad"))
+        .into_iter()
+        .filter(|(p, _)| p != "manifest.json")
+        .collect();
     assert_eq!(entries.len(), on_disk.len());
     for (e, (path, bytes)) in entries.iter().zip(&on_disk) {
         assert_eq!(e["path"], path.as_str());
         assert_eq!(e["sha256"], partnerkit::util::sha256_hex(bytes).as_str());
         assert_eq!(e["size"], bytes.len());
     }
-    let aftrap = entries.iter().find(|e| e["path"] == "social/aftrap.instagram.png").unwrap();
+    let aftrap = entries
+        .iter()
+        .find(|e| e["path"] == "social/aftrap.instagram.png")
+        .unwrap();
     assert_eq!(aftrap["source"]["id"], "aftrap");
-    assert_eq!(aftrap["barriers"], serde_json::json!(["wat-levert-het-op", "geen-rolmodellen"]));
-    assert_eq!(aftrap["factors"], serde_json::json!(["motivation", "environment"]));
-    assert_eq!(aftrap["alt"], "Vijf collega's van verschillende leeftijd en afkomst aan één werktafel");
-    let deck = entries.iter().find(|e| e["path"] == "cards/olifant-in-de-kamer-print.pdf").unwrap();
+    assert_eq!(
+        aftrap["barriers"],
+        serde_json::json!(["wat-levert-het-op", "geen-rolmodellen"])
+    );
+    assert_eq!(
+        aftrap["factors"],
+        serde_json::json!(["motivation", "environment"])
+    );
+    assert_eq!(
+        aftrap["alt"],
+        "Vijf collega's van verschillende leeftijd en afkomst aan één werktafel"
+    );
+    let deck = entries
+        .iter()
+        .find(|e| e["path"] == "cards/olifant-in-de-kamer-print.pdf")
+        .unwrap();
     assert_eq!(deck["source"]["type"], "deck");
 }
 
@@ -182,7 +285,11 @@ fn calendar_starts_with_the_launch() {
     assert!(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
     let first = ics.find("DTSTART:").unwrap();
     assert_eq!(&ics[first..first + 24], "DTSTART:20260302T080000Z");
-    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 1 + 4, "launch + the 4 items awvn gets");
+    assert_eq!(
+        ics.matches("BEGIN:VEVENT").count(),
+        1 + 4,
+        "launch + the 4 items awvn gets"
+    );
     assert!(ics.lines().all(|l| l.len() <= 75));
 }
 
@@ -192,8 +299,14 @@ fn download_page_lists_every_zip_with_size_and_hash() {
     let index = text(&dir, "index.html");
     for p in ["awvn", "ser", "vno-ncw", "randstad", "abu", "nbbu"] {
         let zip = std::fs::read(dir.join(format!("gelijke-kansen-mkb-{p}.zip"))).unwrap();
-        assert!(index.contains(&format!("href=\"gelijke-kansen-mkb-{p}.zip\"")), "{p}");
-        assert!(index.contains(&partnerkit::util::sha256_hex(&zip)), "{p} hash");
+        assert!(
+            index.contains(&format!("href=\"gelijke-kansen-mkb-{p}.zip\"")),
+            "{p}"
+        );
+        assert!(
+            index.contains(&partnerkit::util::sha256_hex(&zip)),
+            "{p} hash"
+        );
         assert!(index.contains(&format!("{} B", zip.len())), "{p} size");
     }
     assert!(index.contains("Niet publiceren vóór maandag 2 maart 2026, 09:00 (UTC+01:00)"));

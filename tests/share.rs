@@ -10,14 +10,15 @@ use common::*;
 use image::{ImageFormat, Rgba, RgbaImage};
 use partnerkit::kit::Colour;
 
-
-
 /// A logo: a pure green square, easy to find in the output.
 fn green_logo(format: ImageFormat) -> Vec<u8> {
     let img = RgbaImage::from_pixel(200, 100, Rgba([0, 200, 0, 255]));
     let mut out = Vec::new();
     match format {
-        ImageFormat::Jpeg => image::DynamicImage::ImageRgba8(img).to_rgb8().write_to(&mut Cursor::new(&mut out), format).unwrap(),
+        ImageFormat::Jpeg => image::DynamicImage::ImageRgba8(img)
+            .to_rgb8()
+            .write_to(&mut Cursor::new(&mut out), format)
+            .unwrap(),
         _ => img.write_to(&mut Cursor::new(&mut out), format).unwrap(),
     }
     out
@@ -47,15 +48,27 @@ fn text_and_logos_are_drawn_with_enough_contrast() {
         let tmp = starter(|d| {
             let ext = format.extensions_str()[0];
             std::fs::write(d.join(format!("assets/partner.{ext}")), green_logo(format)).unwrap();
-            replace(d, "kit.toml", "colour = \"#7a1f5c\"", &format!("colour = \"#7a1f5c\"\nlogo = \"assets/partner.{ext}\""));
+            replace(
+                d,
+                "kit.toml",
+                "colour = \"#7a1f5c\"",
+                &format!("colour = \"#7a1f5c\"\nlogo = \"assets/partner.{ext}\""),
+            );
         });
         let dir = build(&tmp.path().join("kit"), &tmp.path().join("out"));
-        let png = std::fs::read(dir.join("werkgeversvereniging/social/aftrap.linkedin.png")).unwrap();
+        let png =
+            std::fs::read(dir.join("werkgeversvereniging/social/aftrap.linkedin.png")).unwrap();
         let img = image::load_from_memory(&png).unwrap().to_rgba8();
         assert_eq!(img.dimensions(), (1200, 627));
         // The partner logo sits in the white bar at the bottom left.
-        let green = img.enumerate_pixels().filter(|(x, y, p)| *x < 600 && *y > 480 && is_green(p)).count();
-        assert!(green > 2000, "{format:?}: logo drawn ({green} green pixels)");
+        let green = img
+            .enumerate_pixels()
+            .filter(|(x, y, p)| *x < 600 && *y > 480 && is_green(p))
+            .count();
+        assert!(
+            green > 2000,
+            "{format:?}: logo drawn ({green} green pixels)"
+        );
         // The background is the partner colour; the quote is drawn on it in a colour with at
         // least 4.5:1 contrast.
         let bg = *img.get_pixel(5, 5);
@@ -65,7 +78,10 @@ fn text_and_logos_are_drawn_with_enough_contrast() {
                 *counts.entry(p.0).or_insert(0usize) += 1;
             }
         }
-        let (text, n) = counts.into_iter().max_by_key(|(_, n)| *n).expect("text pixels");
+        let (text, n) = counts
+            .into_iter()
+            .max_by_key(|(_, n)| *n)
+            .expect("text pixels");
         assert!(n > 3000, "{format:?}: the quote is drawn ({n} pixels)");
         let c = Colour([text[0], text[1], text[2]]).contrast(Colour([bg.0[0], bg.0[1], bg.0[2]]));
         assert!(c >= 4.5, "{format:?}: contrast {c:.2}");
@@ -78,31 +94,57 @@ fn alt_text_travels_with_the_image() {
     let dir = build(&tmp.path().join("kit"), &tmp.path().join("out"));
     let manifest = text(&dir, "werkgeversvereniging/manifest.json");
     assert!(manifest.contains("\"alt\": \"Twee ondernemers in gesprek aan een werkbank\""));
-    assert!(text(&dir, "werkgeversvereniging/LEESMIJ.html").contains("alt=\"Twee ondernemers in gesprek aan een werkbank\""));
-    assert!(text(&dir, "index.html").contains("alt=\"Twee ondernemers in gesprek aan een werkbank\""));
+    assert!(text(&dir, "werkgeversvereniging/LEESMIJ.html")
+        .contains("alt=\"Twee ondernemers in gesprek aan een werkbank\""));
+    assert!(
+        text(&dir, "index.html").contains("alt=\"Twee ondernemers in gesprek aan een werkbank\"")
+    );
 }
 
 #[test]
 fn template_text_the_font_cannot_draw_is_an_error_not_an_empty_image() {
     let tmp = starter(|d| {
         std::fs::create_dir_all(d.join("templates")).unwrap();
-        let builtin = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/share.svg.hbs")).unwrap();
+        let builtin = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/share.svg.hbs"),
+        )
+        .unwrap();
         std::fs::write(d.join("templates/share.svg.hbs"), builtin.replace("</svg>", "<text x=\"10\" y=\"40\" font-family=\"Noto Sans\" font-size=\"30\">日本語</text></svg>")).unwrap();
     });
-    let o = run(&[&"build", &tmp.path().join("kit"), &"--out", &tmp.path().join("out")]);
+    let o = run(&[
+        &"build",
+        &tmp.path().join("kit"),
+        &"--out",
+        &tmp.path().join("out"),
+    ]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("the share image template has text the embedded font cannot draw"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("the share image template has text the embedded font cannot draw"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
 fn an_overridden_template_is_used() {
     let tmp = starter(|d| {
         std::fs::create_dir_all(d.join("templates")).unwrap();
-        let builtin = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/share.svg.hbs")).unwrap();
-        std::fs::write(d.join("templates/share.svg.hbs"), builtin.replace("fill=\"{{background}}\"", "fill=\"#00c800\"")).unwrap();
+        let builtin = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/share.svg.hbs"),
+        )
+        .unwrap();
+        std::fs::write(
+            d.join("templates/share.svg.hbs"),
+            builtin.replace("fill=\"{{background}}\"", "fill=\"#00c800\""),
+        )
+        .unwrap();
     });
     let dir = build(&tmp.path().join("kit"), &tmp.path().join("out"));
-    let img = image::load_from_memory(&std::fs::read(dir.join("gemeente/social/aftrap.instagram.png")).unwrap()).unwrap().to_rgba8();
+    let img = image::load_from_memory(
+        &std::fs::read(dir.join("gemeente/social/aftrap.instagram.png")).unwrap(),
+    )
+    .unwrap()
+    .to_rgba8();
     assert!(is_green(img.get_pixel(3, 3)));
 }
 
@@ -118,7 +160,10 @@ fn png_header(w: u32, h: u32) -> Vec<u8> {
     out.extend_from_slice(&13u32.to_be_bytes());
     out.extend_from_slice(&ihdr);
     out.extend_from_slice(&crc.sum().to_be_bytes());
-    for (kind, data) in [(&b"IDAT"[..], &b"\x78\x9c\x03\x00\x00\x00\x00\x01"[..]), (&b"IEND"[..], &b""[..])] {
+    for (kind, data) in [
+        (&b"IDAT"[..], &b"\x78\x9c\x03\x00\x00\x00\x00\x01"[..]),
+        (&b"IEND"[..], &b""[..]),
+    ] {
         let mut chunk = kind.to_vec();
         chunk.extend_from_slice(data);
         let mut crc = flate2::Crc::new();
@@ -134,7 +179,12 @@ fn png_header(w: u32, h: u32) -> Vec<u8> {
 fn a_decompression_bomb_is_refused_before_decoding() {
     let tmp = starter(|d| {
         std::fs::write(d.join("assets/bom.png"), png_header(100_000, 100_000)).unwrap();
-        replace(d, "kit.toml", "logo = \"assets/logo.svg\"", "logo = \"assets/bom.png\"");
+        replace(
+            d,
+            "kit.toml",
+            "logo = \"assets/logo.svg\"",
+            "logo = \"assets/bom.png\"",
+        );
     });
     let o = run(&[&"check", &tmp.path().join("kit")]);
     assert_eq!(o.status.code(), Some(1));

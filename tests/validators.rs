@@ -14,7 +14,12 @@ fn validate(kit: &Path) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = build(kit, tmp.path());
     let script = shared().join("validators/validate-output.sh");
-    let o = Command::new("bash").arg(&script).arg(&dir).env("QUIET", "1").output().expect("bash runs");
+    let o = Command::new("bash")
+        .arg(&script)
+        .arg(&dir)
+        .env("QUIET", "1")
+        .output()
+        .expect("bash runs");
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
         o.status.success(),
@@ -22,7 +27,10 @@ fn validate(kit: &Path) {
         kit.display(),
         String::from_utf8_lossy(&o.stderr)
     );
-    assert!(out.lines().last().is_some_and(|l| l.ends_with(" 0 failed")), "{out}");
+    assert!(
+        out.lines().last().is_some_and(|l| l.ends_with(" 0 failed")),
+        "{out}"
+    );
 }
 
 #[test]

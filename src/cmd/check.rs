@@ -29,9 +29,27 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let ok = errors == 0 && !(args.deny_warnings && warnings > 0);
     match args.format {
         Format::Json => {
-            let readability = kit.as_ref().map(|k| crate::lint::readability(k).into_iter().map(|(s, _, _)| s).collect()).unwrap_or_default();
-            let report = JsonReport { ok, errors, warnings, findings: &diags, coverage: kit.as_ref().map(coverage::compute), readability };
-            println!("{}", serde_json::to_string_pretty(&report).expect("plain data"));
+            let readability = kit
+                .as_ref()
+                .map(|k| {
+                    crate::lint::readability(k)
+                        .into_iter()
+                        .map(|(s, _, _)| s)
+                        .collect()
+                })
+                .unwrap_or_default();
+            let report = JsonReport {
+                ok,
+                errors,
+                warnings,
+                findings: &diags,
+                coverage: kit.as_ref().map(coverage::compute),
+                readability,
+            };
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).expect("plain data")
+            );
         }
         Format::Text => {
             super::report(&diags);
@@ -49,11 +67,18 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                         plural(kit.items.len()),
                         kit.decks.len(),
                         plural(kit.decks.len()),
-                        if warnings > 0 { format!(", {warnings} warning{}", plural(warnings)) } else { String::new() }
+                        if warnings > 0 {
+                            format!(", {warnings} warning{}", plural(warnings))
+                        } else {
+                            String::new()
+                        }
                     );
                 }
             } else if errors == 0 {
-                eprintln!("{warnings} warning{} and --deny-warnings is set", plural(warnings));
+                eprintln!(
+                    "{warnings} warning{} and --deny-warnings is set",
+                    plural(warnings)
+                );
             }
         }
     }
@@ -91,7 +116,14 @@ pub fn check(dir: &std::path::Path) -> (Option<Kit>, Vec<Diagnostic>) {
 /// A compact barrier × partner table for the terminal.
 pub fn coverage_table(kit: &Kit) -> String {
     let cov = coverage::compute(kit);
-    let width = cov.groups.iter().flat_map(|g| &g.rows).map(|r| r.id.chars().count()).max().unwrap_or(8).max(8);
+    let width = cov
+        .groups
+        .iter()
+        .flat_map(|g| &g.rows)
+        .map(|r| r.id.chars().count())
+        .max()
+        .unwrap_or(8)
+        .max(8);
     let mut out = String::new();
     out.push_str(&format!("\ncoverage ({} = covered, . = gap)\n", "x"));
     out.push_str(&format!("  {:width$}  items  ", "barrier"));

@@ -10,10 +10,22 @@ use crate::render::templates::{builtin, BUILTIN_NAMES};
 
 const STARTER: &[(&str, &[u8])] = &[
     ("kit.toml", include_bytes!("../starter/kit.toml")),
-    ("content/aftrap.md", include_bytes!("../starter/content/aftrap.md")),
-    ("content/eerste-stap.md", include_bytes!("../starter/content/eerste-stap.md")),
-    ("content/verhaal.md", include_bytes!("../starter/content/verhaal.md")),
-    ("assets/logo.svg", include_bytes!("../starter/assets/logo.svg")),
+    (
+        "content/aftrap.md",
+        include_bytes!("../starter/content/aftrap.md"),
+    ),
+    (
+        "content/eerste-stap.md",
+        include_bytes!("../starter/content/eerste-stap.md"),
+    ),
+    (
+        "content/verhaal.md",
+        include_bytes!("../starter/content/verhaal.md"),
+    ),
+    (
+        "assets/logo.svg",
+        include_bytes!("../starter/assets/logo.svg"),
+    ),
 ];
 
 /// Runs `new`.
@@ -36,17 +48,30 @@ pub fn run(args: &NewArgs) -> ExitCode {
 /// Writes the starter kit into `dir`, which must not exist or be empty.
 pub fn create(dir: &Path, with_templates: bool) -> Result<(), Diagnostic> {
     if dir.exists() {
-        let empty = std::fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false);
+        let empty = std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
         if !empty {
-            return Err(Diagnostic::error("new", format!("`{}` already exists and is not empty", dir.display()))
-                .hint("give a new folder name; partnerkit never overwrites an existing kit"));
+            return Err(Diagnostic::error(
+                "new",
+                format!("`{}` already exists and is not empty", dir.display()),
+            )
+            .hint("give a new folder name; partnerkit never overwrites an existing kit"));
         }
     }
-    let io = |p: &Path, e: std::io::Error| Diagnostic::error("new", format!("cannot write `{}` ({e})", p.display()));
-    let mut files: Vec<(String, Vec<u8>)> = STARTER.iter().map(|(p, b)| (p.to_string(), b.to_vec())).collect();
+    let io = |p: &Path, e: std::io::Error| {
+        Diagnostic::error("new", format!("cannot write `{}` ({e})", p.display()))
+    };
+    let mut files: Vec<(String, Vec<u8>)> = STARTER
+        .iter()
+        .map(|(p, b)| (p.to_string(), b.to_vec()))
+        .collect();
     if with_templates {
         for name in BUILTIN_NAMES {
-            files.push((format!("templates/{name}"), builtin(name).unwrap_or_default().as_bytes().to_vec()));
+            files.push((
+                format!("templates/{name}"),
+                builtin(name).unwrap_or_default().as_bytes().to_vec(),
+            ));
         }
     }
     for (rel, bytes) in files {

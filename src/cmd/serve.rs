@@ -31,15 +31,25 @@ pub fn run(args: &ServeArgs) -> ExitCode {
     let listener = match TcpListener::bind(("127.0.0.1", args.port)) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("error: cannot listen on port {} ({e})\n = hint: give another port with --port", args.port);
+            eprintln!(
+                "error: cannot listen on port {} ({e})\n = hint: give another port with --port",
+                args.port
+            );
             return super::failed();
         }
     };
-    println!("serving on http://127.0.0.1:{}/ (Ctrl+C to stop)", args.port);
+    println!(
+        "serving on http://127.0.0.1:{}/ (Ctrl+C to stop)",
+        args.port
+    );
     {
         let state = Arc::clone(&state);
         let kit_dir = args.kit_dir.clone();
-        let args = ServeArgs { kit_dir: args.kit_dir.clone(), port: args.port, out: args.out.clone() };
+        let args = ServeArgs {
+            kit_dir: args.kit_dir.clone(),
+            port: args.port,
+            out: args.out.clone(),
+        };
         std::thread::spawn(move || {
             let mut last = fingerprint(&kit_dir);
             loop {
@@ -63,7 +73,9 @@ pub fn run(args: &ServeArgs) -> ExitCode {
 
 fn rebuild(args: &ServeArgs, state: &Mutex<State>) {
     let result = super::build::build(&args.kit_dir, &args.out, &[]);
-    let mut s = state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut s = state
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     s.version += 1;
     match result {
         Ok((dir, warnings, _)) => {
@@ -74,7 +86,13 @@ fn rebuild(args: &ServeArgs, state: &Mutex<State>) {
         }
         Err(diags) => {
             super::report(&diags);
-            s.errors = Some(diags.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"));
+            s.errors = Some(
+                diags
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            );
         }
     }
 }
@@ -84,7 +102,9 @@ fn fingerprint(dir: &Path) -> String {
     let mut entries = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in rd.flatten() {
             let p = e.path();
             match e.file_type() {
@@ -116,18 +136,40 @@ fn handle(stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
             break;
         }
     }
-    let path = request.split_whitespace().nth(1).unwrap_or("/").split('?').next().unwrap_or("/").to_string();
+    let path = request
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("/")
+        .split('?')
+        .next()
+        .unwrap_or("/")
+        .to_string();
     let (version, errors, root) = {
-        let s = state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let s = state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         (s.version, s.errors.clone(), s.root.clone())
     };
     let mut stream = stream;
     if path == "/__partnerkit/version" {
-        return respond(&mut stream, "200 OK", "text/plain", version.to_string().as_bytes());
+        return respond(
+            &mut stream,
+            "200 OK",
+            "text/plain",
+            version.to_string().as_bytes(),
+        );
     }
     let Some(root) = root else {
-        let body = format!("<!DOCTYPE html><html lang=en><title>partnerkit</title><pre>{}</pre>{RELOAD}", crate::util::escape_html(&errors.unwrap_or_default()));
-        return respond(&mut stream, "200 OK", "text/html; charset=utf-8", body.as_bytes());
+        let body = format!(
+            "<!DOCTYPE html><html lang=en><title>partnerkit</title><pre>{}</pre>{RELOAD}",
+            crate::util::escape_html(&errors.unwrap_or_default())
+        );
+        return respond(
+            &mut stream,
+            "200 OK",
+            "text/html; charset=utf-8",
+            body.as_bytes(),
+        );
     };
     let rel = percent_decode(path.trim_start_matches('/'));
     if rel.split('/').any(|p| p == ".." || p.starts_with('.')) || rel.contains('\\') {
@@ -180,7 +222,10 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            if let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
                 out.push(b);
                 i += 3;
                 continue;

@@ -5,7 +5,8 @@
 //! pages all use that one normalised image.
 
 use std::io::Cursor;
-use std::path::{Component, Path, PathBuf};
+
+use super::files::{FileError, KitFiles};
 
 use image::{ImageFormat, ImageReader, Limits};
 
@@ -36,49 +37,19 @@ impl Logo {
     }
 }
 
-/// Resolves a kit-relative path, refusing anything that leaves the kit (`..`, absolute paths,
-/// symbolic links pointing outside).
-pub fn resolve_in_kit(root: &Path, rel: &str) -> Result<PathBuf, String> {
-    let p = Path::new(rel);
-    if rel.is_empty() {
-        return Err("the path is empty".into());
-    }
-    if rel.contains('\\') {
-        return Err("use forward slashes `/` in paths, also on Windows".into());
-    }
-    for c in p.components() {
-        match c {
-            Component::Normal(_) | Component::CurDir => {}
-            Component::ParentDir => return Err("the path leaves the kit folder (`..`)".into()),
-            Component::RootDir | Component::Prefix(_) => {
-                return Err("the path is absolute; give it relative to the kit folder".into())
-            }
-        }
-    }
-    let full = root.join(p);
-    let canon_root = root.canonicalize().map_err(|e| format!("cannot read the kit folder ({e})"))?;
-    let canon = full.canonicalize().map_err(|_| "no such file in the kit".to_string())?;
-    if !canon.starts_with(&canon_root) {
-        return Err("the path is a link to a file outside the kit folder".into());
-    }
-    if !canon.is_file() {
-        return Err("this is a folder, not a file".into());
-    }
-    Ok(canon)
-}
-
 /// Reads and normalises a logo file. The error says what is wrong in plain words.
-pub fn load_logo(root: &Path, rel: &str) -> Result<Logo, String> {
-    let path = resolve_in_kit(root, rel)?;
-    let size = std::fs::metadata(&path).map_err(|e| format!("cannot read it ({e})"))?.len();
-    if size > MAX_IMAGE_BYTES {
-        return Err(format!(
+pub fn load_logo(files: &KitFiles, rel: &str) -> Result<Logo, String> {
+    let bytes = files.read(rel, MAX_IMAGE_BYTES).map_err(|e| match e {
+        FileError::TooLarge { bytes, .. } => format!(
             "the file is {:.1} MB; the limit for images is {} MB",
-            size as f64 / 1e6,
+            bytes as f64 / 1e6,
             MAX_IMAGE_BYTES / 1024 / 1024
-        ));
-    }
-    let bytes = std::fs::read(&path).map_err(|e| format!("cannot read it ({e})"))?;
+        ),
+        FileError::Refused(why) if why.contains("folder, not") => {
+            "this is a folder, not a file".to_string()
+        }
+        e => e.to_string(),
+    })?;
     let lower = rel.to_ascii_lowercase();
     let rgba = if lower.ends_with(".svg") {
         rasterise_svg(&bytes)?
@@ -88,47 +59,82 @@ pub fn load_logo(root: &Path, rel: &str) -> Result<Logo, String> {
     let (w, h) = rgba.dimensions();
     let rgba = if w.max(h) > MAX_LOGO_SIDE {
         let scale = f64::from(MAX_LOGO_SIDE) / f64::from(w.max(h));
-        let (nw, nh) = (((f64::from(w) * scale).round() as u32).max(1), ((f64::from(h) * scale).round() as u32).max(1));
+        let (nw, nh) = (
+            ((f64::from(w) * scale).round() as u32).max(1),
+            ((f64::from(h) * scale).round() as u32).max(1),
+        );
         image::imageops::resize(&rgba, nw, nh, image::imageops::FilterType::Lanczos3)
     } else {
         rgba
     };
     let (width, height) = rgba.dimensions();
     let mut png = Vec::new();
-    rgba.write_to(&mut Cursor::new(&mut png), ImageFormat::Png).map_err(|e| format!("cannot re-encode it ({e})"))?;
-    Ok(Logo { path: rel.to_string(), png, width, height })
+    rgba.write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
+        .map_err(|e| format!("cannot re-encode it ({e})"))?;
+    Ok(Logo {
+        path: rel.to_string(),
+        png,
+        width,
+        height,
+    })
 }
 
-fn decode_raster(bytes: &[u8]) -> Result<image::RgbaImage, String> {
-    let reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| e.to_string())?;
+/// Checks an embedded or stand-alone raster image from its header, before anything is decoded:
+/// PNG, JPEG or WebP, within [`MAX_IMAGE_BYTES`] and [`MAX_IMAGE_PIXELS`]. Returns its format
+/// and size.
+pub fn check_raster(bytes: &[u8]) -> Result<(ImageFormat, u32, u32), String> {
+    if bytes.len() as u64 > MAX_IMAGE_BYTES {
+        return Err(format!(
+            "the image is {:.1} MB; the limit for images is {} MB",
+            bytes.len() as f64 / 1e6,
+            MAX_IMAGE_BYTES / 1024 / 1024
+        ));
+    }
+    let reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?;
     let Some(format) = reader.format() else {
         return Err("this is not an image partnerkit can read; use PNG, JPEG, WebP or SVG".into());
     };
-    if !matches!(format, ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP) {
-        return Err(format!("{format:?} images are not supported; use PNG, JPEG, WebP or SVG"));
+    if !matches!(
+        format,
+        ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP
+    ) {
+        return Err(format!(
+            "{format:?} images are not supported; use PNG, JPEG, WebP or SVG"
+        ));
     }
-    let (w, h) = reader.into_dimensions().map_err(|e| format!("the image is damaged ({e})"))?;
+    let (w, h) = reader
+        .into_dimensions()
+        .map_err(|e| format!("the image is damaged ({e})"))?;
     if u64::from(w) * u64::from(h) > MAX_IMAGE_PIXELS || w == 0 || h == 0 {
         return Err(format!(
             "the image is {w}×{h} pixels; the limit is {} megapixels (a logo needs far less)",
             MAX_IMAGE_PIXELS / 1_000_000
         ));
     }
-    let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| e.to_string())?;
+    Ok((format, w, h))
+}
+
+fn decode_raster(bytes: &[u8]) -> Result<image::RgbaImage, String> {
+    let (_, w, h) = check_raster(bytes)?;
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?;
     let mut limits = Limits::default();
     limits.max_image_width = Some(w);
     limits.max_image_height = Some(h);
     limits.max_alloc = Some(MAX_IMAGE_PIXELS * 4 + 1024 * 1024);
     reader.limits(limits);
-    let img = reader.decode().map_err(|e| format!("the image is damaged ({e})"))?;
+    let img = reader
+        .decode()
+        .map_err(|e| format!("the image is damaged ({e})"))?;
     Ok(img.to_rgba8())
 }
 
 fn rasterise_svg(bytes: &[u8]) -> Result<image::RgbaImage, String> {
-    use resvg::{tiny_skia, usvg};
-    let mut opt = usvg::Options::default();
-    crate::fonts::load_into(opt.fontdb_mut());
-    let tree = usvg::Tree::from_data(bytes, &opt).map_err(|e| format!("the SVG cannot be read ({e})"))?;
+    use resvg::tiny_skia;
+    let tree = crate::raster::parse_untrusted(bytes)?;
     let size = tree.size();
     let scale = f64::from(MAX_LOGO_SIDE) / f64::from(size.width().max(size.height()));
     let (w, h) = (
@@ -136,7 +142,11 @@ fn rasterise_svg(bytes: &[u8]) -> Result<image::RgbaImage, String> {
         ((f64::from(size.height()) * scale).round() as u32).max(1),
     );
     let mut pixmap = tiny_skia::Pixmap::new(w, h).ok_or("the SVG has no size")?;
-    resvg::render(&tree, tiny_skia::Transform::from_scale(scale as f32, scale as f32), &mut pixmap.as_mut());
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(scale as f32, scale as f32),
+        &mut pixmap.as_mut(),
+    );
     // tiny-skia keeps premultiplied alpha; image wants straight alpha.
     let mut data = Vec::with_capacity((w * h * 4) as usize);
     for px in pixmap.pixels() {

@@ -60,7 +60,9 @@ impl<'a> Iterator for LineIter<'a> {
             return None;
         }
         let start = self.pos;
-        let end = self.text[start..].find('\n').map_or(self.text.len(), |i| start + i);
+        let end = self.text[start..]
+            .find('\n')
+            .map_or(self.text.len(), |i| start + i);
         self.pos = (end + 1).min(self.text.len());
         Some((start, self.text[start..end].trim_end_matches('\r')))
     }

@@ -8,6 +8,7 @@ use toml::Spanned;
 
 use super::assets::{load_logo, Logo};
 use super::content::{split, SplitError};
+use super::files::{FileError, KitFiles};
 use super::moment::{Moment, MomentError};
 use super::raw::{self, RawKit, S};
 use super::*;
@@ -23,7 +24,24 @@ pub const MAX_CONTENT_FILES: usize = 1000;
 ///
 /// On success returns the kit and its warnings; otherwise every error and warning found.
 pub fn load(root: &Path) -> Result<(Kit, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let mut cx = Loader { root: root.to_path_buf(), diags: Vec::new(), sources: BTreeMap::new() };
+    let files = match KitFiles::new(root) {
+        Ok(f) => f,
+        Err(why) => {
+            return Err(vec![Diagnostic::error(
+                "no-kit",
+                format!("`{}` cannot be used as a kit: {why}", root.display()),
+            )
+            .hint(
+                "give the folder that holds kit.toml, e.g. `partnerkit check kits/gelijke-kansen`",
+            )]);
+        }
+    };
+    let mut cx = Loader {
+        root: root.to_path_buf(),
+        files,
+        diags: Vec::new(),
+        sources: BTreeMap::new(),
+    };
     let kit = cx.load();
     let Loader { mut diags, .. } = cx;
     crate::diag::sort(&mut diags);
@@ -35,6 +53,7 @@ pub fn load(root: &Path) -> Result<(Kit, Vec<Diagnostic>), Vec<Diagnostic>> {
 
 struct Loader {
     root: PathBuf,
+    files: KitFiles,
     diags: Vec<Diagnostic>,
     sources: BTreeMap<PathBuf, Source>,
 }
@@ -51,11 +70,15 @@ const BCT_GROUP_SIZES: [u32; 16] = [9, 7, 3, 4, 6, 3, 8, 8, 3, 11, 4, 6, 5, 10, 
 
 /// Whether `code` is a technique code of the BCT Taxonomy v1 (1.1 to 16.3).
 pub fn is_bct_code(code: &str) -> bool {
-    let Some((g, n)) = code.split_once('.') else { return false };
+    let Some((g, n)) = code.split_once('.') else {
+        return false;
+    };
     if g.starts_with('0') || n.starts_with('0') {
         return false;
     }
-    let (Ok(g), Ok(n)) = (g.parse::<usize>(), n.parse::<u32>()) else { return false };
+    let (Ok(g), Ok(n)) = (g.parse::<usize>(), n.parse::<u32>()) else {
+        return false;
+    };
     (1..=16).contains(&g) && (1..=BCT_GROUP_SIZES[g - 1]).contains(&n)
 }
 
@@ -65,43 +88,62 @@ impl Loader {
     }
 
     fn read_text(&mut self, rel: &Path) -> Option<Source> {
-        let full = self.root.join(rel);
-        let meta = match std::fs::symlink_metadata(&full) {
-            Ok(m) => m,
-            Err(e) => {
-                self.err(Diagnostic::error("read", format!("cannot read `{}` ({e})", rel.display())).in_file(rel));
-                return None;
-            }
-        };
-        if meta.file_type().is_symlink() {
-            match resolve_in_kit_path(&self.root, rel) {
-                Ok(()) => {}
-                Err(why) => {
-                    self.err(Diagnostic::error("path", format!("`{}` is not used: {why}", rel.display())).in_file(rel));
-                    return None;
-                }
-            }
-        }
-        let len = std::fs::metadata(&full).map(|m| m.len()).unwrap_or(0);
-        if len > MAX_TEXT_BYTES {
-            self.err(
-                Diagnostic::error("too-large", format!("`{}` is {} bytes; the limit is 1 MB", rel.display(), len))
+        let name = rel.to_string_lossy().replace('\\', "/");
+        let bytes = match self.files.read(&name, MAX_TEXT_BYTES) {
+            Ok(b) => b,
+            Err(FileError::TooLarge { bytes, .. }) => {
+                self.err(
+                    Diagnostic::error(
+                        "too-large",
+                        format!("`{name}` is {bytes} bytes; the limit is 1 MB"),
+                    )
                     .in_file(rel)
                     .hint("split the text over several files"),
-            );
-            return None;
-        }
-        let bytes = match std::fs::read(&full) {
-            Ok(b) => b,
+                );
+                return None;
+            }
             Err(e) => {
-                self.err(Diagnostic::error("read", format!("cannot read `{}` ({e})", rel.display())).in_file(rel));
+                self.err(Diagnostic::error("read", format!("`{name}` cannot be read: {e}")).in_file(rel).hint(
+                    "partnerkit reads only regular files inside the kit folder; replace it with a plain text file",
+                ));
                 return None;
             }
         };
-        let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").map(<[u8]>::to_vec).unwrap_or(bytes);
+        let bytes = bytes
+            .strip_prefix(b"\xef\xbb\xbf")
+            .map(<[u8]>::to_vec)
+            .unwrap_or(bytes);
         match String::from_utf8(bytes) {
             Ok(text) => {
                 let src = Source::new(rel, text);
+                let bad = super::clean::find(&src.text);
+                for (span, c) in bad.iter().take(10) {
+                    let is_bidi = !c.is_control();
+                    self.err(
+                        Diagnostic::error("invisible", format!("an invisible character {} stands here", super::clean::name(*c)))
+                            .at(&src, span.clone())
+                            .hint(if is_bidi {
+                                "remove it: it makes text display in another order than it reads, so partners would publish something other than what you see"
+                            } else {
+                                "remove it: control characters break files and are not shown; retype the text around it if needed"
+                            }),
+                    );
+                }
+                if bad.len() > 10 {
+                    self.err(
+                        Diagnostic::error(
+                            "invisible",
+                            format!(
+                                "… and {} more invisible characters in this file",
+                                bad.len() - 10
+                            ),
+                        )
+                        .in_file(rel),
+                    );
+                }
+                if !bad.is_empty() {
+                    return None;
+                }
                 self.sources.insert(rel.to_path_buf(), src.clone());
                 Some(src)
             }
@@ -109,9 +151,12 @@ impl Loader {
                 let at = e.utf8_error().valid_up_to();
                 let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
                 let line = valid.matches('\n').count() + 1;
-                let mut d = Diagnostic::error("encoding", format!("`{}` is not UTF-8 text", rel.display()))
-                    .in_file(rel)
-                    .hint("save the file as UTF-8 (in Word or Notepad: Save as… → Encoding: UTF-8)");
+                let mut d = Diagnostic::error(
+                    "encoding",
+                    format!("`{}` is not UTF-8 text", rel.display()),
+                )
+                .in_file(rel)
+                .hint("save the file as UTF-8 (in Word or Notepad: Save as… → Encoding: UTF-8)");
                 d.line = Some(line);
                 self.err(d);
                 None
@@ -120,17 +165,13 @@ impl Loader {
     }
 
     fn load(&mut self) -> Option<Kit> {
-        if !self.root.is_dir() {
+        if !self.files.exists("kit.toml") {
             self.err(
-                Diagnostic::error("no-kit", format!("`{}` is not a folder", self.root.display()))
-                    .hint("give the folder that holds kit.toml, e.g. `partnerkit check kits/gelijke-kansen`"),
-            );
-            return None;
-        }
-        if !self.root.join("kit.toml").is_file() {
-            self.err(
-                Diagnostic::error("no-kit", format!("`{}` has no kit.toml", self.root.display()))
-                    .hint("start a new kit with `partnerkit new <folder>`"),
+                Diagnostic::error(
+                    "no-kit",
+                    format!("`{}` has no kit.toml", self.root.display()),
+                )
+                .hint("start a new kit with `partnerkit new <folder>`"),
             );
             return None;
         }
@@ -151,9 +192,17 @@ impl Loader {
             }
         };
         let known = raw.as_ref().map(|r| Known {
-            barriers: r.barriers.iter().map(|b| b.get_ref().id.get_ref().clone()).collect(),
+            barriers: r
+                .barriers
+                .iter()
+                .map(|b| b.get_ref().id.get_ref().clone())
+                .collect(),
             techniques: r.techniques.keys().map(|k| k.get_ref().clone()).collect(),
-            partners: r.partners.iter().map(|p| p.get_ref().id.get_ref().clone()).collect(),
+            partners: r
+                .partners
+                .iter()
+                .map(|p| p.get_ref().id.get_ref().clone())
+                .collect(),
             launch: Moment::from_toml(r.campaign.get_ref().launch.get_ref()).ok(),
         });
         let items = self.load_content(known.as_ref());
@@ -179,9 +228,12 @@ impl Loader {
             "en" => Lang::En,
             other => {
                 self.err(
-                    Diagnostic::error("language", format!("`{other}` is not a language partnerkit has labels for"))
-                        .at(src, c.language.span())
-                        .hint("write language = \"nl\" (Dutch) or language = \"en\" (English)"),
+                    Diagnostic::error(
+                        "language",
+                        format!("`{other}` is not a language partnerkit has labels for"),
+                    )
+                    .at(src, c.language.span())
+                    .hint("write language = \"nl\" (Dutch) or language = \"en\" (English)"),
                 );
                 Lang::Nl
             }
@@ -192,7 +244,10 @@ impl Loader {
                 self.err(
                     Diagnostic::error("hashtag", format!("`{t}` is not a hashtag"))
                         .at(src, tag.span())
-                        .hint(format!("write it with # and without spaces, e.g. \"#{}\"", t.trim_start_matches('#').replace(' ', ""))),
+                        .hint(format!(
+                            "write it with # and without spaces, e.g. \"#{}\"",
+                            t.trim_start_matches('#').replace(' ', "")
+                        )),
                 );
             }
         }
@@ -208,19 +263,29 @@ impl Loader {
         if let Some(contact) = &c.contact {
             if !contact.get_ref().contains('@') || contact.get_ref().contains(char::is_whitespace) {
                 self.err(
-                    Diagnostic::error("contact", format!("`{}` is not an e-mail address", contact.get_ref()))
-                        .at(src, contact.span())
-                        .hint("write an address such as campagne@example.nl"),
+                    Diagnostic::error(
+                        "contact",
+                        format!("`{}` is not an e-mail address", contact.get_ref()),
+                    )
+                    .at(src, contact.span())
+                    .hint("write an address such as campagne@example.nl"),
                 );
             }
         }
         let logo = c.logo.as_ref().and_then(|l| self.logo(src, l));
-        let colour = c.colour.as_ref().and_then(|col| self.colour(src, col)).unwrap_or(Colour::DEFAULT);
+        let colour = c
+            .colour
+            .as_ref()
+            .and_then(|col| self.colour(src, col))
+            .unwrap_or(Colour::DEFAULT);
         let launch = match Moment::from_toml(c.launch.get_ref()) {
             Ok(m) => m,
             Err(e) => {
                 self.err(moment_error(src, c.launch.span(), "launch", e));
-                Moment { unix: 0, offset_minutes: 0 }
+                Moment {
+                    unix: 0,
+                    offset_minutes: 0,
+                }
             }
         };
         let campaign = Campaign {
@@ -237,12 +302,18 @@ impl Loader {
         };
 
         let behaviour = match raw.behaviour {
-            Some(b) => Behaviour { audience: b.audience.into_inner(), target: b.target.into_inner() },
+            Some(b) => Behaviour {
+                audience: b.audience.into_inner(),
+                target: b.target.into_inner(),
+            },
             None => {
                 self.err(
-                    Diagnostic::warning("behaviour", "kit.toml has no [behaviour]: who is the audience, what should they do?")
-                        .in_file("kit.toml")
-                        .hint("add [behaviour] with audience = \"…\" and target = \"…\""),
+                    Diagnostic::warning(
+                        "behaviour",
+                        "kit.toml has no [behaviour]: who is the audience, what should they do?",
+                    )
+                    .in_file("kit.toml")
+                    .hint("add [behaviour] with audience = \"…\" and target = \"…\""),
                 );
                 Behaviour::default()
             }
@@ -259,13 +330,20 @@ impl Loader {
             if let Some(code) = &bct {
                 if !is_bct_code(code) {
                     self.err(
-                        Diagnostic::error("bct", format!("`{code}` is not a code of the BCT Taxonomy v1"))
-                            .at(src, t.span())
-                            .hint("codes run from 1.1 to 16.3, e.g. bct = \"1.4\" (action planning)"),
+                        Diagnostic::error(
+                            "bct",
+                            format!("`{code}` is not a code of the BCT Taxonomy v1"),
+                        )
+                        .at(src, t.span())
+                        .hint("codes run from 1.1 to 16.3, e.g. bct = \"1.4\" (action planning)"),
                     );
                 }
             }
-            techniques.push(Technique { id: id.into_inner(), label, bct });
+            techniques.push(Technique {
+                id: id.into_inner(),
+                label,
+                bct,
+            });
         }
         let technique_ids: Vec<&str> = techniques.iter().map(|t| t.id.as_str()).collect();
 
@@ -280,9 +358,16 @@ impl Loader {
                 Some(f) => f,
                 None => {
                     self.err(
-                        Diagnostic::error("factor", format!("`{}` is not a COM-B factor", b.factor.get_ref()))
-                            .at(src, b.factor.span())
-                            .hint(choices_hint(b.factor.get_ref(), "factors", &Factor::NAMES)),
+                        Diagnostic::error(
+                            "factor",
+                            format!("`{}` is not a COM-B factor", b.factor.get_ref()),
+                        )
+                        .at(src, b.factor.span())
+                        .hint(choices_hint(
+                            b.factor.get_ref(),
+                            "factors",
+                            &Factor::NAMES,
+                        )),
                     );
                     Factor::Capability
                 }
@@ -305,9 +390,12 @@ impl Loader {
         let mut seen = BTreeSet::new();
         if raw.partners.is_empty() {
             self.err(
-                Diagnostic::error("no-partners", "kit.toml names no partners, so there is nothing to build")
-                    .in_file("kit.toml")
-                    .hint("add a [[partners]] table with id, name, address and channels"),
+                Diagnostic::error(
+                    "no-partners",
+                    "kit.toml names no partners, so there is nothing to build",
+                )
+                .in_file("kit.toml")
+                .hint("add a [[partners]] table with id, name, address and channels"),
             );
         }
         let channel_ids = platforms::channel_ids();
@@ -316,7 +404,11 @@ impl Loader {
             self.slug(src, &p.id, "partner id");
             self.unique(src, &mut seen, &p.id, "partner");
             let logo = p.logo.as_ref().and_then(|l| self.logo(src, l));
-            let colour = p.colour.as_ref().and_then(|col| self.colour(src, col)).unwrap_or(colour);
+            let colour = p
+                .colour
+                .as_ref()
+                .and_then(|col| self.colour(src, col))
+                .unwrap_or(colour);
             let address = match p.address.get_ref().as_str() {
                 "je" => Address::Je,
                 "u" => Address::U,
@@ -334,16 +426,22 @@ impl Loader {
             let mut seen_ch = BTreeSet::new();
             if p.channels.get_ref().is_empty() {
                 self.err(
-                    Diagnostic::error("channels", format!("partner `{}` has no channels", p.id.get_ref()))
-                        .at(src, p.channels.span())
-                        .hint(format!("name at least one of {}", channel_ids.join(", "))),
+                    Diagnostic::error(
+                        "channels",
+                        format!("partner `{}` has no channels", p.id.get_ref()),
+                    )
+                    .at(src, p.channels.span())
+                    .hint(format!("name at least one of {}", channel_ids.join(", "))),
                 );
             }
             for ch in p.channels.into_inner() {
                 if !seen_ch.insert(ch.get_ref().clone()) {
                     self.err(
-                        Diagnostic::error("duplicate", format!("channel `{}` is named twice", ch.get_ref()))
-                            .at(src, ch.span()),
+                        Diagnostic::error(
+                            "duplicate",
+                            format!("channel `{}` is named twice", ch.get_ref()),
+                        )
+                        .at(src, ch.span()),
                     );
                     continue;
                 }
@@ -353,9 +451,16 @@ impl Loader {
                     article_channels.push(ch.into_inner());
                 } else {
                     self.err(
-                        Diagnostic::error("channel", format!("`{}` is not a channel partnerkit knows", ch.get_ref()))
-                            .at(src, ch.span())
-                            .hint(choices_hint(ch.get_ref(), "channels", &channel_ids)),
+                        Diagnostic::error(
+                            "channel",
+                            format!("`{}` is not a channel partnerkit knows", ch.get_ref()),
+                        )
+                        .at(src, ch.span())
+                        .hint(choices_hint(
+                            ch.get_ref(),
+                            "channels",
+                            &channel_ids,
+                        )),
                     );
                 }
             }
@@ -414,13 +519,22 @@ impl Loader {
                 let line = src.locate(card.span().start).0;
                 let card = card.into_inner();
                 if card.text.get_ref().trim().is_empty() {
-                    self.err(Diagnostic::error("empty", "this card has no text").at(src, card.text.span()));
+                    self.err(
+                        Diagnostic::error("empty", "this card has no text")
+                            .at(src, card.text.span()),
+                    );
                 }
                 if card.addresses.is_empty() {
                     self.err(
-                        Diagnostic::warning("no-barrier", "this card addresses no barrier, so the report cannot place it")
-                            .at(src, card.text.span())
-                            .hint(format!("add addresses = [\"…\"] with one of: {}", barrier_refs.join(", "))),
+                        Diagnostic::warning(
+                            "no-barrier",
+                            "this card addresses no barrier, so the report cannot place it",
+                        )
+                        .at(src, card.text.span())
+                        .hint(format!(
+                            "add addresses = [\"…\"] with one of: {}",
+                            barrier_refs.join(", ")
+                        )),
                     );
                 }
                 for a in &card.addresses {
@@ -428,7 +542,11 @@ impl Loader {
                 }
                 cards.push(Card {
                     text: card.text.into_inner(),
-                    addresses: card.addresses.into_iter().map(Spanned::into_inner).collect(),
+                    addresses: card
+                        .addresses
+                        .into_iter()
+                        .map(Spanned::into_inner)
+                        .collect(),
                     line,
                 });
             }
@@ -437,7 +555,9 @@ impl Loader {
                 title: d.title.into_inner(),
                 size,
                 intro: d.intro.map(Spanned::into_inner),
-                partners: d.partners.map(|ps| ps.into_iter().map(Spanned::into_inner).collect()),
+                partners: d
+                    .partners
+                    .map(|ps| ps.into_iter().map(Spanned::into_inner).collect()),
                 techniques: d.techniques.into_iter().map(Spanned::into_inner).collect(),
                 cards,
                 line,
@@ -445,11 +565,17 @@ impl Loader {
         }
 
         let lint = LintConfig {
-            min_readability: raw.lint.as_ref().and_then(|l| l.min_readability).unwrap_or(match language {
-                Lang::Nl => 60.0,
-                Lang::En => 60.0,
-            }),
-            max_sentence_words: raw.lint.as_ref().and_then(|l| l.max_sentence_words).unwrap_or(20),
+            min_readability: raw.lint.as_ref().and_then(|l| l.min_readability).unwrap_or(
+                match language {
+                    Lang::Nl => 60.0,
+                    Lang::En => 60.0,
+                },
+            ),
+            max_sentence_words: raw
+                .lint
+                .as_ref()
+                .and_then(|l| l.max_sentence_words)
+                .unwrap_or(20),
         };
 
         // Items that reach no partner at all.
@@ -484,38 +610,37 @@ impl Loader {
     }
 
     fn load_content(&mut self, known: Option<&Known>) -> Option<Vec<Item>> {
-        let dir = self.root.join("content");
-        let mut files = Vec::new();
-        match std::fs::read_dir(&dir) {
-            Ok(entries) => {
-                for e in entries.flatten() {
-                    let name = e.file_name().to_string_lossy().into_owned();
-                    if name.starts_with('.') {
-                        continue;
-                    }
-                    if name.ends_with(".md") {
-                        files.push(name);
-                    } else {
-                        self.err(
-                            Diagnostic::warning("not-content", format!("`content/{name}` is not used: content files end in .md"))
-                                .in_file(format!("content/{name}")),
-                        );
-                    }
-                }
-            }
-            Err(_) if !dir.exists() => {}
-            Err(e) => {
-                self.err(Diagnostic::error("read", format!("cannot read the content folder ({e})")).in_file("content"));
+        let names = match self.files.list("content", MAX_CONTENT_FILES) {
+            Ok(names) => names.unwrap_or_default(),
+            Err(FileError::TooLarge { .. }) => {
+                self.err(Diagnostic::error(
+                    "too-many",
+                    format!("content/ holds more than {MAX_CONTENT_FILES} files; the limit is {MAX_CONTENT_FILES}"),
+                ).in_file("content"));
                 return None;
             }
-        }
-        files.sort();
-        if files.len() > MAX_CONTENT_FILES {
-            self.err(Diagnostic::error(
-                "too-many",
-                format!("content/ holds {} files; the limit is {MAX_CONTENT_FILES}", files.len()),
-            ));
-            return None;
+            Err(e) => {
+                self.err(
+                    Diagnostic::error("read", format!("the folder `content` cannot be read: {e}"))
+                        .in_file("content")
+                        .hint("content/ must be a real folder inside the kit folder"),
+                );
+                return None;
+            }
+        };
+        let mut files = Vec::new();
+        for name in names {
+            if name.ends_with(".md") {
+                files.push(name);
+            } else {
+                self.err(
+                    Diagnostic::warning(
+                        "not-content",
+                        format!("`content/{name}` is not used: content files end in .md"),
+                    )
+                    .in_file(format!("content/{name}")),
+                );
+            }
         }
         let mut items = Vec::new();
         let mut ok = true;
@@ -532,7 +657,13 @@ impl Loader {
         let rel = PathBuf::from("content").join(name);
         let id = name.trim_end_matches(".md").to_string();
         let src = self.read_text(&rel)?;
-        if !is_slug(&id) {
+        if is_windows_reserved(&id) {
+            self.err(
+                Diagnostic::error("id", format!("the file name `{name}` cannot be an item id: Windows cannot use `{id}` as a file name"))
+                    .in_file(&rel)
+                    .hint(format!("rename the file, e.g. to `{id}-1.md`")),
+            );
+        } else if !is_slug(&id) {
             self.err(
                 Diagnostic::error("id", format!("the file name `{name}` cannot be an item id"))
                     .in_file(&rel)
@@ -546,7 +677,9 @@ impl Loader {
             self.err(
                 Diagnostic::error("empty", format!("`{}` is empty", rel.display()))
                     .in_file(&rel)
-                    .hint("start it with front matter between +++ lines: kind, title and addresses"),
+                    .hint(
+                        "start it with front matter between +++ lines: kind, title and addresses",
+                    ),
             );
             return None;
         }
@@ -597,17 +730,25 @@ impl Loader {
                 return None;
             }
         };
-        let barrier_refs: Vec<&str> = known.map(|k| k.barriers.iter().map(String::as_str).collect()).unwrap_or_default();
-        let technique_refs: Vec<&str> =
-            known.map(|k| k.techniques.iter().map(String::as_str).collect()).unwrap_or_default();
-        let partner_refs: Vec<&str> = known.map(|k| k.partners.iter().map(String::as_str).collect()).unwrap_or_default();
+        let barrier_refs: Vec<&str> = known
+            .map(|k| k.barriers.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        let technique_refs: Vec<&str> = known
+            .map(|k| k.techniques.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        let partner_refs: Vec<&str> = known
+            .map(|k| k.partners.iter().map(String::as_str).collect())
+            .unwrap_or_default();
         let addresses = match &fm.addresses {
             Some(a) if !a.get_ref().is_empty() => a.get_ref().clone(),
             Some(a) => {
                 self.err(
-                    Diagnostic::error("no-barrier", "`addresses` is empty: every item must work on at least one barrier")
-                        .at(&src, shift(a.span()))
-                        .hint(format!("name one or more of: {}", barrier_refs.join(", "))),
+                    Diagnostic::error(
+                        "no-barrier",
+                        "`addresses` is empty: every item must work on at least one barrier",
+                    )
+                    .at(&src, shift(a.span()))
+                    .hint(format!("name one or more of: {}", barrier_refs.join(", "))),
                 );
                 Vec::new()
             }
@@ -645,9 +786,16 @@ impl Loader {
                 match platforms::get(p.get_ref()) {
                     Some(pl) => v.push(pl),
                     None => self.err(
-                        Diagnostic::error("platform", format!("`{}` is not a social platform", p.get_ref()))
-                            .at(&src, shift(p.span()))
-                            .hint(choices_hint(p.get_ref(), "platforms", &platforms::platform_ids())),
+                        Diagnostic::error(
+                            "platform",
+                            format!("`{}` is not a social platform", p.get_ref()),
+                        )
+                        .at(&src, shift(p.span()))
+                        .hint(choices_hint(
+                            p.get_ref(),
+                            "platforms",
+                            &platforms::platform_ids(),
+                        )),
                     ),
                 }
             }
@@ -669,17 +817,26 @@ impl Loader {
                 }
                 Err(e) => {
                     self.err(moment_error(&src, shift(p.span()), "publish", e));
-                    Moment { unix: 0, offset_minutes: 0 }
+                    Moment {
+                        unix: 0,
+                        offset_minutes: 0,
+                    }
                 }
             },
-            None => known.and_then(|k| k.launch).unwrap_or(Moment { unix: 0, offset_minutes: 0 }),
+            None => known.and_then(|k| k.launch).unwrap_or(Moment {
+                unix: 0,
+                offset_minutes: 0,
+            }),
         };
         if kind != Kind::Social {
             if let Some(alt) = &fm.image_alt {
                 self.err(
-                    Diagnostic::error("image-alt", "only social items have a share image, so `image_alt` has no use here")
-                        .at(&src, shift(alt.span()))
-                        .hint("remove the line"),
+                    Diagnostic::error(
+                        "image-alt",
+                        "only social items have a share image, so `image_alt` has no use here",
+                    )
+                    .at(&src, shift(alt.span()))
+                    .hint("remove the line"),
                 );
             }
             if let Some((k, _)) = fm.variants.iter().next() {
@@ -700,13 +857,23 @@ impl Loader {
         for (k, v) in &fm.variants {
             if platforms::get(k.get_ref()).is_none() {
                 self.err(
-                    Diagnostic::error("platform", format!("`{}` in [variants] is not a social platform", k.get_ref()))
-                        .at(&src, shift(k.span()))
-                        .hint(choices_hint(k.get_ref(), "platforms", &platforms::platform_ids())),
+                    Diagnostic::error(
+                        "platform",
+                        format!("`{}` in [variants] is not a social platform", k.get_ref()),
+                    )
+                    .at(&src, shift(k.span()))
+                    .hint(choices_hint(
+                        k.get_ref(),
+                        "platforms",
+                        &platforms::platform_ids(),
+                    )),
                 );
                 continue;
             }
-            variants.insert(k.get_ref().clone(), text_at(&src, shift(v.span()), v.get_ref()));
+            variants.insert(
+                k.get_ref().clone(),
+                text_at(&src, shift(v.span()), v.get_ref()),
+            );
         }
         if parts.body.trim().is_empty() {
             self.err(
@@ -716,10 +883,15 @@ impl Loader {
             );
         }
         if fm.title.get_ref().trim().is_empty() {
-            self.err(Diagnostic::error("empty", "the title is empty").at(&src, shift(fm.title.span())));
+            self.err(
+                Diagnostic::error("empty", "the title is empty").at(&src, shift(fm.title.span())),
+            );
         }
         let title = text_at(&src, shift(fm.title.span()), fm.title.get_ref());
-        let quote = fm.quote.as_ref().map(|q| text_at(&src, shift(q.span()), q.get_ref()));
+        let quote = fm
+            .quote
+            .as_ref()
+            .map(|q| text_at(&src, shift(q.span()), q.get_ref()));
         Some(Item {
             id,
             file: rel.clone(),
@@ -727,22 +899,40 @@ impl Loader {
             title,
             addresses: addresses.into_iter().map(Spanned::into_inner).collect(),
             techniques: fm.techniques.into_iter().map(Spanned::into_inner).collect(),
-            partners: fm.partners.map(|ps| ps.into_iter().map(Spanned::into_inner).collect()),
+            partners: fm
+                .partners
+                .map(|ps| ps.into_iter().map(Spanned::into_inner).collect()),
             platforms: plats,
             publish,
             image_alt: fm.image_alt.map(Spanned::into_inner),
             quote,
             variants,
-            body: Text { source: parts.body.to_string(), file: rel, first_line: parts.body_line, first_column: 1 },
+            body: Text {
+                source: parts.body.to_string(),
+                file: rel,
+                first_line: parts.body_line,
+                first_column: 1,
+            },
         })
     }
 
     fn load_templates(&mut self) -> BTreeMap<String, Source> {
         let mut out = BTreeMap::new();
-        let dir = self.root.join("templates");
-        let Ok(entries) = std::fs::read_dir(&dir) else { return out };
-        let mut names: Vec<String> = entries.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
-        names.sort();
+        let names = match self.files.list("templates", 100) {
+            Ok(names) => names.unwrap_or_default(),
+            Err(e) => {
+                let why = match e {
+                    FileError::TooLarge { .. } => "it holds more than 100 files".to_string(),
+                    e => e.to_string(),
+                };
+                self.err(
+                    Diagnostic::error("read", format!("the folder `templates` cannot be read: {why}"))
+                        .in_file("templates")
+                        .hint("templates/ must be a real folder inside the kit folder, holding only your versions of the built-in templates"),
+                );
+                return out;
+            }
+        };
         let builtins = crate::render::templates::BUILTIN_NAMES;
         for name in names {
             if name.starts_with('.') {
@@ -751,9 +941,15 @@ impl Loader {
             let rel = PathBuf::from("templates").join(&name);
             if !builtins.contains(&name.as_str()) {
                 self.err(
-                    Diagnostic::warning("template-name", format!("`{}` does not override any built-in template", rel.display()))
-                        .in_file(&rel)
-                        .hint(choices_hint(&name, "template names", builtins)),
+                    Diagnostic::warning(
+                        "template-name",
+                        format!(
+                            "`{}` does not override any built-in template",
+                            rel.display()
+                        ),
+                    )
+                    .in_file(&rel)
+                    .hint(choices_hint(&name, "template names", builtins)),
                 );
                 continue;
             }
@@ -765,7 +961,19 @@ impl Loader {
     }
 
     fn slug(&mut self, src: &Source, id: &S, what: &str) {
-        if !is_slug(id.get_ref()) {
+        if is_windows_reserved(id.get_ref()) {
+            self.err(
+                Diagnostic::error(
+                    "id",
+                    format!(
+                        "`{}` cannot be a {what}: Windows cannot use it as a file name",
+                        id.get_ref()
+                    ),
+                )
+                .at(src, id.span())
+                .hint(format!("choose another id, e.g. \"{}-1\"", id.get_ref())),
+            );
+        } else if !is_slug(id.get_ref()) {
             self.err(
                 Diagnostic::error("id", format!("`{}` is not a valid {what}", id.get_ref()))
                     .at(src, id.span())
@@ -780,9 +988,12 @@ impl Loader {
     fn unique(&mut self, src: &Source, seen: &mut BTreeSet<String>, id: &S, what: &str) {
         if !seen.insert(id.get_ref().clone()) {
             self.err(
-                Diagnostic::error("duplicate", format!("there are two {what}s with id `{}`", id.get_ref()))
-                    .at(src, id.span())
-                    .hint(format!("every {what} needs its own id")),
+                Diagnostic::error(
+                    "duplicate",
+                    format!("there are two {what}s with id `{}`", id.get_ref()),
+                )
+                .at(src, id.span())
+                .hint(format!("every {what} needs its own id")),
             );
         }
     }
@@ -795,9 +1006,12 @@ impl Loader {
         if !valid.contains(&r.get_ref().as_str()) {
             let span = r.span();
             self.err(
-                Diagnostic::error("unknown-id", format!("there is no {what} `{}` in kit.toml", r.get_ref()))
-                    .at(src, span.start + off..span.end + off)
-                    .hint(choices_hint(r.get_ref(), &format!("{what}s"), valid)),
+                Diagnostic::error(
+                    "unknown-id",
+                    format!("there is no {what} `{}` in kit.toml", r.get_ref()),
+                )
+                .at(src, span.start + off..span.end + off)
+                .hint(choices_hint(r.get_ref(), &format!("{what}s"), valid)),
             );
         }
     }
@@ -815,7 +1029,7 @@ impl Loader {
     }
 
     fn logo(&mut self, src: &Source, path: &S) -> Option<Logo> {
-        match load_logo(&self.root, path.get_ref()) {
+        match load_logo(&self.files, path.get_ref()) {
             Ok(l) => Some(l),
             Err(why) => {
                 self.err(
@@ -829,10 +1043,6 @@ impl Loader {
     }
 }
 
-fn resolve_in_kit_path(root: &Path, rel: &Path) -> Result<(), String> {
-    super::assets::resolve_in_kit(root, &rel.to_string_lossy().replace('\\', "/")).map(|_| ())
-}
-
 fn non_empty(l: &mut Loader, src: &Source, s: S, what: &str) -> String {
     if s.get_ref().trim().is_empty() {
         l.err(Diagnostic::error("empty", format!("the {what} is empty")).at(src, s.span()));
@@ -842,19 +1052,37 @@ fn non_empty(l: &mut Loader, src: &Source, s: S, what: &str) -> String {
 
 /// A text value inside a TOML file, remembering where it starts (just after its opening quote).
 fn text_at(src: &Source, span: Range<usize>, value: &str) -> Text {
-    let quote_len = if src.text[span.start..].starts_with("'''") || src.text[span.start..].starts_with("\"\"\"") {
+    let quote_len = if src.text[span.start..].starts_with("'''")
+        || src.text[span.start..].starts_with("\"\"\"")
+    {
         3
     } else {
         1
     };
     let (line, column, _) = src.locate(span.start + quote_len);
-    Text { source: value.to_string(), file: src.path.clone(), first_line: line, first_column: column }
+    Text {
+        source: value.to_string(),
+        file: src.path.clone(),
+        first_line: line,
+        first_column: column,
+    }
 }
 
 fn moment_error(src: &Source, span: Range<usize>, key: &str, e: MomentError) -> Diagnostic {
     let msg = match e {
         MomentError::Incomplete => format!("`{key}` needs a date and a time"),
-        MomentError::NoOffset => format!("`{key}` has no time zone, so partners could read it differently"),
+        MomentError::NoOffset => {
+            format!("`{key}` has no time zone, so partners could read it differently")
+        }
+        MomentError::OutOfRange => {
+            return Diagnostic::error("moment", format!("`{key}` is outside the dates partnerkit can put in calendars and zip files"))
+                .at(src, span)
+                .hint(format!(
+                    "give a date from {} to {} with a time zone between -14:00 and +14:00, e.g. {key} = 2026-03-02T09:00:00+01:00",
+                    super::moment::YEARS.start(),
+                    super::moment::YEARS.end()
+                ));
+        }
     };
     Diagnostic::error("moment", msg)
         .at(src, span)
@@ -877,7 +1105,11 @@ fn parse_kit_toml(src: &Source) -> Result<RawKit, Vec<Diagnostic>> {
         Ok(kit) => return Ok(kit),
         Err(e) => e,
     };
-    fn check<'a, T: Deserialize<'a>>(v: &Spanned<DeValue<'a>>, src: &Source, out: &mut Vec<Diagnostic>) {
+    fn check<'a, T: Deserialize<'a>>(
+        v: &Spanned<DeValue<'a>>,
+        src: &Source,
+        out: &mut Vec<Diagnostic>,
+    ) {
         if let Err(e) = T::deserialize(ValueDeserializer::from(v.clone())) {
             out.push(toml_error(src, &e));
         }
@@ -895,12 +1127,26 @@ fn parse_kit_toml(src: &Source) -> Result<RawKit, Vec<Diagnostic>> {
                 "barriers" => each(&mut |i| check::<raw::RawBarrier>(i, src, &mut diags)),
                 "partners" => each(&mut |i| check::<raw::RawPartner>(i, src, &mut diags)),
                 "decks" => each(&mut |i| check::<raw::RawDeck>(i, src, &mut diags)),
-                "techniques" => check::<BTreeMap<S, Spanned<raw::RawTechnique>>>(v, src, &mut diags),
+                "techniques" => {
+                    check::<BTreeMap<S, Spanned<raw::RawTechnique>>>(v, src, &mut diags)
+                }
                 "lint" => check::<raw::RawLint>(v, src, &mut diags),
                 other => diags.push(
                     Diagnostic::error("toml", format!("unknown table `{other}`"))
                         .at(src, key.span())
-                        .hint(choices_hint(other, "tables", &["campaign", "behaviour", "barriers", "techniques", "partners", "decks", "lint"])),
+                        .hint(choices_hint(
+                            other,
+                            "tables",
+                            &[
+                                "campaign",
+                                "behaviour",
+                                "barriers",
+                                "techniques",
+                                "partners",
+                                "decks",
+                                "lint",
+                            ],
+                        )),
                 ),
             }
         }
@@ -926,9 +1172,13 @@ fn toml_error(src: &Source, e: &toml::de::Error) -> Diagnostic {
         }
     } else if let Some(rest) = message.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or_default();
-        d = d.hint(format!("add `{field} = …` to this table (see the kit format for what it holds)"));
+        d = d.hint(format!(
+            "add `{field} = …` to this table (see the kit format for what it holds)"
+        ));
     } else if message.contains("data did not match any variant") {
-        d = d.hint("write a technique as id = \"Label\" or id = { label = \"Label\", bct = \"1.4\" }");
+        d = d.hint(
+            "write a technique as id = \"Label\" or id = { label = \"Label\", bct = \"1.4\" }",
+        );
     }
     d
 }
@@ -968,7 +1218,9 @@ mod tests {
         for ok in ["1.1", "1.9", "4.1", "10.11", "16.3", "12.5"] {
             assert!(is_bct_code(ok), "{ok}");
         }
-        for bad in ["0.1", "1.10", "16.4", "17.1", "1", "1.04", "01.4", "a.b", ""] {
+        for bad in [
+            "0.1", "1.10", "16.4", "17.1", "1", "1.04", "01.4", "a.b", "",
+        ] {
             assert!(!is_bct_code(bad), "{bad}");
         }
     }

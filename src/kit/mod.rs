@@ -4,7 +4,9 @@
 //! either a [`Kit`] or every problem found. Everything downstream works on these types only.
 
 mod assets;
+mod clean;
 pub mod content;
+pub mod files;
 mod load;
 mod moment;
 pub mod raw;
@@ -12,7 +14,7 @@ pub mod raw;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-pub use assets::{Logo, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS};
+pub use assets::{check_raster, Logo, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS};
 pub use load::load;
 pub use moment::Moment;
 
@@ -154,8 +156,15 @@ impl Factor {
     }
 
     /// Every accepted spelling.
-    pub const NAMES: [&'static str; 7] =
-        ["capability", "motivation", "environment", "capaciteit", "motivatie", "omgeving", "opportunity"];
+    pub const NAMES: [&'static str; 7] = [
+        "capability",
+        "motivation",
+        "environment",
+        "capaciteit",
+        "motivatie",
+        "omgeving",
+        "opportunity",
+    ];
 }
 
 /// One barrier (or enabler) of the behavioural analysis.
@@ -430,7 +439,11 @@ impl Kit {
 
     /// The COM-B factors of a list of barrier ids, in COM-B order, without repeats.
     pub fn factors_of(&self, barrier_ids: &[String]) -> Vec<Factor> {
-        let mut fs: Vec<Factor> = barrier_ids.iter().filter_map(|b| self.barrier(b)).map(|b| b.factor).collect();
+        let mut fs: Vec<Factor> = barrier_ids
+            .iter()
+            .filter_map(|b| self.barrier(b))
+            .map(|b| b.factor)
+            .collect();
         fs.sort();
         fs.dedup();
         fs
@@ -440,7 +453,9 @@ impl Kit {
 impl Item {
     /// Whether `partner` gets this item.
     pub fn is_for(&self, partner: &Partner) -> bool {
-        self.partners.as_ref().is_none_or(|ps| ps.contains(&partner.id))
+        self.partners
+            .as_ref()
+            .is_none_or(|ps| ps.contains(&partner.id))
     }
 
     /// The platforms this social item goes to for `partner`: the item's platforms among the
@@ -453,7 +468,11 @@ impl Item {
             .platforms
             .iter()
             .copied()
-            .filter(|p| self.platforms.as_ref().is_none_or(|ps| ps.iter().any(|q| q.id == p.id)))
+            .filter(|p| {
+                self.platforms
+                    .as_ref()
+                    .is_none_or(|ps| ps.iter().any(|q| q.id == p.id))
+            })
             .collect()
     }
 }
@@ -461,7 +480,9 @@ impl Item {
 impl Deck {
     /// Whether `partner` gets this deck.
     pub fn is_for(&self, partner: &Partner) -> bool {
-        self.partners.as_ref().is_none_or(|ps| ps.contains(&partner.id))
+        self.partners
+            .as_ref()
+            .is_none_or(|ps| ps.contains(&partner.id))
     }
 
     /// All barrier ids the deck's cards address, without repeats, in first-seen order.
@@ -478,7 +499,22 @@ impl Deck {
 
 /// Whether `s` is a slug: `[a-z0-9-]`, 1 to 64 characters.
 pub fn is_slug(s: &str) -> bool {
-    (1..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    (1..=64).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !is_windows_reserved(s)
+}
+
+/// Names Windows reserves for devices (`con`, `nul`, `com1`, …): no file may be called so,
+/// whatever its extension.
+pub fn is_windows_reserved(s: &str) -> bool {
+    let s = s.to_ascii_lowercase();
+    matches!(
+        s.as_str(),
+        "con" | "prn" | "aux" | "nul" | "conin$" | "conout$"
+    ) || ((s.starts_with("com") || s.starts_with("lpt"))
+        && s.len() == 4
+        && matches!(s.as_bytes()[3], b'0'..=b'9'))
 }
 
 /// A slug suggestion for an invalid id: lowercase, accents dropped, other characters as `-`.
@@ -500,7 +536,11 @@ pub fn slugify(s: &str) -> String {
         }
     }
     let out = out.trim_matches('-');
-    let out = if out.len() > 64 { out[..64].trim_end_matches('-') } else { out };
+    let out = if out.len() > 64 {
+        out[..64].trim_end_matches('-')
+    } else {
+        out
+    };
     if out.is_empty() {
         "item".to_string()
     } else {

@@ -23,7 +23,13 @@ pub enum MomentError {
     Incomplete,
     /// A local date-time without a UTC offset: ambiguous between partners in time zones.
     NoOffset,
+    /// Outside 1980–2107 (what zip files and calendars hold), or an offset beyond ±14:00.
+    OutOfRange,
 }
+
+/// The first and last year a moment may fall in: zip timestamps hold 1980 to 2107, and a
+/// campaign outside that range is a typing error.
+pub const YEARS: std::ops::RangeInclusive<i64> = 1980..=2107;
 
 impl Moment {
     /// Converts a TOML offset date-time.
@@ -36,9 +42,25 @@ impl Moment {
             Some(Offset::Custom { minutes }) => i32::from(minutes),
             None => return Err(MomentError::NoOffset),
         };
-        let days = days_from_civil(i64::from(date.year), u32::from(date.month), u32::from(date.day));
-        let secs = i64::from(time.hour) * 3600 + i64::from(time.minute) * 60 + i64::from(time.second.unwrap_or(0));
-        Ok(Moment { unix: days * 86_400 + secs - i64::from(offset_minutes) * 60, offset_minutes })
+        if offset_minutes.abs() > 14 * 60 {
+            return Err(MomentError::OutOfRange);
+        }
+        let days = days_from_civil(
+            i64::from(date.year),
+            u32::from(date.month),
+            u32::from(date.day),
+        );
+        let secs = i64::from(time.hour) * 3600
+            + i64::from(time.minute) * 60
+            + i64::from(time.second.unwrap_or(0));
+        let m = Moment {
+            unix: days * 86_400 + secs - i64::from(offset_minutes) * 60,
+            offset_minutes,
+        };
+        if !YEARS.contains(&m.utc().0) || !YEARS.contains(&m.local().0) {
+            return Err(MomentError::OutOfRange);
+        }
+        Ok(m)
     }
 
     /// Civil date and time in the moment's own offset: (year, month, day, hour, minute, second).
@@ -54,7 +76,10 @@ impl Moment {
     /// RFC 3339 in the written offset, e.g. `2026-03-02T09:00:00+01:00`.
     pub fn rfc3339(&self) -> String {
         let (y, mo, d, h, mi, s) = self.local();
-        format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{}", self.offset_label(":"))
+        format!(
+            "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{}",
+            self.offset_label(":")
+        )
     }
 
     /// iCalendar UTC form, e.g. `20260302T080000Z`.
@@ -77,23 +102,71 @@ impl Moment {
     pub fn human(&self, lang: Lang) -> String {
         let (y, mo, d, h, mi, _) = self.local();
         let weekday = weekday(self.unix + i64::from(self.offset_minutes) * 60);
-        let zone = if self.offset_minutes == 0 { "UTC".to_string() } else { format!("UTC{}", self.offset_label(":")) };
+        let zone = if self.offset_minutes == 0 {
+            "UTC".to_string()
+        } else {
+            format!("UTC{}", self.offset_label(":"))
+        };
         match lang {
             Lang::Nl => {
-                const DAYS: [&str; 7] = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"];
-                const MONTHS: [&str; 12] = [
-                    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-                    "november", "december",
+                const DAYS: [&str; 7] = [
+                    "maandag",
+                    "dinsdag",
+                    "woensdag",
+                    "donderdag",
+                    "vrijdag",
+                    "zaterdag",
+                    "zondag",
                 ];
-                format!("{} {d} {} {y}, {h:02}:{mi:02} ({zone})", DAYS[weekday], MONTHS[mo as usize - 1])
+                const MONTHS: [&str; 12] = [
+                    "januari",
+                    "februari",
+                    "maart",
+                    "april",
+                    "mei",
+                    "juni",
+                    "juli",
+                    "augustus",
+                    "september",
+                    "oktober",
+                    "november",
+                    "december",
+                ];
+                format!(
+                    "{} {d} {} {y}, {h:02}:{mi:02} ({zone})",
+                    DAYS[weekday],
+                    MONTHS[mo as usize - 1]
+                )
             }
             Lang::En => {
-                const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-                const MONTHS: [&str; 12] = [
-                    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                    "November", "December",
+                const DAYS: [&str; 7] = [
+                    "Monday",
+                    "Tuesday",
+                    "Wednesday",
+                    "Thursday",
+                    "Friday",
+                    "Saturday",
+                    "Sunday",
                 ];
-                format!("{} {d} {} {y}, {h:02}:{mi:02} ({zone})", DAYS[weekday], MONTHS[mo as usize - 1])
+                const MONTHS: [&str; 12] = [
+                    "January",
+                    "February",
+                    "March",
+                    "April",
+                    "May",
+                    "June",
+                    "July",
+                    "August",
+                    "September",
+                    "October",
+                    "November",
+                    "December",
+                ];
+                format!(
+                    "{} {d} {} {y}, {h:02}:{mi:02} ({zone})",
+                    DAYS[weekday],
+                    MONTHS[mo as usize - 1]
+                )
             }
         }
     }
@@ -128,7 +201,14 @@ fn civil(unix: i64) -> (i64, u32, u32, u32, u32, u32) {
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d, (secs / 3600) as u32, (secs % 3600 / 60) as u32, (secs % 60) as u32)
+    (
+        y,
+        m,
+        d,
+        (secs / 3600) as u32,
+        (secs % 3600 / 60) as u32,
+        (secs % 60) as u32,
+    )
 }
 
 /// 0 = Monday.
@@ -157,15 +237,37 @@ mod tests {
 
     #[test]
     fn rejects_local_times() {
-        assert_eq!(Moment::from_toml(&"2026-03-02T09:00:00".parse().unwrap()), Err(MomentError::NoOffset));
-        assert_eq!(Moment::from_toml(&"2026-03-02".parse().unwrap()), Err(MomentError::Incomplete));
+        assert_eq!(
+            Moment::from_toml(&"2026-03-02T09:00:00".parse().unwrap()),
+            Err(MomentError::NoOffset)
+        );
+        assert_eq!(
+            Moment::from_toml(&"2026-03-02".parse().unwrap()),
+            Err(MomentError::Incomplete)
+        );
+        for bad in [
+            "1979-12-31T23:00:00Z",
+            "2107-12-31T23:00:00-05:00",
+            "0000-01-01T00:00:00Z",
+            "9999-12-31T23:59:59Z",
+            "2026-03-02T09:00:00+23:59",
+        ] {
+            assert_eq!(
+                Moment::from_toml(&bad.parse().unwrap()),
+                Err(MomentError::OutOfRange),
+                "{bad}"
+            );
+        }
     }
 
     #[test]
     fn round_trips_civil_dates() {
         for unix in [0, 951_782_400, 1_772_438_400, 4_102_444_800] {
             let (y, m, d, h, mi, s) = civil(unix);
-            assert_eq!(days_from_civil(y, m, d) * 86_400 + i64::from(h * 3600 + mi * 60 + s), unix);
+            assert_eq!(
+                days_from_civil(y, m, d) * 86_400 + i64::from(h * 3600 + mi * 60 + s),
+                unix
+            );
         }
     }
 }

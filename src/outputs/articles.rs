@@ -34,7 +34,11 @@ impl Output for Articles {
         for r in cx.items.iter().filter(|r| r.item.kind != Kind::Social) {
             let folder = r.item.kind.folder();
             let has_h1 = markdown::starts_with_h1(&r.body);
-            let mut md = if has_h1 { r.body.trim().to_string() } else { format!("# {}\n\n{}", r.title, r.body.trim()) };
+            let mut md = if has_h1 {
+                r.body.trim().to_string()
+            } else {
+                format!("# {}\n\n{}", r.title, r.body.trim())
+            };
             md.push('\n');
             let view = ArticleView {
                 base: PageBase::new(kit, cx.pages, cx.partner.colour),
@@ -45,7 +49,10 @@ impl Output for Articles {
                 body: markdown::to_html(&r.body),
                 publish: r.item.publish.human(kit.campaign.language),
             };
-            let html = cx.pages.render(kit, "article.html.hbs", &view).map_err(|d| vec![d])?;
+            let html = cx
+                .pages
+                .render(kit, "article.html.hbs", &view)
+                .map_err(|d| vec![d])?;
             out.push(Artifact {
                 path: format!("{folder}/{}.md", r.item.id),
                 bytes: md.into_bytes(),

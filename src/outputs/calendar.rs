@@ -27,14 +27,44 @@ impl Output for Calendar {
         let mut ics = String::new();
         line(&mut ics, "BEGIN:VCALENDAR");
         line(&mut ics, "VERSION:2.0");
-        line(&mut ics, &format!("PRODID:-//partnerkit//partnerkit {}//{}", env!("CARGO_PKG_VERSION"), kit.campaign.language.tag().to_uppercase()));
+        line(
+            &mut ics,
+            &format!(
+                "PRODID:-//partnerkit//partnerkit {}//{}",
+                env!("CARGO_PKG_VERSION"),
+                kit.campaign.language.tag().to_uppercase()
+            ),
+        );
         line(&mut ics, "CALSCALE:GREGORIAN");
         line(&mut ics, "METHOD:PUBLISH");
-        line(&mut ics, &format!("X-WR-CALNAME:{}", escape(&format!("{} – {}", kit.campaign.title, cx.partner.name))));
-        let launch_desc = format!("{} {}. {}", t.not_before, launch.human(kit.campaign.language), t.not_before_explained);
-        event(&mut ics, &format!("launch@{domain}"), &stamp, &launch.ical_utc(), &format!("{}: {}", t.launch, kit.campaign.title), &launch_desc);
+        line(
+            &mut ics,
+            &format!(
+                "X-WR-CALNAME:{}",
+                escape(&format!("{} – {}", kit.campaign.title, cx.partner.name))
+            ),
+        );
+        let launch_desc = format!(
+            "{} {}. {}",
+            t.not_before,
+            launch.human(kit.campaign.language),
+            t.not_before_explained
+        );
+        event(
+            &mut ics,
+            &format!("launch@{domain}"),
+            &stamp,
+            &launch.ical_utc(),
+            &format!("{}: {}", t.launch, kit.campaign.title),
+            &launch_desc,
+        );
         let mut items: Vec<_> = cx.items.iter().collect();
-        items.sort_by(|a, b| a.item.publish.cmp(&b.item.publish).then_with(|| a.item.id.cmp(&b.item.id)));
+        items.sort_by(|a, b| {
+            a.item
+                .publish
+                .cmp(&b.item.publish)
+                .then_with(|| a.item.id.cmp(&b.item.id))
+        });
         for r in items {
             let what = match r.item.kind {
                 crate::kit::Kind::Social => {
@@ -44,14 +74,31 @@ impl Output for Calendar {
                 crate::kit::Kind::Blog => t.blogs.to_string(),
                 crate::kit::Kind::Howto => t.howtos.to_string(),
             };
-            let desc = format!("{what}. {}: {}. {} {}.", t.publish_from, r.item.publish.human(kit.campaign.language), t.files, r.item.id);
-            event(&mut ics, &format!("{}@{domain}", r.item.id), &stamp, &r.item.publish.ical_utc(), &r.title, &desc);
+            let desc = format!(
+                "{what}. {}: {}. {} {}.",
+                t.publish_from,
+                r.item.publish.human(kit.campaign.language),
+                t.files,
+                r.item.id
+            );
+            event(
+                &mut ics,
+                &format!("{}@{domain}", r.item.id),
+                &stamp,
+                &r.item.publish.ical_utc(),
+                &r.title,
+                &desc,
+            );
         }
         line(&mut ics, "END:VCALENDAR");
         Ok(vec![Artifact {
             path: "calendar.ics".into(),
             bytes: ics.into_bytes(),
-            meta: FileMeta { kind: "calendar", publish: Some(launch.rfc3339()), ..FileMeta::default() },
+            meta: FileMeta {
+                kind: "calendar",
+                publish: Some(launch.rfc3339()),
+                ..FileMeta::default()
+            },
         }])
     }
 }
@@ -111,7 +158,10 @@ mod tests {
         for l in s.split("\r\n") {
             assert!(l.len() <= 75, "{l}");
         }
-        assert_eq!(s.replace("\r\n ", ""), format!("SUMMARY:{}\r\n", "é".repeat(60)));
+        assert_eq!(
+            s.replace("\r\n ", ""),
+            format!("SUMMARY:{}\r\n", "é".repeat(60))
+        );
     }
 
     #[test]

@@ -34,15 +34,33 @@ struct Entry<'a> {
 pub fn render(cx: &PackContext<'_>, files: &[Artifact]) -> Artifact {
     let manifest = Manifest {
         generator: format!("partnerkit {}", env!("CARGO_PKG_VERSION")),
-        campaign: Named { id: &cx.kit.campaign.id, name: &cx.kit.campaign.title },
-        partner: Named { id: &cx.partner.id, name: &cx.partner.name },
+        campaign: Named {
+            id: &cx.kit.campaign.id,
+            name: &cx.kit.campaign.title,
+        },
+        partner: Named {
+            id: &cx.partner.id,
+            name: &cx.partner.name,
+        },
         launch: cx.kit.campaign.launch.rfc3339(),
         files: files
             .iter()
-            .map(|f| Entry { path: &f.path, sha256: sha256_hex(&f.bytes), size: f.bytes.len(), meta: &f.meta })
+            .map(|f| Entry {
+                path: &f.path,
+                sha256: sha256_hex(&f.bytes),
+                size: f.bytes.len(),
+                meta: &f.meta,
+            })
             .collect(),
     };
     let mut json = serde_json::to_string_pretty(&manifest).expect("manifest is plain data");
     json.push('\n');
-    Artifact { path: "manifest.json".into(), bytes: json.into_bytes(), meta: FileMeta { kind: "manifest", ..FileMeta::default() } }
+    Artifact {
+        path: "manifest.json".into(),
+        bytes: json.into_bytes(),
+        meta: FileMeta {
+            kind: "manifest",
+            ..FileMeta::default()
+        },
+    }
 }

@@ -25,8 +25,12 @@ pub trait Output: Sync {
 }
 
 /// The outputs every pack runs, before the overview page and the manifest (which list them).
-pub const PACK_OUTPUTS: &[&dyn Output] =
-    &[&articles::Articles, &social::Social, &cards::Cards, &calendar::Calendar];
+pub const PACK_OUTPUTS: &[&dyn Output] = &[
+    &articles::Articles,
+    &social::Social,
+    &cards::Cards,
+    &calendar::Calendar,
+];
 
 /// What every page template sees: language, labels, stylesheet, colours, the campaign and the
 /// target behaviour.
@@ -86,7 +90,10 @@ impl<'a> PageBase<'a> {
                 contact: kit.campaign.contact.as_deref(),
                 logo: kit.campaign.logo.as_ref().map(|l| l.data_uri()),
             },
-            behaviour: BehaviourView { audience: &kit.behaviour.audience, target: &kit.behaviour.target },
+            behaviour: BehaviourView {
+                audience: &kit.behaviour.audience,
+                target: &kit.behaviour.target,
+            },
         }
     }
 }
@@ -107,7 +114,11 @@ impl PageColours {
     /// the band is darkened until white text does.
     pub fn new(c: Colour) -> Self {
         let band = band_colour(c);
-        PageColours { colour: band.hex(), on_colour: band.text_on().hex(), link_colour: readable_on_white(c).hex() }
+        PageColours {
+            colour: band.hex(),
+            on_colour: band.text_on().hex(),
+            link_colour: readable_on_white(c).hex(),
+        }
     }
 }
 
@@ -153,7 +164,10 @@ mod tests {
                     let c = Colour([r as u8, g as u8, b as u8]);
                     let band = band_colour(c);
                     assert!(band.contrast(band.text_on()) >= 4.5, "{c:?}");
-                    assert!(readable_on_white(c).contrast(Colour([255, 255, 255])) >= 4.5, "{c:?}");
+                    assert!(
+                        readable_on_white(c).contrast(Colour([255, 255, 255])) >= 4.5,
+                        "{c:?}"
+                    );
                 }
             }
         }

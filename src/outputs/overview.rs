@@ -135,7 +135,11 @@ pub fn render(cx: &PackContext<'_>, files: &[Artifact]) -> Result<Artifact, Diag
                         }
                     })
                     .collect();
-                social.push(SocialView { title: r.title.clone(), publish: publish.clone(), posts });
+                social.push(SocialView {
+                    title: r.title.clone(),
+                    publish: publish.clone(),
+                    posts,
+                });
             }
             Kind::Blog | Kind::Howto => {
                 let folder = r.item.kind.folder();
@@ -152,7 +156,13 @@ pub fn render(cx: &PackContext<'_>, files: &[Artifact]) -> Result<Artifact, Diag
                 }
             }
         }
-        schedule.push((r.item.publish, ScheduleView { when: publish, what: r.title.clone() }));
+        schedule.push((
+            r.item.publish,
+            ScheduleView {
+                when: publish,
+                what: r.title.clone(),
+            },
+        ));
     }
     schedule.sort_by_key(|s| s.0);
     let decks = cx
@@ -167,12 +177,21 @@ pub fn render(cx: &PackContext<'_>, files: &[Artifact]) -> Result<Artifact, Diag
                 .filter(|f| f.path.starts_with(&prefix) && f.path.ends_with(".png"))
                 .map(|f| {
                     let (width, height) = png_size(&f.bytes);
-                    PreviewView { src: f.path.clone(), alt: f.meta.alt.clone().unwrap_or_default(), width, height }
+                    PreviewView {
+                        src: f.path.clone(),
+                        alt: f.meta.alt.clone().unwrap_or_default(),
+                        width,
+                        height,
+                    }
                 })
                 .collect();
             DeckView {
                 title: d.title.clone(),
-                size: if d.size == crate::kit::CardSize::Square { "120 × 120 mm" } else { d.size.id() },
+                size: if d.size == crate::kit::CardSize::Square {
+                    "120 × 120 mm"
+                } else {
+                    d.size.id()
+                },
                 count: d.cards.len(),
                 print: find(files, &print).map(|_| print),
                 bleed: find(files, &bleed).map(|_| bleed),
@@ -181,9 +200,17 @@ pub fn render(cx: &PackContext<'_>, files: &[Artifact]) -> Result<Artifact, Diag
         })
         .collect();
     let name = file_name(cx);
-    let mut listed: Vec<FileView> =
-        files.iter().map(|f| FileView { path: f.path.clone(), size: human_size(f.bytes.len() as u64) }).collect();
-    listed.push(FileView { path: "manifest.json".into(), size: "–".into() });
+    let mut listed: Vec<FileView> = files
+        .iter()
+        .map(|f| FileView {
+            path: f.path.clone(),
+            size: human_size(f.bytes.len() as u64),
+        })
+        .collect();
+    listed.push(FileView {
+        path: "manifest.json".into(),
+        size: "–".into(),
+    });
     listed.sort_by(|a, b| a.path.cmp(&b.path));
     let view = OverviewView {
         base: PageBase::new(kit, cx.pages, cx.partner.colour),
@@ -201,6 +228,10 @@ pub fn render(cx: &PackContext<'_>, files: &[Artifact]) -> Result<Artifact, Diag
     Ok(Artifact {
         path: name.to_string(),
         bytes: html.into_bytes(),
-        meta: FileMeta { kind: "overview", publish: Some(kit.campaign.launch.rfc3339()), ..FileMeta::default() },
+        meta: FileMeta {
+            kind: "overview",
+            publish: Some(kit.campaign.launch.rfc3339()),
+            ..FileMeta::default()
+        },
     })
 }

@@ -68,11 +68,21 @@ fn place(logo: &Logo, x: f32, y: f32, max_w: f32, max_h: f32, right: bool) -> Pl
     let scale = (max_w / logo.width as f32).min(max_h / logo.height as f32);
     let (w, h) = (logo.width as f32 * scale, logo.height as f32 * scale);
     let x = if right { x - w } else { x };
-    Placed { x, y: y + (max_h - h) / 2.0, w, h, href: logo.data_uri() }
+    Placed {
+        x,
+        y: y + (max_h - h) / 2.0,
+        w,
+        h,
+        href: logo.data_uri(),
+    }
 }
 
 /// The share image of `item` on `platform`.
-pub fn render(cx: &PackContext<'_>, item: &RenderedItem<'_>, platform: &Platform) -> Result<Option<Artifact>, Diagnostic> {
+pub fn render(
+    cx: &PackContext<'_>,
+    item: &RenderedItem<'_>,
+    platform: &Platform,
+) -> Result<Option<Artifact>, Diagnostic> {
     let kit = cx.kit;
     let (w, h) = platform.image;
     let (wf, hf) = (w as f32, h as f32);
@@ -93,7 +103,10 @@ pub fn render(cx: &PackContext<'_>, item: &RenderedItem<'_>, platform: &Platform
     if !missing.is_empty() {
         return Err(Diagnostic::error(
             "share",
-            format!("the quote of `{}` has characters the font lacks: {:?}", item.item.id, missing),
+            format!(
+                "the quote of `{}` has characters the font lacks: {:?}",
+                item.item.id, missing
+            ),
         )
         .in_file(&item.item.file));
     }
@@ -103,7 +116,9 @@ pub fn render(cx: &PackContext<'_>, item: &RenderedItem<'_>, platform: &Platform
     let mut size = max;
     let lines = loop {
         let lines = wrap_px(&item.quote, size, quote_box.width, &em);
-        let fits = lines.as_ref().is_some_and(|l| l.len() as f32 * size * 1.22 <= quote_box.height);
+        let fits = lines
+            .as_ref()
+            .is_some_and(|l| l.len() as f32 * size * 1.22 <= quote_box.height);
         if fits || size <= min {
             break lines.unwrap_or_else(|| vec![item.quote.clone()]);
         }
@@ -115,13 +130,25 @@ pub fn render(cx: &PackContext<'_>, item: &RenderedItem<'_>, platform: &Platform
     let lines = lines
         .into_iter()
         .enumerate()
-        .map(|(i, text)| Line { x: quote_box.x, y: top + i as f32 * pitch, text })
+        .map(|(i, text)| Line {
+            x: quote_box.x,
+            y: top + i as f32 * pitch,
+            text,
+        })
         .collect();
     let bar_y = hf - bar_h;
     let logo_h = bar_h * 0.62;
     let logo_y = bar_y + (bar_h - logo_h) / 2.0;
-    let partner_logo = cx.partner.logo.as_ref().map(|l| place(l, margin, logo_y, wf * 0.3, logo_h, false));
-    let campaign_logo = kit.campaign.logo.as_ref().map(|l| place(l, wf - margin, logo_y, wf * 0.3, logo_h, true));
+    let partner_logo = cx
+        .partner
+        .logo
+        .as_ref()
+        .map(|l| place(l, margin, logo_y, wf * 0.3, logo_h, false));
+    let campaign_logo = kit
+        .campaign
+        .logo
+        .as_ref()
+        .map(|l| place(l, wf - margin, logo_y, wf * 0.3, logo_h, true));
     let view = ShareView {
         width: w,
         height: h,
@@ -133,7 +160,10 @@ pub fn render(cx: &PackContext<'_>, item: &RenderedItem<'_>, platform: &Platform
         quote_box,
         font_size: size,
         lines,
-        bar: Bar { y: bar_y, height: bar_h },
+        bar: Bar {
+            y: bar_y,
+            height: bar_h,
+        },
         partner_logo,
         campaign_logo,
         hashtag: kit.campaign.hashtags.first().cloned(),
@@ -153,15 +183,28 @@ pub fn render(cx: &PackContext<'_>, item: &RenderedItem<'_>, platform: &Platform
     })?;
     let mut meta = cx.item_meta("share-image", item.item);
     meta.platform = Some(platform.id);
-    meta.alt = Some(item.item.image_alt.clone().unwrap_or_else(|| item.quote.clone()));
-    Ok(Some(Artifact { path: format!("social/{}.{}.png", item.item.id, platform.id), bytes: png, meta }))
+    meta.alt = Some(
+        item.item
+            .image_alt
+            .clone()
+            .unwrap_or_else(|| item.quote.clone()),
+    );
+    Ok(Some(Artifact {
+        path: format!("social/{}.{}.png", item.item.id, platform.id),
+        bytes: png,
+        meta,
+    }))
 }
 
 fn wrap_px(text: &str, size: f32, width: f32, em: &dyn Fn(&str) -> f32) -> Option<Vec<String>> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
-        let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+        let candidate = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
         if em(&candidate) * size <= width {
             line = candidate;
         } else {

@@ -107,11 +107,19 @@ impl PackContext<'_> {
     pub fn item_meta(&self, kind: &'static str, item: &Item) -> FileMeta {
         FileMeta {
             kind,
-            source: Some(SourceRef { kind: "item", id: item.id.clone() }),
+            source: Some(SourceRef {
+                kind: "item",
+                id: item.id.clone(),
+            }),
             platform: None,
             publish: Some(item.publish.rfc3339()),
             barriers: item.addresses.clone(),
-            factors: self.kit.factors_of(&item.addresses).iter().map(|f| f.id()).collect(),
+            factors: self
+                .kit
+                .factors_of(&item.addresses)
+                .iter()
+                .map(|f| f.id())
+                .collect(),
             alt: None,
         }
     }
@@ -121,10 +129,18 @@ impl PackContext<'_> {
         let barriers = deck.addresses();
         FileMeta {
             kind,
-            source: Some(SourceRef { kind: "deck", id: deck.id.clone() }),
+            source: Some(SourceRef {
+                kind: "deck",
+                id: deck.id.clone(),
+            }),
             platform: None,
             publish: Some(self.kit.campaign.launch.rfc3339()),
-            factors: self.kit.factors_of(&barriers).iter().map(|f| f.id()).collect(),
+            factors: self
+                .kit
+                .factors_of(&barriers)
+                .iter()
+                .map(|f| f.id())
+                .collect(),
             barriers,
             alt: None,
         }
@@ -227,9 +243,19 @@ pub fn render_texts<'k>(
                     ));
                 }
             }
-            posts.push(Post { platform, text, count });
+            posts.push(Post {
+                platform,
+                text,
+                count,
+            });
         }
-        out.push(RenderedItem { item, title, body, quote, posts });
+        out.push(RenderedItem {
+            item,
+            title,
+            body,
+            quote,
+            posts,
+        });
     }
     diags.extend(render_errors);
     if diags.is_empty() {
@@ -255,7 +281,14 @@ pub fn render<'k>(
 ) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
     let (items, decks) = plan(kit, partner);
     let items = render_texts(kit, partner, content, &items)?;
-    let cx = PackContext { kit, partner, items, decks, pages, folder: format!("{}-{}", kit.campaign.id, partner.id) };
+    let cx = PackContext {
+        kit,
+        partner,
+        items,
+        decks,
+        pages,
+        folder: format!("{}-{}", kit.campaign.id, partner.id),
+    };
     let mut files = Vec::new();
     let mut diags = Vec::new();
     for output in outputs::PACK_OUTPUTS {

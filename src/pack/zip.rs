@@ -12,8 +12,15 @@ use crate::pack::Artifact;
 /// Zips `files` under `top/`. Every entry gets `stamp` as its time, clamped to what zip can hold.
 pub fn zip(top: &str, files: &[Artifact], stamp: Moment) -> std::io::Result<Vec<u8>> {
     let (y, mo, d, h, mi, s) = stamp.local();
-    let time = DateTime::from_date_and_time(y.clamp(1980, 2107) as u16, mo as u8, d as u8, h as u8, mi as u8, s as u8)
-        .unwrap_or_default();
+    let time = DateTime::from_date_and_time(
+        y.clamp(1980, 2107) as u16,
+        mo as u8,
+        d as u8,
+        h as u8,
+        mi as u8,
+        s as u8,
+    )
+    .unwrap_or_default();
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
         .compression_level(Some(6))
@@ -23,8 +30,11 @@ pub fn zip(top: &str, files: &[Artifact], stamp: Moment) -> std::io::Result<Vec<
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
     let mut w = ZipWriter::new(Cursor::new(Vec::new()));
     for f in sorted {
-        debug_assert!(!f.path.starts_with('/') && !f.path.split('/').any(|p| p == ".." || p.is_empty()));
-        w.start_file(format!("{top}/{}", f.path), options).map_err(std::io::Error::other)?;
+        debug_assert!(
+            !f.path.starts_with('/') && !f.path.split('/').any(|p| p == ".." || p.is_empty())
+        );
+        w.start_file(format!("{top}/{}", f.path), options)
+            .map_err(std::io::Error::other)?;
         w.write_all(&f.bytes)?;
     }
     Ok(w.finish().map_err(std::io::Error::other)?.into_inner())

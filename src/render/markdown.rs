@@ -13,7 +13,9 @@ fn options() -> Options {
 fn safe_url(url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();
     match lower.split_once(':') {
-        Some((scheme, _)) if !scheme.contains('/') && !scheme.contains('?') && !scheme.contains('#') => {
+        Some((scheme, _))
+            if !scheme.contains('/') && !scheme.contains('?') && !scheme.contains('#') =>
+        {
             matches!(scheme, "http" | "https" | "mailto")
         }
         _ => true,
@@ -25,10 +27,20 @@ pub fn to_html(md: &str) -> String {
     let mut skip_link_end = Vec::new();
     let events = Parser::new_ext(md, options()).filter_map(|ev| match ev {
         Event::Html(s) | Event::InlineHtml(s) => Some(Event::Text(s)),
-        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
             let ok = safe_url(&dest_url);
             skip_link_end.push(!ok);
-            ok.then_some(Event::Start(Tag::Link { link_type, dest_url, title, id }))
+            ok.then_some(Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }))
         }
         Event::End(TagEnd::Link) => {
             if skip_link_end.pop().unwrap_or(false) {
@@ -49,7 +61,10 @@ pub fn to_html(md: &str) -> String {
 pub fn starts_with_h1(md: &str) -> bool {
     matches!(
         Parser::new_ext(md, options()).next(),
-        Some(Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }))
+        Some(Event::Start(Tag::Heading {
+            level: HeadingLevel::H1,
+            ..
+        }))
     )
 }
 
@@ -62,7 +77,9 @@ pub fn to_plain(md: &str) -> String {
     let mut link_stack: Vec<(String, usize, LinkType)> = Vec::new();
     for ev in Parser::new_ext(md, options()) {
         match ev {
-            Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::BlockQuote(_) | Tag::CodeBlock(_)) => {
+            Event::Start(
+                Tag::Paragraph | Tag::Heading { .. } | Tag::BlockQuote(_) | Tag::CodeBlock(_),
+            ) => {
                 block_gap(&mut out, !list_stack.is_empty());
             }
             Event::Start(Tag::List(start)) => {
@@ -86,14 +103,21 @@ pub fn to_plain(md: &str) -> String {
                     _ => out.push_str("• "),
                 }
             }
-            Event::Start(Tag::Link { dest_url, link_type, .. }) => {
+            Event::Start(Tag::Link {
+                dest_url,
+                link_type,
+                ..
+            }) => {
                 link_stack.push((dest_url.to_string(), out.len(), link_type));
             }
             Event::End(TagEnd::Link) => {
                 if let Some((url, start, link_type)) = link_stack.pop() {
                     let text = out[start..].to_string();
                     let same = text == url || text == url.trim_start_matches("mailto:");
-                    if !same && !matches!(link_type, LinkType::Autolink | LinkType::Email) && safe_url(&url) {
+                    if !same
+                        && !matches!(link_type, LinkType::Autolink | LinkType::Email)
+                        && safe_url(&url)
+                    {
                         out.push_str(&format!(" ({url})"));
                     }
                 }
@@ -138,12 +162,16 @@ mod tests {
 
     #[test]
     fn plain_text_numbers_ordered_lists() {
-        assert_eq!(to_plain("# Kop\n\n1. **Eén.** a\n2. b\n"), "Kop\n\n1. Eén. a\n2. b");
+        assert_eq!(
+            to_plain("# Kop\n\n1. **Eén.** a\n2. b\n"),
+            "Kop\n\n1. Eén. a\n2. b"
+        );
     }
 
     #[test]
     fn html_escapes_raw_html_and_drops_script_links() {
-        let html = to_html("<script>alert(1)</script>\n\nHallo <b>x</b> & [klik](javascript:alert(1))");
+        let html =
+            to_html("<script>alert(1)</script>\n\nHallo <b>x</b> & [klik](javascript:alert(1))");
         assert!(!html.contains("<script>"), "{html}");
         assert!(html.contains("&lt;b&gt;"), "{html}");
         assert!(html.contains("&amp;"), "{html}");

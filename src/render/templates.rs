@@ -12,25 +12,47 @@
 use std::path::PathBuf;
 
 use handlebars::{
-    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderError, RenderErrorReason,
-    TemplateError,
+    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderError,
+    RenderErrorReason, TemplateError,
 };
 use serde::Serialize;
 
+use super::guard;
 use crate::diag::{Diagnostic, Source};
 use crate::kit::{Kit, Text};
 
 /// Every built-in template, by the name a kit uses to override it.
-pub const BUILTIN_NAMES: &[&str] =
-    &["article.html.hbs", "overview.html.hbs", "index.html.hbs", "report.html.hbs", "style.css", "share.svg.hbs"];
+pub const BUILTIN_NAMES: &[&str] = &[
+    "article.html.hbs",
+    "overview.html.hbs",
+    "index.html.hbs",
+    "report.html.hbs",
+    "style.css",
+    "share.svg.hbs",
+];
 
 const BUILTINS: &[(&str, &str)] = &[
-    ("article.html.hbs", include_str!("../../templates/article.html.hbs")),
-    ("overview.html.hbs", include_str!("../../templates/overview.html.hbs")),
-    ("index.html.hbs", include_str!("../../templates/index.html.hbs")),
-    ("report.html.hbs", include_str!("../../templates/report.html.hbs")),
+    (
+        "article.html.hbs",
+        include_str!("../../templates/article.html.hbs"),
+    ),
+    (
+        "overview.html.hbs",
+        include_str!("../../templates/overview.html.hbs"),
+    ),
+    (
+        "index.html.hbs",
+        include_str!("../../templates/index.html.hbs"),
+    ),
+    (
+        "report.html.hbs",
+        include_str!("../../templates/report.html.hbs"),
+    ),
     ("style.css", include_str!("../../templates/style.css")),
-    ("share.svg.hbs", include_str!("../../templates/share.svg.hbs")),
+    (
+        "share.svg.hbs",
+        include_str!("../../templates/share.svg.hbs"),
+    ),
 ];
 
 /// The built-in text of a template.
@@ -136,7 +158,11 @@ fn address_helper(
         )
         .into());
     }
-    let formal = ctx.data().pointer("/partner/address").and_then(|v| v.as_str()) == Some("u");
+    let formal = ctx
+        .data()
+        .pointer("/partner/address")
+        .and_then(|v| v.as_str())
+        == Some("u");
     out.write(if formal { u } else { je })?;
     Ok(())
 }
@@ -152,9 +178,13 @@ impl ContentTemplates {
         hb.set_strict_mode(true);
         hb.register_escape_fn(handlebars::no_escape);
         hb.register_helper("address", Box::new(address_helper));
+        hb.register_helper("each", Box::new(guard::BoundedEach));
         let mut diags = Vec::new();
         for item in &kit.items {
-            let mut texts = vec![(&item.body, "#body".to_string()), (&item.title, "#title".to_string())];
+            let mut texts = vec![
+                (&item.body, "#body".to_string()),
+                (&item.title, "#title".to_string()),
+            ];
             if let Some(q) = &item.quote {
                 texts.push((q, "#quote".to_string()));
             }
@@ -166,8 +196,20 @@ impl ContentTemplates {
                     diags.push(d);
                     continue;
                 }
-                if let Err(e) = hb.register_template_string(&text_name(text, &suffix), &text.source) {
+                let name = text_name(text, &suffix);
+                if let Err(e) = hb.register_template_string(&name, &text.source) {
                     diags.push(template_error(kit, text, &e));
+                } else if let Some(t) = hb.get_template(&name) {
+                    if let Err(e) = guard::check_parsed(t) {
+                        let (line, col) = e.at.map_or((None, None), |(l, c)| (Some(l), Some(c)));
+                        diags.push(place(
+                            kit,
+                            text,
+                            line,
+                            col,
+                            Diagnostic::error("template", e.message).hint(e.hint),
+                        ));
+                    }
                 }
             }
         }
@@ -186,45 +228,75 @@ impl ContentTemplates {
         which: &str,
         cx: &ContentContext<'_>,
     ) -> Result<String, Diagnostic> {
-        self.hb
-            .render(&text_name(text, &format!("#{which}")), cx)
-            .map_err(|e| render_error(kit, text, &e, cx.partner.id))
+        guard::render_bounded(
+            &self.hb,
+            &text_name(text, &format!("#{which}")),
+            cx,
+            CONTENT_STEPS,
+            CONTENT_BYTES,
+        )
+        .map_err(|e| match e {
+            Some(e) => render_error(kit, text, &e, cx.partner.id),
+            None => place(
+                kit,
+                text,
+                None,
+                None,
+                Diagnostic::error(
+                    "too-large",
+                    format!(
+                        "this text becomes larger than {} for partner `{}`",
+                        crate::util::human_size(CONTENT_BYTES as u64),
+                        cx.partner.id
+                    ),
+                )
+                .hint("a text is meant to be read; check {{#each}} blocks that repeat it"),
+            ),
+        })
     }
 }
 
-/// How deep `{{#if}}`, `{{#each}}` and friends may nest in a text. Handlebars recurses per
-/// level; a hostile text nested thousands deep would overflow the stack.
-pub const MAX_BLOCK_DEPTH: usize = 16;
+pub use guard::MAX_BLOCK_DEPTH;
+
+/// Loop iterations one content text may take for one partner.
+pub const CONTENT_STEPS: u64 = 100_000;
+/// Largest rendered content text.
+pub const CONTENT_BYTES: usize = 4 * 1024 * 1024;
+/// Loop iterations one page may take.
+pub const PAGE_STEPS: u64 = 20_000_000;
+/// Largest rendered page or image template.
+pub const PAGE_BYTES: usize = 64 * 1024 * 1024;
 
 fn too_deep(kit: &Kit, text: &Text) -> Option<Diagnostic> {
-    let mut depth = 0usize;
-    let mut rest = text.source.as_str();
-    let mut consumed = 0;
-    while let Some(i) = rest.find("{{") {
-        let after = rest[i + 2..].trim_start_matches(['{', '~']);
-        if after.starts_with('#') {
-            depth += 1;
-            if depth > MAX_BLOCK_DEPTH {
-                let src_line = text.source[..consumed + i].matches('\n').count() + 1;
-                let d = Diagnostic::error("too-deep", format!("blocks such as {{{{#if}}}} are nested more than {MAX_BLOCK_DEPTH} deep here"))
-                    .hint("simplify the text: partnerkit allows at most 16 levels");
-                return Some(place(kit, text, Some(src_line), Some(1), d));
-            }
-        } else if after.starts_with('/') {
-            depth = depth.saturating_sub(1);
-        }
-        consumed += i + 2;
-        rest = &rest[i + 2..];
-    }
-    None
+    let e = guard::check_source(&text.source).err()?;
+    let (line, col) = e.at.map_or((None, None), |(l, c)| (Some(l), Some(c)));
+    Some(place(
+        kit,
+        text,
+        line,
+        col,
+        Diagnostic::error("too-deep", e.message).hint(e.hint),
+    ))
 }
 
-fn place(kit: &Kit, text: &Text, line: Option<usize>, col: Option<usize>, d: Diagnostic) -> Diagnostic {
-    let Some(src) = kit.sources.get(&text.file) else { return d.in_file(&text.file) };
+fn place(
+    kit: &Kit,
+    text: &Text,
+    line: Option<usize>,
+    col: Option<usize>,
+    d: Diagnostic,
+) -> Diagnostic {
+    let Some(src) = kit.sources.get(&text.file) else {
+        return d.in_file(&text.file);
+    };
     match line {
         Some(l) => {
             let file_line = text.first_line + l - 1;
-            let file_col = if l == 1 { text.first_column + col.unwrap_or(1) - 1 } else { col.unwrap_or(1) };
+            let file_col = if l == 1 {
+                text.first_column + col.unwrap_or(1) - 1
+            } else {
+                col.unwrap_or(1)
+            };
             d.at_line(src, file_line, file_col)
         }
         None => d.at_line(src, text.first_line, text.first_column),
@@ -233,8 +305,11 @@ fn place(kit: &Kit, text: &Text, line: Option<usize>, col: Option<usize>, d: Dia
 
 fn template_error(kit: &Kit, text: &Text, e: &TemplateError) -> Diagnostic {
     let (line, col) = e.pos().map_or((None, None), |(l, c)| (Some(l), Some(c)));
-    let d = Diagnostic::error("template", format!("this text is not valid Handlebars: {}", e.reason()))
-        .hint("every {{ needs a matching }}, and every {{#if …}} a {{/if}}");
+    let d = Diagnostic::error(
+        "template",
+        format!("this text is not valid Handlebars: {}", e.reason()),
+    )
+    .hint("every {{ needs a matching }}, and every {{#if …}} a {{/if}}");
     place(kit, text, line, col, d)
 }
 
@@ -259,14 +334,27 @@ fn render_error(kit: &Kit, text: &Text, e: &RenderError, partner: &str) -> Diagn
         }
         other => (other.to_string(), "see the kit format for what texts may use".to_string()),
     };
-    place(kit, text, e.line_no, e.column_no, Diagnostic::error("template", message).hint(hint))
+    place(
+        kit,
+        text,
+        e.line_no,
+        e.column_no,
+        Diagnostic::error("template", message).hint(hint),
+    )
 }
 
 fn variable_hint(kit: &Kit, path: &str) -> String {
-    let mut valid: Vec<String> = ["partner.name", "partner.id", "campaign.title", "campaign.owner", "campaign.hashtags", "campaign.launch"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut valid: Vec<String> = [
+        "partner.name",
+        "partner.id",
+        "campaign.title",
+        "campaign.owner",
+        "campaign.hashtags",
+        "campaign.launch",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     if kit.campaign.url.is_some() {
         valid.push("campaign.url".into());
     }
@@ -278,8 +366,12 @@ fn variable_hint(kit: &Kit, path: &str) -> String {
     vars.dedup();
     valid.extend(vars.iter().map(|v| format!("partner.vars.{v}")));
     if let Some(var) = path.strip_prefix("partner.vars.") {
-        let missing: Vec<&str> =
-            kit.partners.iter().filter(|p| !p.vars.contains_key(var)).map(|p| p.id.as_str()).collect();
+        let missing: Vec<&str> = kit
+            .partners
+            .iter()
+            .filter(|p| !p.vars.contains_key(var))
+            .map(|p| p.id.as_str())
+            .collect();
         if missing.len() < kit.partners.len() {
             return format!(
                 "give these partners `{var}` under [partners.vars], or write {{{{#if partner.vars.{var}}}}}…{{{{else}}}}…{{{{/if}}}}: {}",
@@ -288,7 +380,10 @@ fn variable_hint(kit: &Kit, path: &str) -> String {
         }
     }
     if path == "campaign.url" || path == "campaign.contact" {
-        return format!("add `{}` to [campaign] in kit.toml", path.trim_start_matches("campaign."));
+        return format!(
+            "add `{}` to [campaign] in kit.toml",
+            path.trim_start_matches("campaign.")
+        );
     }
     let refs: Vec<&str> = valid.iter().map(String::as_str).collect();
     crate::diag::choices_hint(path, "names", &refs)
@@ -305,15 +400,60 @@ impl PageTemplates {
     pub fn new(kit: &Kit) -> Result<PageTemplates, Vec<Diagnostic>> {
         let mut hb = Handlebars::new();
         hb.set_strict_mode(true);
+        hb.register_helper("each", Box::new(guard::BoundedEach));
         let mut origin = std::collections::BTreeMap::new();
         let mut diags = Vec::new();
         for (name, builtin) in BUILTINS {
             let (text, from) = match kit.template_overrides.get(*name) {
                 Some(src) => (src.text.as_str(), src.path.clone()),
-                None => (*builtin, PathBuf::from(format!("(built-in) templates/{name}"))),
+                None => (
+                    *builtin,
+                    PathBuf::from(format!("(built-in) templates/{name}")),
+                ),
             };
-            if let Err(e) = hb.register_template_string(name, text) {
-                let mut d = Diagnostic::error("template", format!("`{name}` is not a valid template: {}", e.reason()));
+            if *name == "style.css" {
+                if let (Some(src), Some(at)) =
+                    (kit.template_overrides.get(*name), find_ci(text, "</style"))
+                {
+                    diags.push(
+                        Diagnostic::error("template", "the stylesheet contains `</style`, which would end the page's style element")
+                            .at(src, at..at + 7)
+                            .hint("remove it; a stylesheet holds only CSS rules"),
+                    );
+                }
+                origin.insert(name.to_string(), from);
+                continue;
+            }
+            let shape = guard::check_source(text);
+            if let Err(e) = shape {
+                let mut d =
+                    Diagnostic::error("too-deep", format!("`{name}`: {}", e.message)).hint(e.hint);
+                match (kit.template_overrides.get(*name), e.at) {
+                    (Some(src), Some((l, c))) => d = d.at_line(src, l, c),
+                    _ => d = d.in_file(&from),
+                }
+                diags.push(d);
+                origin.insert(name.to_string(), from);
+                continue;
+            }
+            let registered = hb.register_template_string(name, text);
+            if registered.is_ok() {
+                if let Err(e) = guard::check_parsed(hb.get_template(name).expect("just registered"))
+                {
+                    let mut d = Diagnostic::error("template", format!("`{name}`: {}", e.message))
+                        .hint(e.hint);
+                    match (kit.template_overrides.get(*name), e.at) {
+                        (Some(src), Some((l, c))) => d = d.at_line(src, l, c),
+                        _ => d = d.in_file(&from),
+                    }
+                    diags.push(d);
+                }
+            }
+            if let Err(e) = registered {
+                let mut d = Diagnostic::error(
+                    "template",
+                    format!("`{name}` is not a valid template: {}", e.reason()),
+                );
                 match (kit.template_overrides.get(*name), e.pos()) {
                     (Some(src), Some((l, c))) => d = d.at_line(src, l, c),
                     _ => d = d.in_file(&from),
@@ -329,9 +469,40 @@ impl PageTemplates {
         }
     }
 
-    /// Renders template `name` with `data`.
-    pub fn render<T: Serialize>(&self, kit: &Kit, name: &str, data: &T) -> Result<String, Diagnostic> {
-        self.hb.render(name, data).map_err(|e| {
+    /// Renders template `name` with `data`. An HTML page gets partnerkit's Content-Security-Policy
+    /// as the first thing in its `<head>`, whatever the template says.
+    pub fn render<T: Serialize>(
+        &self,
+        kit: &Kit,
+        name: &str,
+        data: &T,
+    ) -> Result<String, Diagnostic> {
+        let out = self.render_raw(kit, name, data)?;
+        if !name.ends_with(".html.hbs") {
+            return Ok(out);
+        }
+        super::csp::insert(&out, &[]).map_err(|why| {
+            Diagnostic::error("template", format!("`{name}` cannot be used: {why}"))
+                .in_file(self.origin.get(name).cloned().unwrap_or_default())
+                .hint("a page template starts with <!DOCTYPE html>, <html lang=…> and <head>, like the built-in one")
+        })
+    }
+
+    fn render_raw<T: Serialize>(
+        &self,
+        kit: &Kit,
+        name: &str,
+        data: &T,
+    ) -> Result<String, Diagnostic> {
+        guard::render_bounded(&self.hb, name, data, PAGE_STEPS, PAGE_BYTES).map_err(|e| {
+            let Some(e) = e else {
+                return Diagnostic::error(
+                    "too-large",
+                    format!("`{name}` becomes larger than {}", crate::util::human_size(PAGE_BYTES as u64)),
+                )
+                .in_file(self.origin.get(name).cloned().unwrap_or_default())
+                .hint("check {{#each}} blocks that repeat the page");
+            };
             let what = match e.reason() {
                 RenderErrorReason::MissingVariable(Some(p)) => format!("`{{{{{p}}}}}` has no value in this template"),
                 RenderErrorReason::HelperNotFound(h) => format!("there is no helper `{h}`"),
@@ -348,8 +519,19 @@ impl PageTemplates {
 
     /// The raw text of a non-template file such as `style.css`.
     pub fn raw(&self, kit: &Kit, name: &str) -> String {
-        kit.template_overrides.get(name).map_or_else(|| builtin(name).unwrap_or_default().to_string(), |s| s.text.clone())
+        kit.template_overrides.get(name).map_or_else(
+            || builtin(name).unwrap_or_default().to_string(),
+            |s| s.text.clone(),
+        )
     }
+}
+
+/// Byte offset of `needle` (ASCII) in `hay`, ignoring ASCII case.
+fn find_ci(hay: &str, needle: &str) -> Option<usize> {
+    let n = needle.len();
+    hay.as_bytes()
+        .windows(n)
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// For error messages about a template source.

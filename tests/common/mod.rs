@@ -9,7 +9,11 @@ pub fn shared() -> PathBuf {
     let p = std::env::var_os("PARTNERKIT_SHARED")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
-    assert!(p.join("kits").is_dir(), "the shared reference kits are missing at {}: set PARTNERKIT_SHARED", p.display());
+    assert!(
+        p.join("kits").is_dir(),
+        "the shared reference kits are missing at {}: set PARTNERKIT_SHARED",
+        p.display()
+    );
     p
 }
 
@@ -20,14 +24,18 @@ pub fn reference_kit() -> PathBuf {
 
 /// This repository's example kits.
 pub fn example_kits() -> Vec<PathBuf> {
-    let mut kits: Vec<PathBuf> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("kits"))
-        .expect("kits/ exists")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.join("kit.toml").is_file())
-        .collect();
+    let mut kits: Vec<PathBuf> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("kits"))
+            .expect("kits/ exists")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.join("kit.toml").is_file())
+            .collect();
     kits.sort();
-    assert!(kits.len() >= 2, "kits/ should hold at least two example kits");
+    assert!(
+        kits.len() >= 2,
+        "kits/ should hold at least two example kits"
+    );
     kits
 }
 
@@ -48,9 +56,18 @@ pub fn stderr(o: &Output) -> String {
 /// Builds `kit` into `out`, asserting success; returns the campaign folder.
 pub fn build(kit: &Path, out: &Path) -> PathBuf {
     let o = run(&[&"build", &kit, &"--out", &out]);
-    assert!(o.status.success(), "build of {} failed:\n{}", kit.display(), stderr(&o));
+    assert!(
+        o.status.success(),
+        "build of {} failed:\n{}",
+        kit.display(),
+        stderr(&o)
+    );
     let line = String::from_utf8_lossy(&o.stdout).into_owned();
-    let dir = line.split(" into ").nth(1).and_then(|s| s.split(" in ").next()).expect("build reports its folder");
+    let dir = line
+        .split(" into ")
+        .nth(1)
+        .and_then(|s| s.split(" in ").next())
+        .expect("build reports its folder");
     PathBuf::from(dir.trim())
 }
 
@@ -77,7 +94,11 @@ pub fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
             if p.is_dir() {
                 stack.push(p);
             } else {
-                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+                let rel = p
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 out.push((rel, std::fs::read(&p).unwrap()));
             }
         }

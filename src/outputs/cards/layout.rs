@@ -27,13 +27,42 @@ pub enum Role {
 #[derive(Debug, Clone)]
 pub enum Shape {
     /// A filled rectangle.
-    Rect { x: f32, y: f32, w: f32, h: f32, colour: Colour },
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        colour: Colour,
+    },
     /// A stroked line; width in points.
-    Line { x1: f32, y1: f32, x2: f32, y2: f32, width_pt: f32, colour: Colour },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        width_pt: f32,
+        colour: Colour,
+    },
     /// One line of text; `y` is the baseline, `size` in points.
-    Text { x: f32, y: f32, size: f32, bold: bool, colour: Colour, text: String, role: Role, alt: Option<String> },
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        bold: bool,
+        colour: Colour,
+        text: String,
+        role: Role,
+        alt: Option<String>,
+    },
     /// A logo.
-    Image { x: f32, y: f32, w: f32, h: f32, logo: Logo, alt: String },
+    Image {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        logo: Logo,
+        alt: String,
+    },
 }
 
 impl Shape {
@@ -78,7 +107,8 @@ pub struct Measure {
 impl Default for Measure {
     fn default() -> Self {
         Measure {
-            regular: rustybuzz::Face::from_slice(crate::fonts::REGULAR, 0).expect("embedded font parses"),
+            regular: rustybuzz::Face::from_slice(crate::fonts::REGULAR, 0)
+                .expect("embedded font parses"),
             bold: rustybuzz::Face::from_slice(crate::fonts::BOLD, 0).expect("embedded font parses"),
         }
     }
@@ -98,8 +128,10 @@ impl Measure {
 
     /// The characters of `text` that the font has no glyph for.
     pub fn missing(&self, text: &str) -> Vec<char> {
-        let mut out: Vec<char> =
-            text.chars().filter(|c| !c.is_whitespace() && self.bold.glyph_index(*c).is_none()).collect();
+        let mut out: Vec<char> = text
+            .chars()
+            .filter(|c| !c.is_whitespace() && self.bold.glyph_index(*c).is_none())
+            .collect();
         out.dedup();
         out
     }
@@ -111,7 +143,11 @@ impl Measure {
         for para in text.split('\n') {
             let mut line = String::new();
             for word in para.split_whitespace() {
-                let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+                let candidate = if line.is_empty() {
+                    word.to_string()
+                } else {
+                    format!("{line} {word}")
+                };
                 if self.width(&candidate, size, bold) <= width {
                     line = candidate;
                 } else {
@@ -133,7 +169,15 @@ impl Measure {
 
     /// The largest size from `max` down to `min` (in 0.5 pt steps) at which `text` fits in
     /// `w` × `h` mm, with its lines.
-    pub fn fit(&self, text: &str, bold: bool, w: f32, h: f32, max: f32, min: f32) -> Option<(f32, Vec<String>)> {
+    pub fn fit(
+        &self,
+        text: &str,
+        bold: bool,
+        w: f32,
+        h: f32,
+        max: f32,
+        min: f32,
+    ) -> Option<(f32, Vec<String>)> {
         let mut size = max;
         while size >= min - 1e-3 {
             if let Some(lines) = self.wrap(text, size, bold, w) {
@@ -213,14 +257,26 @@ pub fn front(m: &Measure, f: &Front<'_>) -> Result<Vec<Shape>, String> {
     let mt = metrics(w, h);
     let band = crate::outputs::band_colour(f.colour);
     let on_band = band.text_on();
-    let mut shapes = vec![Shape::Rect { x: 0.0, y: 0.0, w, h, colour: Colour([255, 255, 255]) }];
+    let mut shapes = vec![Shape::Rect {
+        x: 0.0,
+        y: 0.0,
+        w,
+        h,
+        colour: Colour([255, 255, 255]),
+    }];
     // The band runs to the card's top edge and sides; its text stays inside the safe margin:
     // the deck title, and below it the card number.
     let title_size = mt.small + 1.5;
     let title_y = mt.safe + title_size * 0.75 / PT_PER_MM;
     let number_y = title_y + mt.small * 1.4 / PT_PER_MM;
     let band_bottom = (number_y + 2.5).max(mt.safe + mt.band - 4.0);
-    shapes.push(Shape::Rect { x: 0.0, y: 0.0, w, h: band_bottom, colour: band });
+    shapes.push(Shape::Rect {
+        x: 0.0,
+        y: 0.0,
+        w,
+        h: band_bottom,
+        colour: band,
+    });
     let mut title_right = w - mt.safe;
     if let Some((logo, alt)) = &f.logo {
         let pad = 1.2;
@@ -229,8 +285,21 @@ pub fn front(m: &Measure, f: &Front<'_>) -> Result<Vec<Shape>, String> {
         let lh = lw * logo.height as f32 / logo.width.max(1) as f32;
         let x = w - mt.safe - lw;
         let y = mt.safe + pad + (max_h - lh) / 2.0 - 1.0;
-        shapes.push(Shape::Rect { x: x - pad, y: y - pad, w: lw + 2.0 * pad, h: lh + 2.0 * pad, colour: Colour([255, 255, 255]) });
-        shapes.push(Shape::Image { x, y, w: lw, h: lh, logo: (*logo).clone(), alt: alt.clone() });
+        shapes.push(Shape::Rect {
+            x: x - pad,
+            y: y - pad,
+            w: lw + 2.0 * pad,
+            h: lh + 2.0 * pad,
+            colour: Colour([255, 255, 255]),
+        });
+        shapes.push(Shape::Image {
+            x,
+            y,
+            w: lw,
+            h: lh,
+            logo: (*logo).clone(),
+            alt: alt.clone(),
+        });
         title_right = x - pad - 3.0;
     }
     let title = ellipsize(m, f.title, title_size, true, title_right - mt.safe);
@@ -295,7 +364,15 @@ pub fn front(m: &Measure, f: &Front<'_>) -> Result<Vec<Shape>, String> {
 }
 
 /// Bold lines centred on a card `w` mm wide, the first baseline at `y`.
-fn centred_lines(m: &Measure, lines: Vec<String>, size: f32, w: f32, y: f32, colour: Colour, role: Role) -> Vec<Shape> {
+fn centred_lines(
+    m: &Measure,
+    lines: Vec<String>,
+    size: f32,
+    w: f32,
+    y: f32,
+    colour: Colour,
+    role: Role,
+) -> Vec<Shape> {
     let lh = line_height(size);
     lines
         .into_iter()
@@ -315,11 +392,23 @@ fn centred_lines(m: &Measure, lines: Vec<String>, size: f32, w: f32, y: f32, col
 
 /// Lays out a card back: campaign colour, logo and title. All decoration for screen readers,
 /// since the backs repeat.
-pub fn back(m: &Measure, size: (f32, f32), title: &str, colour: Colour, logo: Option<&Logo>) -> Vec<Shape> {
+pub fn back(
+    m: &Measure,
+    size: (f32, f32),
+    title: &str,
+    colour: Colour,
+    logo: Option<&Logo>,
+) -> Vec<Shape> {
     let (w, h) = size;
     let mt = metrics(w, h);
     let band = crate::outputs::band_colour(colour);
-    let mut shapes = vec![Shape::Rect { x: 0.0, y: 0.0, w, h, colour: band }];
+    let mut shapes = vec![Shape::Rect {
+        x: 0.0,
+        y: 0.0,
+        w,
+        h,
+        colour: band,
+    }];
     let mut y = h / 2.0;
     if let Some(logo) = logo {
         let max_w = w * 0.6;
@@ -328,13 +417,41 @@ pub fn back(m: &Measure, size: (f32, f32), title: &str, colour: Colour, logo: Op
         let (lw, lh) = (logo.width as f32 * scale, logo.height as f32 * scale);
         let pad = 2.5;
         let ly = h / 2.0 - lh - 4.0;
-        shapes.push(Shape::Rect { x: (w - lw) / 2.0 - pad, y: ly - pad, w: lw + 2.0 * pad, h: lh + 2.0 * pad, colour: Colour([255, 255, 255]) });
-        shapes.push(Shape::Image { x: (w - lw) / 2.0, y: ly, w: lw, h: lh, logo: logo.clone(), alt: String::new() });
+        shapes.push(Shape::Rect {
+            x: (w - lw) / 2.0 - pad,
+            y: ly - pad,
+            w: lw + 2.0 * pad,
+            h: lh + 2.0 * pad,
+            colour: Colour([255, 255, 255]),
+        });
+        shapes.push(Shape::Image {
+            x: (w - lw) / 2.0,
+            y: ly,
+            w: lw,
+            h: lh,
+            logo: logo.clone(),
+            alt: String::new(),
+        });
         y = h / 2.0 + 6.0;
     }
     let tsize = mt.max * 0.8;
-    if let Some((size, lines)) = m.fit(title, true, w - 2.0 * mt.safe - 4.0, h / 2.0 - mt.safe - 8.0, tsize, mt.min * 0.8) {
-        shapes.extend(centred_lines(m, lines, size, w, y + size / PT_PER_MM, band.text_on(), Role::Artifact));
+    if let Some((size, lines)) = m.fit(
+        title,
+        true,
+        w - 2.0 * mt.safe - 4.0,
+        h / 2.0 - mt.safe - 8.0,
+        tsize,
+        mt.min * 0.8,
+    ) {
+        shapes.extend(centred_lines(
+            m,
+            lines,
+            size,
+            w,
+            y + size / PT_PER_MM,
+            band.text_on(),
+            Role::Artifact,
+        ));
     }
     shapes
 }
@@ -361,22 +478,43 @@ mod tests {
     #[test]
     fn wraps_at_word_boundaries_within_the_width() {
         let m = Measure::default();
-        let lines = m.wrap("Een sollicitant heeft een accent. Telt dat mee in je oordeel?", 14.0, true, 60.0).unwrap();
+        let lines = m
+            .wrap(
+                "Een sollicitant heeft een accent. Telt dat mee in je oordeel?",
+                14.0,
+                true,
+                60.0,
+            )
+            .unwrap();
         assert!(lines.len() > 1);
         for l in &lines {
             assert!(m.width(l, 14.0, true) <= 60.0, "{l}");
         }
-        assert_eq!(lines.join(" "), "Een sollicitant heeft een accent. Telt dat mee in je oordeel?");
+        assert_eq!(
+            lines.join(" "),
+            "Een sollicitant heeft een accent. Telt dat mee in je oordeel?"
+        );
     }
 
     #[test]
     fn shrinks_long_text_and_gives_up_below_the_minimum() {
         let m = Measure::default();
         let (big, _) = m.fit("Kort?", true, 80.0, 60.0, 22.0, 11.0).unwrap();
-        let (small, _) = m.fit(&"Een veel langere vraag over gelijke kansen. ".repeat(4), true, 80.0, 60.0, 22.0, 11.0).unwrap();
+        let (small, _) = m
+            .fit(
+                &"Een veel langere vraag over gelijke kansen. ".repeat(4),
+                true,
+                80.0,
+                60.0,
+                22.0,
+                11.0,
+            )
+            .unwrap();
         assert_eq!(big, 22.0);
         assert!(small < big);
-        assert!(m.fit(&"woord ".repeat(400), true, 80.0, 60.0, 22.0, 11.0).is_none());
+        assert!(m
+            .fit(&"woord ".repeat(400), true, 80.0, 60.0, 22.0, 11.0)
+            .is_none());
     }
 
     #[test]

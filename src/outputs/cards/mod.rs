@@ -44,8 +44,16 @@ impl Sheet {
             CardSize::A7 => (2, 4),
             CardSize::Square => (1, 2),
         };
-        let origin = ((A4.0 - cols as f32 * card.0) / 2.0, (A4.1 - rows as f32 * card.1) / 2.0);
-        Sheet { cols, rows, origin, card }
+        let origin = (
+            (A4.0 - cols as f32 * card.0) / 2.0,
+            (A4.1 - rows as f32 * card.1) / 2.0,
+        );
+        Sheet {
+            cols,
+            rows,
+            origin,
+            card,
+        }
     }
 
     /// Cards per sheet.
@@ -57,7 +65,10 @@ impl Sheet {
     pub fn slot(&self, i: usize, back: bool) -> (f32, f32) {
         let (col, row) = (i % self.cols, i / self.cols);
         let col = if back { self.cols - 1 - col } else { col };
-        (self.origin.0 + col as f32 * self.card.0, self.origin.1 + row as f32 * self.card.1)
+        (
+            self.origin.0 + col as f32 * self.card.0,
+            self.origin.1 + row as f32 * self.card.1,
+        )
     }
 
     /// Cut guides: crop marks in the margin where there is room for them, otherwise thin cut
@@ -73,19 +84,61 @@ impl Sheet {
         if x0.min(y0) >= 8.0 {
             let (gap, len) = (2.0, 5.0);
             for &x in &xs {
-                out.push(Shape::Line { x1: x, y1: y0 - gap, x2: x, y2: y0 - gap - len, width_pt: 0.3, colour: Colour([0, 0, 0]) });
-                out.push(Shape::Line { x1: x, y1: y1 + gap, x2: x, y2: y1 + gap + len, width_pt: 0.3, colour: Colour([0, 0, 0]) });
+                out.push(Shape::Line {
+                    x1: x,
+                    y1: y0 - gap,
+                    x2: x,
+                    y2: y0 - gap - len,
+                    width_pt: 0.3,
+                    colour: Colour([0, 0, 0]),
+                });
+                out.push(Shape::Line {
+                    x1: x,
+                    y1: y1 + gap,
+                    x2: x,
+                    y2: y1 + gap + len,
+                    width_pt: 0.3,
+                    colour: Colour([0, 0, 0]),
+                });
             }
             for &y in &ys {
-                out.push(Shape::Line { x1: x0 - gap, y1: y, x2: x0 - gap - len, y2: y, width_pt: 0.3, colour: Colour([0, 0, 0]) });
-                out.push(Shape::Line { x1: x1 + gap, y1: y, x2: x1 + gap + len, y2: y, width_pt: 0.3, colour: Colour([0, 0, 0]) });
+                out.push(Shape::Line {
+                    x1: x0 - gap,
+                    y1: y,
+                    x2: x0 - gap - len,
+                    y2: y,
+                    width_pt: 0.3,
+                    colour: Colour([0, 0, 0]),
+                });
+                out.push(Shape::Line {
+                    x1: x1 + gap,
+                    y1: y,
+                    x2: x1 + gap + len,
+                    y2: y,
+                    width_pt: 0.3,
+                    colour: Colour([0, 0, 0]),
+                });
             }
         } else {
             for &x in &xs {
-                out.push(Shape::Line { x1: x, y1: y0, x2: x, y2: y1, width_pt: 0.25, colour: grey });
+                out.push(Shape::Line {
+                    x1: x,
+                    y1: y0,
+                    x2: x,
+                    y2: y1,
+                    width_pt: 0.25,
+                    colour: grey,
+                });
             }
             for &y in &ys {
-                out.push(Shape::Line { x1: x0, y1: y, x2: x1, y2: y, width_pt: 0.25, colour: grey });
+                out.push(Shape::Line {
+                    x1: x0,
+                    y1: y,
+                    x2: x1,
+                    y2: y,
+                    width_pt: 0.25,
+                    colour: grey,
+                });
             }
         }
         out
@@ -122,10 +175,21 @@ fn card_texts<'a>(kit: &Kit, deck: &'a Deck) -> Vec<CardText<'a>> {
         });
     }
     for (i, card) in deck.cards.iter().enumerate() {
-        let factors: Vec<&str> = kit.factors_of(&card.addresses).iter().map(|f| f.label(lang)).collect();
-        let label = if factors.is_empty() { String::new() } else { format!("COM-B: {}", factors.join(" · ")) };
+        let factors: Vec<&str> = kit
+            .factors_of(&card.addresses)
+            .iter()
+            .map(|f| f.label(lang))
+            .collect();
+        let label = if factors.is_empty() {
+            String::new()
+        } else {
+            format!("COM-B: {}", factors.join(" · "))
+        };
         let (alt, outline) = match lang {
-            Lang::Nl => (format!("kaart {} van {n}", i + 1), format!("Kaart {}", i + 1)),
+            Lang::Nl => (
+                format!("kaart {} van {n}", i + 1),
+                format!("Kaart {}", i + 1),
+            ),
             Lang::En => (format!("card {} of {n}", i + 1), format!("Card {}", i + 1)),
         };
         out.push(CardText {
@@ -145,7 +209,12 @@ fn short(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
     } else {
-        s.chars().take(n - 1).collect::<String>().trim_end().to_string() + "…"
+        s.chars()
+            .take(n - 1)
+            .collect::<String>()
+            .trim_end()
+            .to_string()
+            + "…"
     }
 }
 
@@ -170,7 +239,13 @@ fn with_bleed(shapes: &[Shape], card: (f32, f32)) -> Vec<Shape> {
                 if y + h >= card.1 - 0.01 {
                     nh += BLEED;
                 }
-                Shape::Rect { x: nx + BLEED, y: ny + BLEED, w: nw, h: nh, colour: *colour }
+                Shape::Rect {
+                    x: nx + BLEED,
+                    y: ny + BLEED,
+                    w: nw,
+                    h: nh,
+                    colour: *colour,
+                }
             }
             other => other.translated(BLEED, BLEED),
         })
@@ -200,7 +275,11 @@ impl Output for Cards {
     }
 }
 
-fn render_deck(cx: &PackContext<'_>, m: &Measure, deck: &Deck) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
+fn render_deck(
+    cx: &PackContext<'_>,
+    m: &Measure,
+    deck: &Deck,
+) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
     let kit = cx.kit;
     let lang = kit.campaign.language;
     let size = deck.size.mm();
@@ -219,10 +298,18 @@ fn render_deck(cx: &PackContext<'_>, m: &Measure, deck: &Deck) -> Result<Vec<Art
         };
         let missing = m.missing(t.text);
         if !missing.is_empty() {
-            let list: Vec<String> = missing.iter().map(|c| format!("`{c}` (U+{:04X})", *c as u32)).collect();
+            let list: Vec<String> = missing
+                .iter()
+                .map(|c| format!("`{c}` (U+{:04X})", *c as u32))
+                .collect();
             diags.push(
-                fail(format!("the card font has no glyph for {}", list.join(", ")))
-                    .hint("replace those characters; the font covers Latin, Greek and Cyrillic scripts"),
+                fail(format!(
+                    "the card font has no glyph for {}",
+                    list.join(", ")
+                ))
+                .hint(
+                    "replace those characters; the font covers Latin, Greek and Cyrillic scripts",
+                ),
             );
             continue;
         }
@@ -247,7 +334,13 @@ fn render_deck(cx: &PackContext<'_>, m: &Measure, deck: &Deck) -> Result<Vec<Art
     if !diags.is_empty() {
         return Err(diags);
     }
-    let back = layout::back(m, size, &kit.campaign.title, kit.campaign.colour, kit.campaign.logo.as_ref());
+    let back = layout::back(
+        m,
+        size,
+        &kit.campaign.title,
+        kit.campaign.colour,
+        kit.campaign.logo.as_ref(),
+    );
     let info = pdf::DocInfo {
         title: String::new(),
         lang,
@@ -256,12 +349,24 @@ fn render_deck(cx: &PackContext<'_>, m: &Measure, deck: &Deck) -> Result<Vec<Art
     };
     let (print_title, bleed_title) = match lang {
         Lang::Nl => (
-            format!("{} – gesprekskaarten om te printen (A4) – {}", deck.title, cx.partner.name),
-            format!("{} – gesprekskaarten voor de drukker – {}", deck.title, cx.partner.name),
+            format!(
+                "{} – gesprekskaarten om te printen (A4) – {}",
+                deck.title, cx.partner.name
+            ),
+            format!(
+                "{} – gesprekskaarten voor de drukker – {}",
+                deck.title, cx.partner.name
+            ),
         ),
         Lang::En => (
-            format!("{} – discussion cards to print (A4) – {}", deck.title, cx.partner.name),
-            format!("{} – discussion cards for the print shop – {}", deck.title, cx.partner.name),
+            format!(
+                "{} – discussion cards to print (A4) – {}",
+                deck.title, cx.partner.name
+            ),
+            format!(
+                "{} – discussion cards for the print shop – {}",
+                deck.title, cx.partner.name
+            ),
         ),
     };
 
@@ -277,17 +382,40 @@ fn render_deck(cx: &PackContext<'_>, m: &Measure, deck: &Deck) -> Result<Vec<Art
             cards.push(shapes.iter().map(|s| s.translated(x, y)).collect());
             outline.push((texts[base + i].outline.clone(), y));
         }
-        pages.push(pdf::PageSpec { size: A4, bleed: None, cards, marks: sheet.marks(), outline });
+        pages.push(pdf::PageSpec {
+            size: A4,
+            bleed: None,
+            cards,
+            marks: sheet.marks(),
+            outline,
+        });
         let backs = (0..chunk.len())
             .map(|i| {
                 let (x, y) = sheet.slot(i, true);
                 back.iter().map(|s| s.translated(x, y)).collect()
             })
             .collect();
-        pages.push(pdf::PageSpec { size: A4, bleed: None, cards: backs, marks: Vec::new(), outline: Vec::new() });
+        pages.push(pdf::PageSpec {
+            size: A4,
+            bleed: None,
+            cards: backs,
+            marks: Vec::new(),
+            outline: Vec::new(),
+        });
     }
-    let print = pdf::render(&pdf::DocInfo { title: print_title, ..info.clone() }, &pages)
-        .map_err(|e| vec![Diagnostic::error("pdf", format!("cannot make the card sheets of deck `{}`: {e}", deck.id))])?;
+    let print = pdf::render(
+        &pdf::DocInfo {
+            title: print_title,
+            ..info.clone()
+        },
+        &pages,
+    )
+    .map_err(|e| {
+        vec![Diagnostic::error(
+            "pdf",
+            format!("cannot make the card sheets of deck `{}`: {e}", deck.id),
+        )]
+    })?;
 
     // One card a page with bleed: front, back, front, back…
     let page_size = (size.0 + 2.0 * BLEED, size.1 + 2.0 * BLEED);
@@ -300,24 +428,60 @@ fn render_deck(cx: &PackContext<'_>, m: &Measure, deck: &Deck) -> Result<Vec<Art
             marks: Vec::new(),
             outline: vec![(texts[i].outline.clone(), 0.0)],
         });
-        pages.push(pdf::PageSpec { size: page_size, bleed: Some(BLEED), cards: vec![with_bleed(&back, size)], marks: Vec::new(), outline: Vec::new() });
+        pages.push(pdf::PageSpec {
+            size: page_size,
+            bleed: Some(BLEED),
+            cards: vec![with_bleed(&back, size)],
+            marks: Vec::new(),
+            outline: Vec::new(),
+        });
     }
-    let bleed = pdf::render(&pdf::DocInfo { title: bleed_title, ..info.clone() }, &pages)
-        .map_err(|e| vec![Diagnostic::error("pdf", format!("cannot make the print-shop file of deck `{}`: {e}", deck.id))])?;
+    let bleed = pdf::render(
+        &pdf::DocInfo {
+            title: bleed_title,
+            ..info.clone()
+        },
+        &pages,
+    )
+    .map_err(|e| {
+        vec![Diagnostic::error(
+            "pdf",
+            format!("cannot make the print-shop file of deck `{}`: {e}", deck.id),
+        )]
+    })?;
 
     let mut files = vec![
-        Artifact { path: format!("cards/{}-print.pdf", deck.id), bytes: print, meta: cx.deck_meta("cards-print", deck) },
-        Artifact { path: format!("cards/{}-bleed.pdf", deck.id), bytes: bleed, meta: cx.deck_meta("cards-bleed", deck) },
+        Artifact {
+            path: format!("cards/{}-print.pdf", deck.id),
+            bytes: print,
+            meta: cx.deck_meta("cards-print", deck),
+        },
+        Artifact {
+            path: format!("cards/{}-bleed.pdf", deck.id),
+            bytes: bleed,
+            meta: cx.deck_meta("cards-bleed", deck),
+        },
     ];
     for (i, shapes) in fronts.iter().enumerate() {
         let px_h = (PREVIEW_WIDTH as f32 * size.1 / size.0).round() as u32;
         let svg = svg(shapes, size);
-        let png = crate::raster::svg_to_png(&svg, PREVIEW_WIDTH, px_h)
-            .map_err(|e| vec![Diagnostic::error("preview", format!("cannot draw the preview of deck `{}`: {e}", deck.id))])?;
+        let png = crate::raster::svg_to_png(&svg, PREVIEW_WIDTH, px_h).map_err(|e| {
+            vec![Diagnostic::error(
+                "preview",
+                format!("cannot draw the preview of deck `{}`: {e}", deck.id),
+            )]
+        })?;
         let n = if deck.intro.is_some() { i } else { i + 1 };
         let mut meta = cx.deck_meta("card-preview", deck);
-        meta.alt = Some(format!("{}, {}: {}", deck.title, texts[i].number_alt, texts[i].text));
-        files.push(Artifact { path: format!("cards/{}-card-{n:02}.png", deck.id), bytes: png, meta });
+        meta.alt = Some(format!(
+            "{}, {}: {}",
+            deck.title, texts[i].number_alt, texts[i].text
+        ));
+        files.push(Artifact {
+            path: format!("cards/{}-card-{n:02}.png", deck.id),
+            bytes: png,
+            meta,
+        });
     }
     Ok(files)
 }
@@ -378,9 +542,17 @@ mod tests {
                 let (fx, fy) = s.slot(i, false);
                 let (bx, by) = s.slot(i, true);
                 // Flipping the sheet on its long (vertical) edge maps x to 210 − x.
-                assert!((bx - (A4.0 - fx - s.card.0)).abs() < 1e-3, "{size:?} slot {i}");
+                assert!(
+                    (bx - (A4.0 - fx - s.card.0)).abs() < 1e-3,
+                    "{size:?} slot {i}"
+                );
                 assert_eq!(fy, by);
-                assert!(fx >= 0.0 && fy >= 0.0 && fx + s.card.0 <= A4.0 + 1e-3 && fy + s.card.1 <= A4.1 + 1e-3);
+                assert!(
+                    fx >= 0.0
+                        && fy >= 0.0
+                        && fx + s.card.0 <= A4.0 + 1e-3
+                        && fy + s.card.1 <= A4.1 + 1e-3
+                );
             }
         }
     }
@@ -391,6 +563,8 @@ mod tests {
         // Square cards leave a margin: short marks outside the cards.
         assert!(marks(CardSize::Square).iter().all(|m| matches!(m, Shape::Line { x1, x2, y1, y2, .. } if (x1 - x2).abs() <= 5.0 + 1e-3 && (y1 - y2).abs() <= 5.0 + 1e-3)));
         // A6 fills the sheet: cut lines along the card edges.
-        assert!(marks(CardSize::A6).iter().any(|m| matches!(m, Shape::Line { y1, y2, .. } if (y2 - y1).abs() > 200.0)));
+        assert!(marks(CardSize::A6)
+            .iter()
+            .any(|m| matches!(m, Shape::Line { y1, y2, .. } if (y2 - y1).abs() > 200.0)));
     }
 }

@@ -12,7 +12,9 @@ use krilla::outline::{Outline, OutlineNode};
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
-use krilla::tagging::{Artifact, ArtifactType, ContentTag, Identifier, Node, SpanTag, Tag, TagGroup, TagTree};
+use krilla::tagging::{
+    Artifact, ArtifactType, ContentTag, Identifier, Node, SpanTag, Tag, TagGroup, TagTree,
+};
 use krilla::text::{Font, TextDirection};
 use krilla::{Data, Document, SerializeSettings};
 
@@ -67,7 +69,11 @@ pub fn render(info: &DocInfo<'_>, pages: &[PageSpec]) -> Result<Vec<u8>, String>
         .with_archival_validator(Archival::A2_A)
         .finish()
         .map_err(|e| format!("{e:?}"))?;
-    let settings = SerializeSettings { enable_tagging: true, configuration, ..SerializeSettings::default() };
+    let settings = SerializeSettings {
+        enable_tagging: true,
+        configuration,
+        ..SerializeSettings::default()
+    };
     let mut doc = Document::new_with(settings);
     let (y, mo, d, h, mi, s) = info.date.local();
     let off = info.date.offset_minutes;
@@ -89,8 +95,10 @@ pub fn render(info: &DocInfo<'_>, pages: &[PageSpec]) -> Result<Vec<u8>, String>
             .creation_date(date),
     );
     let fonts = Fonts {
-        regular: Font::new(Data::from(crate::fonts::REGULAR), 0).ok_or("the embedded font cannot be read")?,
-        bold: Font::new(Data::from(crate::fonts::BOLD), 0).ok_or("the embedded font cannot be read")?,
+        regular: Font::new(Data::from(crate::fonts::REGULAR), 0)
+            .ok_or("the embedded font cannot be read")?,
+        bold: Font::new(Data::from(crate::fonts::BOLD), 0)
+            .ok_or("the embedded font cannot be read")?,
     };
     let mut images: Vec<(Vec<u8>, Image)> = Vec::new();
     let mut tree = TagTree::new().with_lang(Some(info.lang.locale().to_string()));
@@ -100,7 +108,12 @@ pub fn render(info: &DocInfo<'_>, pages: &[PageSpec]) -> Result<Vec<u8>, String>
         let mut settings = PageSettings::from_wh(mm(w), mm(h)).ok_or("a page has no size")?;
         if let Some(b) = spec.bleed {
             settings = settings
-                .with_trim_box(Rect::from_xywh(mm(b), mm(b), mm(w - 2.0 * b), mm(h - 2.0 * b)))
+                .with_trim_box(Rect::from_xywh(
+                    mm(b),
+                    mm(b),
+                    mm(w - 2.0 * b),
+                    mm(h - 2.0 * b),
+                ))
                 .with_bleed_box(Rect::from_xywh(0.0, 0.0, mm(w), mm(h)));
         }
         let mut page = doc.start_page_with(settings);
@@ -111,14 +124,19 @@ pub fn render(info: &DocInfo<'_>, pages: &[PageSpec]) -> Result<Vec<u8>, String>
             }
         }
         for shape in &spec.marks {
-            surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(ArtifactType::Page)));
+            surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
+                ArtifactType::Page,
+            )));
             draw(&mut surface, &fonts, &mut images, shape)?;
             surface.end_tagged();
         }
         surface.finish();
         page.finish();
         for (title, y) in &spec.outline {
-            outline.push_child(OutlineNode::new(title.clone(), XyzDestination::new(index, Point::from_xy(0.0, mm(*y)))));
+            outline.push_child(OutlineNode::new(
+                title.clone(),
+                XyzDestination::new(index, Point::from_xy(0.0, mm(*y))),
+            ));
         }
     }
     doc.set_tag_tree(tree);
@@ -159,13 +177,17 @@ fn draw_card(
         let role = shape.role();
         let id = match (role, shape) {
             (Role::Artifact, _) => {
-                surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(ArtifactType::Layout)));
+                surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
+                    ArtifactType::Layout,
+                )));
                 draw(surface, fonts, images, shape)?;
                 surface.end_tagged();
                 continue;
             }
             (Role::Logo, Shape::Image { alt, .. }) if alt.is_empty() => {
-                surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(ArtifactType::Layout)));
+                surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
+                    ArtifactType::Layout,
+                )));
                 draw(surface, fonts, images, shape)?;
                 surface.end_tagged();
                 continue;
@@ -197,7 +219,9 @@ fn draw_card(
     let mut children: Vec<Node> = Vec::new();
     for ids in [title, number, question, label] {
         if !ids.is_empty() {
-            children.push(TagGroup::with_children(Tag::P, ids.into_iter().map(Node::from).collect()).into());
+            children.push(
+                TagGroup::with_children(Tag::P, ids.into_iter().map(Node::from).collect()).into(),
+            );
         }
     }
     if let Some((id, alt)) = figure {
@@ -210,12 +234,27 @@ fn draw_card(
 }
 
 fn fill(c: Colour) -> Fill {
-    Fill { paint: colour(c).into(), opacity: NormalizedF32::ONE, rule: Default::default() }
+    Fill {
+        paint: colour(c).into(),
+        opacity: NormalizedF32::ONE,
+        rule: Default::default(),
+    }
 }
 
-fn draw(surface: &mut Surface<'_>, fonts: &Fonts, images: &mut Vec<(Vec<u8>, Image)>, shape: &Shape) -> Result<(), String> {
+fn draw(
+    surface: &mut Surface<'_>,
+    fonts: &Fonts,
+    images: &mut Vec<(Vec<u8>, Image)>,
+    shape: &Shape,
+) -> Result<(), String> {
     match shape {
-        Shape::Rect { x, y, w, h, colour: c } => {
+        Shape::Rect {
+            x,
+            y,
+            w,
+            h,
+            colour: c,
+        } => {
             let mut pb = PathBuilder::new();
             if let Some(r) = Rect::from_xywh(mm(*x), mm(*y), mm(*w), mm(*h)) {
                 pb.push_rect(r);
@@ -226,29 +265,63 @@ fn draw(surface: &mut Surface<'_>, fonts: &Fonts, images: &mut Vec<(Vec<u8>, Ima
                 surface.draw_path(&path);
             }
         }
-        Shape::Line { x1, y1, x2, y2, width_pt, colour: c } => {
+        Shape::Line {
+            x1,
+            y1,
+            x2,
+            y2,
+            width_pt,
+            colour: c,
+        } => {
             let mut pb = PathBuilder::new();
             pb.move_to(mm(*x1), mm(*y1));
             pb.line_to(mm(*x2), mm(*y2));
             if let Some(path) = pb.finish() {
                 surface.set_fill(None);
-                surface.set_stroke(Some(Stroke { paint: colour(*c).into(), width: *width_pt, ..Stroke::default() }));
+                surface.set_stroke(Some(Stroke {
+                    paint: colour(*c).into(),
+                    width: *width_pt,
+                    ..Stroke::default()
+                }));
                 surface.draw_path(&path);
                 surface.set_stroke(None);
             }
         }
-        Shape::Text { x, y, size, bold, colour: c, text, .. } => {
+        Shape::Text {
+            x,
+            y,
+            size,
+            bold,
+            colour: c,
+            text,
+            ..
+        } => {
             surface.set_fill(Some(fill(*c)));
             surface.set_stroke(None);
-            let font = if *bold { fonts.bold.clone() } else { fonts.regular.clone() };
-            surface.draw_text(Point::from_xy(mm(*x), mm(*y)), font, *size, text, false, TextDirection::Auto);
+            let font = if *bold {
+                fonts.bold.clone()
+            } else {
+                fonts.regular.clone()
+            };
+            surface.draw_text(
+                Point::from_xy(mm(*x), mm(*y)),
+                font,
+                *size,
+                text,
+                false,
+                TextDirection::Auto,
+            );
         }
-        Shape::Image { x, y, w, h, logo, .. } => {
+        Shape::Image {
+            x, y, w, h, logo, ..
+        } => {
             let image = match images.iter().find(|(png, _)| *png == logo.png) {
                 Some((_, img)) => img.clone(),
                 None => {
-                    let img = Image::from_png(Data::from(logo.png.clone()), false)
-                        .map_err(|e| format!("the logo `{}` cannot be embedded ({e})", logo.path))?;
+                    let img =
+                        Image::from_png(Data::from(logo.png.clone()), false).map_err(|e| {
+                            format!("the logo `{}` cannot be embedded ({e})", logo.path)
+                        })?;
                     images.push((logo.png.clone(), img.clone()));
                     img
                 }
