@@ -45,11 +45,31 @@ pub fn select<'k>(kit: &'k Kit, only: &[String]) -> Result<Vec<&'k Partner>, Vec
     }
 }
 
+/// What a build is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Every file, to be written.
+    Build,
+    /// Only to find problems: every partner's texts, limits and layouts, but images, PDFs and
+    /// zips for the first partner only (they differ between partners only in logo and colour).
+    Check,
+}
+
 /// Builds the campaign for `partners`. `warnings` are shown on the download page and report.
 pub fn build(
     kit: &Kit,
     partners: &[&Partner],
     warnings: &[Diagnostic],
+) -> Result<Built, Vec<Diagnostic>> {
+    build_in(kit, partners, warnings, Mode::Build)
+}
+
+/// [`build`], or only its checks.
+pub fn build_in(
+    kit: &Kit,
+    partners: &[&Partner],
+    warnings: &[Diagnostic],
+    mode: Mode,
 ) -> Result<Built, Vec<Diagnostic>> {
     let mut timings = Vec::new();
     let t0 = Instant::now();
@@ -58,7 +78,19 @@ pub fn build(
     timings.push(("templates", t0.elapsed()));
 
     let t1 = Instant::now();
-    let results = parallel_map(partners, |p| pack::render(kit, p, &content, &pages));
+    let indexed: Vec<(usize, &Partner)> = partners.iter().copied().enumerate().collect();
+    let results = parallel_map(&indexed, |(i, p)| {
+        let draw = mode == Mode::Build || *i == 0;
+        pack::render(kit, p, &content, &pages, draw).map(|mut files| {
+            if !draw {
+                // Only checking: the metadata is all that is needed from here on.
+                for f in &mut files {
+                    f.bytes = Vec::new();
+                }
+            }
+            files
+        })
+    });
     timings.push(("packs", t1.elapsed()));
 
     let mut diags = Vec::new();
@@ -81,6 +113,9 @@ pub fn build(
     let mut previews = Vec::new();
     let mut shares = Vec::new();
     let zips = parallel_map(&packs, |(partner, pack_files)| {
+        if mode == Mode::Check {
+            return Ok(Vec::new());
+        }
         let folder = format!("{}-{}", kit.campaign.id, partner.id);
         zip(&folder, pack_files, kit.campaign.launch)
     });

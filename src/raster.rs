@@ -21,8 +21,10 @@ pub const MAX_SVG_NODES: usize = 20_000;
 pub const MAX_SVG_FILTERS: usize = 64;
 /// Largest `numOctaves` of a turbulence filter.
 pub const MAX_TURBULENCE_OCTAVES: u32 = 8;
-/// Largest morphology radius and blur deviation, in user units.
-pub const MAX_FILTER_RADIUS: f32 = 100.0;
+/// Largest morphology radius, in pixels as drawn.
+pub const MAX_MORPHOLOGY_PX: f32 = 25.0;
+/// The estimated time all filters of one SVG may take to draw, in seconds (see [`filter_cost`]).
+pub const MAX_FILTER_SECONDS: f32 = 0.6;
 
 /// Options that never reach the file system or the network: every `href` that is not a `data:`
 /// URI is refused (and noted in `refused`); a `data:` image must be PNG, JPEG or WebP and pass
@@ -70,6 +72,12 @@ fn safe_options(refused: Arc<Mutex<Vec<String>>>) -> usvg::Options<'static> {
 /// Parses an SVG from a kit (a logo, or a share image from the kit's own template): no outside
 /// references, no compressed SVG, bounded nodes and filters. The error is in plain words.
 pub fn parse_untrusted(bytes: &[u8]) -> Result<usvg::Tree, String> {
+    parse_untrusted_at(bytes, None)
+}
+
+/// [`parse_untrusted`] for drawing at `px_per_unit` pixels per SVG unit (`None`: a logo, drawn
+/// with its long side at [`crate::kit::MAX_LOGO_SIDE`] pixels).
+pub fn parse_untrusted_at(bytes: &[u8], px_per_unit: Option<f32>) -> Result<usvg::Tree, String> {
     if bytes.starts_with(&[0x1f, 0x8b]) {
         return Err("compressed SVG (svgz) is not accepted; save it as plain SVG".into());
     }
@@ -84,20 +92,27 @@ pub fn parse_untrusted(bytes: &[u8]) -> Result<usvg::Tree, String> {
     {
         return Err(why.clone());
     }
-    check_cost(&tree)?;
+    let scale = px_per_unit.unwrap_or_else(|| {
+        crate::kit::MAX_LOGO_SIDE as f32 / tree.size().width().max(tree.size().height())
+    });
+    check_cost(&tree, scale)?;
     Ok(tree)
 }
 
 fn parse(svg: &str) -> Result<usvg::Tree, String> {
-    parse_untrusted(svg.as_bytes())
+    // Share images and card previews are SVG in pixels, drawn at their own size.
+    parse_untrusted_at(svg.as_bytes(), Some(1.0))
 }
 
 /// Refuses SVG whose drawing cost has no useful bound: too many nodes (thousands of `<use>`
-/// copies), too many filters, or filters with huge parameters.
-fn check_cost(tree: &usvg::Tree) -> Result<(), String> {
+/// copies), too many filters, or filters that would take too long at the size they are drawn.
+fn check_cost(tree: &usvg::Tree, px_per_unit: f32) -> Result<(), String> {
     struct Count {
         nodes: usize,
         filters: usize,
+        seconds: f32,
+        canvas_px: f32,
+        scale: f32,
         problem: Option<String>,
     }
     fn walk(g: &usvg::Group, c: &mut Count) {
@@ -106,29 +121,22 @@ fn check_cost(tree: &usvg::Tree) -> Result<(), String> {
         }
         if !g.filters().is_empty() {
             c.filters += 1;
+            let t = g.abs_transform();
+            let det = (t.sx * t.sy - t.kx * t.ky).abs() * c.scale * c.scale;
+            let px_scale = det.sqrt();
             for f in g.filters() {
+                let region_px = (f.rect().width() * f.rect().height() * det)
+                    .min(c.canvas_px)
+                    .max(1.0);
                 for p in f.primitives() {
-                    use usvg::filter::Kind;
-                    let bad = match p.kind() {
-                        Kind::Turbulence(t) if t.num_octaves() > MAX_TURBULENCE_OCTAVES => {
-                            Some(format!("a turbulence filter with numOctaves={} (at most {MAX_TURBULENCE_OCTAVES})", t.num_octaves()))
+                    match filter_cost(p.kind(), px_scale) {
+                        Ok(per_mpx) => c.seconds += per_mpx * region_px / 1e6,
+                        Err(what) => {
+                            c.problem = Some(format!(
+                                "the SVG uses {what}, which would take too long to draw"
+                            ));
+                            return;
                         }
-                        Kind::Morphology(m) if m.radius_x().get().max(m.radius_y().get()) > MAX_FILTER_RADIUS => {
-                            Some(format!("a morphology filter with radius {} (at most {MAX_FILTER_RADIUS})", m.radius_x().get().max(m.radius_y().get())))
-                        }
-                        Kind::GaussianBlur(b) if b.std_dev_x().get().max(b.std_dev_y().get()) > MAX_FILTER_RADIUS => {
-                            Some(format!("a blur with stdDeviation {} (at most {MAX_FILTER_RADIUS})", b.std_dev_x().get().max(b.std_dev_y().get())))
-                        }
-                        Kind::DropShadow(b) if b.std_dev_x().get().max(b.std_dev_y().get()) > MAX_FILTER_RADIUS => {
-                            Some(format!("a drop shadow with stdDeviation {} (at most {MAX_FILTER_RADIUS})", b.std_dev_x().get().max(b.std_dev_y().get())))
-                        }
-                        _ => None,
-                    };
-                    if let Some(what) = bad {
-                        c.problem = Some(format!(
-                            "the SVG uses {what}, which would take too long to draw"
-                        ));
-                        return;
                     }
                 }
             }
@@ -141,9 +149,14 @@ fn check_cost(tree: &usvg::Tree) -> Result<(), String> {
             n.subroots(|sub| walk(sub, c));
         }
     }
+    let size = tree.size();
+    let canvas_px = size.width() * size.height() * px_per_unit * px_per_unit * 1.5;
     let mut c = Count {
         nodes: 0,
         filters: 0,
+        seconds: 0.0,
+        canvas_px,
+        scale: px_per_unit,
         problem: None,
     };
     walk(tree.root(), &mut c);
@@ -157,12 +170,47 @@ fn check_cost(tree: &usvg::Tree) -> Result<(), String> {
         ));
     }
     if c.filters > MAX_SVG_FILTERS {
+        return Err(format!("the SVG applies filters {} times; the limit is {MAX_SVG_FILTERS}; simplify the drawing", c.filters));
+    }
+    if c.seconds > MAX_FILTER_SECONDS {
         return Err(format!(
-            "the SVG applies filters {} times; the limit is {MAX_SVG_FILTERS}; simplify the drawing",
-            c.filters
+            "the SVG's filter effects (blur, shadow, texture; {} in all) would take about {:.1} s to draw; the limit is {MAX_FILTER_SECONDS} s; use fewer or smaller filter effects, or export the logo as PNG",
+            c.filters, c.seconds
         ));
     }
     Ok(())
+}
+
+/// The time a filter primitive takes per million pixels of its region, in seconds, as measured
+/// with resvg on one core of the build machine (blur 0.25 s, turbulence 0.2 s an octave, …);
+/// `Err` for parameters that are refused outright.
+fn filter_cost(kind: &usvg::filter::Kind, px_scale: f32) -> Result<f32, String> {
+    use usvg::filter::Kind;
+    Ok(match kind {
+        Kind::GaussianBlur(_) | Kind::DropShadow(_) => 0.3,
+        Kind::Turbulence(t) => {
+            if t.num_octaves() > MAX_TURBULENCE_OCTAVES {
+                return Err(format!(
+                    "a turbulence filter with numOctaves={} (at most {MAX_TURBULENCE_OCTAVES})",
+                    t.num_octaves()
+                ));
+            }
+            0.25 * t.num_octaves().max(1) as f32
+        }
+        Kind::Morphology(m) => {
+            let r = m.radius_x().get().max(m.radius_y().get()) * px_scale;
+            if r > MAX_MORPHOLOGY_PX {
+                return Err(format!(
+                    "a morphology filter with radius {} ({r:.0} pixels as drawn; at most {MAX_MORPHOLOGY_PX})",
+                    m.radius_x().get().max(m.radius_y().get())
+                ));
+            }
+            0.07 * r.max(1.0)
+        }
+        Kind::ConvolveMatrix(m) => 0.015 * (m.matrix().columns() * m.matrix().rows()) as f32,
+        Kind::DiffuseLighting(_) | Kind::SpecularLighting(_) => 0.05,
+        _ => 0.03,
+    })
 }
 
 /// Renders an SVG document to a PNG of `width` × `height` pixels.

@@ -105,7 +105,9 @@ pub fn check(dir: &std::path::Path) -> (Option<Kit>, Vec<Diagnostic>) {
         Ok((kit, mut diags)) => {
             diags.extend(crate::lint::lint(&kit));
             let partners: Vec<_> = kit.partners.iter().collect();
-            if let Err(errs) = crate::build::build(&kit, &partners, &diags) {
+            if let Err(errs) =
+                crate::build::build_in(&kit, &partners, &diags, crate::build::Mode::Check)
+            {
                 diags.extend(errs);
             }
             (Some(kit), diags)

@@ -28,12 +28,14 @@ pub struct Logo {
     pub width: u32,
     /// Height in pixels.
     pub height: u32,
+    /// The PNG as a `data:` URI, made once: every page and image of every partner embeds it.
+    uri: std::sync::Arc<str>,
 }
 
 impl Logo {
     /// A `data:` URI of the PNG, for self-contained HTML and SVG.
     pub fn data_uri(&self) -> String {
-        format!("data:image/png;base64,{}", crate::util::base64(&self.png))
+        self.uri.to_string()
     }
 }
 
@@ -71,11 +73,13 @@ pub fn load_logo(files: &KitFiles, rel: &str) -> Result<Logo, String> {
     let mut png = Vec::new();
     rgba.write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
         .map_err(|e| format!("cannot re-encode it ({e})"))?;
+    let uri = format!("data:image/png;base64,{}", crate::util::base64(&png)).into();
     Ok(Logo {
         path: rel.to_string(),
         png,
         width,
         height,
+        uri,
     })
 }
 

@@ -14,7 +14,7 @@ pub mod raw;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-pub use assets::{check_raster, Logo, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS};
+pub use assets::{check_raster, Logo, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_LOGO_SIDE};
 pub use load::load;
 pub use moment::Moment;
 

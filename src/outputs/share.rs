@@ -115,14 +115,26 @@ pub fn render(
     let (max, min) = (unit * 0.11, unit * 0.045);
     let mut size = max;
     let lines = loop {
-        let lines = wrap_px(&item.quote, size, quote_box.width, &em);
-        let fits = lines
-            .as_ref()
-            .is_some_and(|l| l.len() as f32 * size * 1.22 <= quote_box.height);
-        if fits || size <= min {
-            break lines.unwrap_or_else(|| vec![item.quote.clone()]);
+        let max_lines = (quote_box.height / (size * 1.22)).floor().max(0.0) as usize;
+        match wrap_px(&item.quote, size, quote_box.width, max_lines, &em) {
+            Some(lines) => break lines,
+            None if size > min => size = (size * 0.95).max(min),
+            None => {
+                let shown: String = item.quote.chars().take(60).collect();
+                return Err(Diagnostic::error(
+                    "share",
+                    format!(
+                        "the text on the share image of `{}` for {} does not fit, even at the smallest type size: \"{}{}\"",
+                        item.item.id,
+                        platform.name,
+                        shown,
+                        if item.quote.chars().count() > 60 { "…" } else { "" }
+                    ),
+                )
+                .in_file(&item.item.file)
+                .hint("give the item a shorter `quote` (a share image holds a sentence or two), or shorten its title; very long words need a space"));
+            }
         }
-        size = (size * 0.95).max(min);
     };
     let pitch = size * 1.22;
     let block = pitch * lines.len() as f32;
@@ -171,6 +183,9 @@ pub fn render(
         hashtag_y: bar_y - margin * 0.7,
         hashtag_size,
     };
+    if !cx.draw {
+        return Ok(None);
+    }
     let svg = cx.pages.render(kit, "share.svg.hbs", &view)?;
     let png = crate::raster::svg_to_png_checked(&svg, w, h).map_err(|e| match e {
         Ok(undrawable) => {
@@ -196,10 +211,22 @@ pub fn render(
     }))
 }
 
-fn wrap_px(text: &str, size: f32, width: f32, em: &dyn Fn(&str) -> f32) -> Option<Vec<String>> {
+/// Wraps `text` into lines at most `width` wide at `size`; `None` when that takes more than
+/// `max_lines` lines or a single word is wider than the line. Stops as soon as it knows, so a
+/// huge text costs no more than the lines that fit.
+fn wrap_px(
+    text: &str,
+    size: f32,
+    width: f32,
+    max_lines: usize,
+    em: &dyn Fn(&str) -> f32,
+) -> Option<Vec<String>> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
+        if word.len() > 400 {
+            return None;
+        }
         let candidate = if line.is_empty() {
             word.to_string()
         } else {
@@ -211,12 +238,17 @@ fn wrap_px(text: &str, size: f32, width: f32, em: &dyn Fn(&str) -> f32) -> Optio
             if em(word) * size > width {
                 return None;
             }
-            lines.push(std::mem::take(&mut line));
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+                if lines.len() >= max_lines {
+                    return None;
+                }
+            }
             line = word.to_string();
         }
     }
     if !line.is_empty() {
         lines.push(line);
     }
-    Some(lines.into_iter().filter(|l| !l.is_empty()).collect())
+    (lines.len() <= max_lines).then_some(lines)
 }

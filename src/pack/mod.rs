@@ -100,6 +100,9 @@ pub struct PackContext<'k> {
     pub pages: &'k PageTemplates,
     /// Pack folder name (also the zip's top folder): `<campaign>-<partner>`.
     pub folder: String,
+    /// `false` when only checking: texts, limits and layouts are validated, but images and PDFs
+    /// are not drawn (their bytes stay empty). `check` draws them for one partner only.
+    pub draw: bool,
 }
 
 impl PackContext<'_> {
@@ -278,6 +281,7 @@ pub fn render<'k>(
     partner: &'k Partner,
     content: &ContentTemplates,
     pages: &'k PageTemplates,
+    draw: bool,
 ) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
     let (items, decks) = plan(kit, partner);
     let items = render_texts(kit, partner, content, &items)?;
@@ -288,6 +292,7 @@ pub fn render<'k>(
         decks,
         pages,
         folder: format!("{}-{}", kit.campaign.id, partner.id),
+        draw,
     };
     let mut files = Vec::new();
     let mut diags = Vec::new();

@@ -261,6 +261,9 @@ impl Output for Cards {
         let m = Measure::default();
         let mut out = Vec::new();
         let mut diags = Vec::new();
+        if !cx.draw {
+            return Ok(out);
+        }
         for deck in &cx.decks {
             match render_deck(cx, &m, deck) {
                 Ok(files) => out.extend(files),
