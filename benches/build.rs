@@ -66,6 +66,7 @@ fn parts(kit_dir: &Path) {
         decks,
         pages: &pages,
         folder: String::new(),
+        draw: true,
     };
     if let Some(item) = cx.items.iter().find(|r| !r.posts.is_empty()) {
         for post in &item.posts {

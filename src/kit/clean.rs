@@ -41,8 +41,7 @@ pub fn name(c: char) -> String {
 pub fn find(text: &str) -> Vec<(Range<usize>, char)> {
     let mut out = Vec::new();
     let bytes = text.as_bytes();
-    let mut iter = text.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
+    for (i, c) in text.char_indices() {
         if is_forbidden(c) {
             out.push((i..i + c.len_utf8(), c));
             continue;

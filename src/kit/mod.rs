@@ -514,7 +514,7 @@ pub fn is_windows_reserved(s: &str) -> bool {
         "con" | "prn" | "aux" | "nul" | "conin$" | "conout$"
     ) || ((s.starts_with("com") || s.starts_with("lpt"))
         && s.len() == 4
-        && matches!(s.as_bytes()[3], b'0'..=b'9'))
+        && s.as_bytes()[3].is_ascii_digit())
 }
 
 /// A slug suggestion for an invalid id: lowercase, accents dropped, other characters as `-`.

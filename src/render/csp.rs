@@ -66,13 +66,12 @@ fn head_end(html: &str) -> Option<usize> {
         };
         if starts("<!--") {
             i += rest.find("-->")? + 3;
-        } else if starts("<!doctype") {
-            i += rest.find('>')? + 1;
-        } else if starts("<html")
-            && rest
-                .as_bytes()
-                .get(5)
-                .is_some_and(|c| c.is_ascii_whitespace() || *c == b'>')
+        } else if starts("<!doctype")
+            || (starts("<html")
+                && rest
+                    .as_bytes()
+                    .get(5)
+                    .is_some_and(|c| c.is_ascii_whitespace() || *c == b'>'))
         {
             i += rest.find('>')? + 1;
         } else if starts("<head")
