@@ -82,9 +82,12 @@ pub struct ServeArgs {
     /// Port on localhost.
     #[arg(long, default_value_t = 4173)]
     pub port: u16,
-    /// Where to write the preview build.
-    #[arg(long, default_value = "output")]
-    pub out: PathBuf,
+    /// Open the preview in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Ignored: the preview is kept in memory (accepted for older scripts).
+    #[arg(long, hide = true)]
+    pub out: Option<PathBuf>,
 }
 
 #[cfg(test)]

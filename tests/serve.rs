@@ -1,111 +1,338 @@
-//! `partnerkit serve`: serves the build on localhost and rebuilds when a kit file changes.
+//! `partnerkit serve`: safe against hostile requests, live on every save, and never brought
+//! down by a client.
 
 mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::*;
 
-fn get(port: u16, path: &str) -> Option<String> {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )
-    .ok()?;
-    let mut out = String::new();
-    s.read_to_string(&mut out).ok()?;
-    Some(out)
+/// Sends `request` raw and returns the whole response (the server closes after it).
+fn raw(port: u16, request: &[u8]) -> String {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let _ = s.write_all(request);
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
-fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
+fn request(port: u16, method: &str, path: &str, host: &str) -> String {
+    raw(
+        port,
+        format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+}
+
+fn get(port: u16, path: &str) -> String {
+    request(port, "GET", path, &format!("127.0.0.1:{port}"))
+}
+
+fn wait_for(what: &str, limit: Duration, mut f: impl FnMut() -> bool) {
     let start = Instant::now();
     while !f() {
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
+        assert!(start.elapsed() < limit, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
-struct Kill(std::process::Child);
+struct Server(std::process::Child, u16);
 
-impl Drop for Kill {
+impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
 }
 
-#[test]
-fn serves_and_rebuilds_on_save() {
-    let tmp = tempfile::tempdir().unwrap();
-    let kit = tmp.path().join("kit");
-    assert!(run(&[&"new", &kit]).status.success());
-    let port = 20000 + (std::process::id() % 20000) as u16;
-    let _server = Kill(
-        std::process::Command::new(env!("CARGO_BIN_EXE_partnerkit"))
-            .args([
-                "serve".as_ref(),
-                kit.as_os_str(),
-                "--port".as_ref(),
-                port.to_string().as_ref(),
-                "--out".as_ref(),
-                tmp.path().join("out").as_os_str(),
-            ])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_for("the first page", || {
-        get(port, "/").is_some_and(|r| r.starts_with("HTTP/1.1 200"))
+fn free_port() -> u16 {
+    std::net::TcpListener::bind(("127.0.0.1", 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn serve(kit: &Path) -> Server {
+    let port = free_port();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_partnerkit"))
+        .args([
+            "serve".as_ref(),
+            kit.as_os_str(),
+            "--port".as_ref(),
+            port.to_string().as_ref(),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut server = Server(child, port);
+    wait_for("the first page", Duration::from_secs(60), || {
+        assert!(server.0.try_wait().unwrap().is_none(), "serve exited");
+        TcpStream::connect(("127.0.0.1", port)).is_ok()
+            && get(port, "/").starts_with("HTTP/1.1 200")
     });
-    let page = get(port, "/").unwrap();
+    server
+}
+
+fn alive(server: &mut Server) {
+    assert!(server.0.try_wait().unwrap().is_none(), "the server exited");
+    assert!(
+        get(server.1, "/").starts_with("HTTP/1.1 200"),
+        "the server still answers"
+    );
+}
+
+#[test]
+fn refuses_what_it_must() {
+    let tmp = starter(|_| {});
+    let mut server = serve(&tmp.path().join("kit"));
+    let port = server.1;
+
+    // Only this machine at this port, by name.
+    for host in [
+        "evil.example",
+        "evil.example:80",
+        &format!("attacker.test:{port}"),
+        "127.0.0.1",
+        &format!("localhost.evil:{port}"),
+    ] {
+        assert!(
+            request(port, "GET", "/", host).starts_with("HTTP/1.1 403"),
+            "{host}"
+        );
+    }
+    assert!(
+        raw(port, b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n").contains(" 403 "),
+        "no Host"
+    );
+    for host in [
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+        format!("127.0.0.1:{port}"),
+    ] {
+        assert!(
+            request(port, "GET", "/", &host).starts_with("HTTP/1.1 200"),
+            "{host}"
+        );
+    }
+
+    // Read-only; HEAD without a body.
+    for m in ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"] {
+        let r = request(port, m, "/", &format!("127.0.0.1:{port}"));
+        assert!(
+            r.starts_with("HTTP/1.1 405") && r.to_ascii_lowercase().contains("allow: get, head"),
+            "{m}: {r}"
+        );
+    }
+    let head = request(port, "HEAD", "/", &format!("127.0.0.1:{port}"));
+    let (headers, body) = head.split_once("\r\n\r\n").unwrap();
+    assert!(
+        headers.starts_with("HTTP/1.1 200")
+            && headers.to_ascii_lowercase().contains("content-length: "),
+        "{headers}"
+    );
+    assert!(body.is_empty(), "HEAD has no body");
+
+    // No path outside the build, in any encoding.
+    for path in [
+        "/%2Fetc%2Fpasswd",
+        "/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2F..%2F..%2Fetc%2Fpasswd",
+        "/..%5c..%5c..%5cetc%5cpasswd",
+        "/%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd",
+        "/%252e%252e/etc/passwd",
+        "//etc/passwd",
+        "/mijn-campagne/../../../etc/passwd",
+        "/.partnerkit-output",
+        "/%00",
+        "/%ff%fe",
+    ] {
+        let r = get(port, path);
+        assert!(
+            r.starts_with("HTTP/1.1 404") || r.starts_with("HTTP/1.1 400"),
+            "{path}: {}",
+            r.lines().next().unwrap_or("")
+        );
+        assert!(!r.contains("root:"), "{path} served /etc/passwd");
+    }
+
+    // Bounded request line and headers; the server goes on.
+    let long = format!(
+        "GET /{} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n",
+        "a".repeat(1 << 20)
+    );
+    let r = raw(port, long.as_bytes());
+    assert!(
+        r.is_empty() || r.starts_with("HTTP/1.1 4"),
+        "{}",
+        r.lines().next().unwrap_or("")
+    );
+    let many = format!(
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{}\r\n",
+        "X-A: b\r\n".repeat(10_000)
+    );
+    let r = raw(port, many.as_bytes());
+    assert!(
+        r.is_empty() || r.starts_with("HTTP/1.1 4"),
+        "{}",
+        r.lines().next().unwrap_or("")
+    );
+    assert!(raw(port, b"\x00\x01\x02garbage\r\n\r\n").is_empty() || true);
+    alive(&mut server);
+
+    // 300 idle connections: they are cut off after the head timeout, and the server answers.
+    let idle: Vec<TcpStream> = (0..300)
+        .filter_map(|_| TcpStream::connect(("127.0.0.1", port)).ok())
+        .collect();
+    let start = Instant::now();
+    wait_for(
+        "an answer despite idle connections",
+        Duration::from_secs(40),
+        || get(port, "/").starts_with("HTTP/1.1 200"),
+    );
+    eprintln!(
+        "answered with 300 idle connections open after {:?}",
+        start.elapsed()
+    );
+    drop(idle);
+    alive(&mut server);
+}
+
+#[test]
+fn a_busy_port_is_an_error_before_building() {
+    let taken = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let tmp = starter(|_| {});
+    let start = Instant::now();
+    let o = run(&[
+        &"serve",
+        &tmp.path().join("kit"),
+        &"--port",
+        &port.to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(&format!("cannot listen on port {port}")),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("give another port with --port"));
+    assert!(start.elapsed() < Duration::from_secs(5));
+}
+
+/// Reads server-sent events until one with a build number other than `not` arrives.
+fn next_version(port: u16, not: Option<u64>, limit: Duration) -> u64 {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    write!(
+        s,
+        "GET /__partnerkit/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
+    )
+    .unwrap();
+    let start = Instant::now();
+    let mut buf = String::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        assert!(
+            start.elapsed() < limit,
+            "no new build within {limit:?}: {buf}"
+        );
+        if let Ok(n) = s.read(&mut chunk) {
+            buf.push_str(&String::from_utf8_lossy(&chunk[..n]));
+        }
+        let versions: Vec<u64> = buf
+            .lines()
+            .filter_map(|l| l.strip_prefix("data: "))
+            .filter_map(|v| v.trim().parse().ok())
+            .collect();
+        if let Some(v) = versions.into_iter().rev().find(|v| Some(*v) != not) {
+            return v;
+        }
+    }
+}
+
+#[test]
+fn live_on_every_save() {
+    let tmp = starter(|_| {});
+    let kit = tmp.path().join("kit");
+    let server = serve(&kit);
+    let port = server.1;
+    let page = get(port, "/");
     assert!(page.contains("Samen aan de slag"), "{page}");
     assert!(
-        page.contains("/__partnerkit/version"),
-        "the page reloads itself"
+        page.contains("new EventSource('/__partnerkit/events')"),
+        "the page listens for rebuilds"
     );
     assert!(
-        get(port, "/../kit/kit.toml")
-            .unwrap()
-            .starts_with("HTTP/1.1 404"),
-        "nothing outside the output"
+        page.contains("connect-src 'self'") && page.contains("script-src 'sha256-"),
+        "the live script is allowed by hash"
     );
-    assert!(get(port, "/.partnerkit-output")
-        .unwrap()
-        .starts_with("HTTP/1.1 404"));
-    let version = |r: String| r.rsplit("\r\n\r\n").next().unwrap().to_string();
-    let before = version(get(port, "/__partnerkit/version").unwrap());
-
-    let toml = kit.join("kit.toml");
-    let s = std::fs::read_to_string(&toml).unwrap();
-    std::fs::write(
-        &toml,
-        s.replace("title = \"Samen aan de slag\"", "title = \"Samen verder\""),
-    )
-    .unwrap();
-    wait_for("the rebuild", || {
-        get(port, "/").is_some_and(|r| r.contains("Samen verder"))
-    });
-    assert_ne!(version(get(port, "/__partnerkit/version").unwrap()), before);
-
-    // A mistake keeps the last good output and shows the error on the page.
-    std::fs::write(
-        &toml,
-        s.replace("title = \"Samen aan de slag\"", "titel = \"Samen verder\""),
-    )
-    .unwrap();
-    wait_for("the error overlay", || {
-        get(port, "/").is_some_and(|r| r.contains("unknown key `titel`"))
-    });
     assert!(
-        get(port, "/").unwrap().contains("Samen verder"),
+        page.contains("id=\"partnerkit-picker\""),
+        "the download page has a partner picker"
+    );
+
+    // The page knows its build; the stream says the current one at once.
+    let v1 = next_version(port, None, Duration::from_secs(5));
+    assert!(
+        page.contains(&format!("const v={v1};")),
+        "page of build {v1}"
+    );
+
+    // Saving without a change, or an editor's swap file, rebuilds nothing.
+    let story = kit.join("content/verhaal.md");
+    let text = std::fs::read_to_string(&story).unwrap();
+    std::fs::write(&story, &text).unwrap();
+    std::fs::write(kit.join("content/.verhaal.md.swp"), "x").unwrap();
+    std::thread::sleep(Duration::from_millis(600));
+    assert_eq!(
+        next_version(port, None, Duration::from_secs(5)),
+        v1,
+        "nothing changed"
+    );
+
+    // 20 edits in a row: each one is served.
+    let mut last = v1;
+    for i in 0..20 {
+        let start = Instant::now();
+        std::fs::write(
+            &story,
+            text.replace("Sanne heeft", &format!("Sanne (versie {i}) heeft")),
+        )
+        .unwrap();
+        let v = next_version(port, Some(last), Duration::from_secs(30));
+        assert!(v > last);
+        last = v;
+        let article = get(port, "/werkgeversvereniging/blogs/verhaal.html");
+        assert!(
+            article.contains(&format!("Sanne (versie {i}) heeft")),
+            "{}",
+            &article[..article.len().min(300)]
+        );
+        eprintln!("edit {i}: served after {:?}", start.elapsed());
+    }
+
+    // A broken kit: the errors over every page, the last good build still served.
+    std::fs::write(&story, text.replace("{{partner.name}}", "{{partner.naam}}")).unwrap();
+    last = next_version(port, Some(last), Duration::from_secs(30));
+    let page = get(port, "/");
+    assert!(page.contains("id=\"partnerkit-errors\""), "overlay");
+    assert!(
+        page.contains("partner.naam") && page.contains("content/verhaal.md:"),
+        "the overlay names file and line"
+    );
+    assert!(
+        page.contains("Samen aan de slag"),
         "the last good build is still served"
     );
+    // The fix removes it.
+    std::fs::write(&story, &text).unwrap();
+    next_version(port, Some(last), Duration::from_secs(30));
+    assert!(!get(port, "/").contains("id=\"partnerkit-errors\""));
 }

@@ -31,6 +31,16 @@ pub fn hash(script: &str) -> String {
     crate::util::base64(&Sha256::digest(script.as_bytes()))
 }
 
+/// The policy of a page shown by `serve`: its live-reload script, which listens to the server.
+pub fn meta_live(scripts: &[&str]) -> String {
+    let p = policy(scripts).replacen(
+        "default-src 'none';",
+        "default-src 'none'; connect-src 'self';",
+        1,
+    );
+    format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{p}\">")
+}
+
 /// The `<meta>` element carrying [`policy`].
 pub fn meta(scripts: &[&str]) -> String {
     format!(
