@@ -49,15 +49,29 @@ fn example_kits_pass_the_validators() {
 /// the validators, as pa11y's driver). Missing node, Chromium or puppeteer-core is a failure.
 #[test]
 fn live_reload_in_a_real_browser() {
-    let home = std::env::var("VALIDATORS_HOME").unwrap_or_else(|_| "/opt/campaign-validators".into());
+    let home =
+        std::env::var("VALIDATORS_HOME").unwrap_or_else(|_| "/opt/campaign-validators".into());
     let puppeteer = Path::new(&home).join("node/node_modules/puppeteer-core");
-    assert!(puppeteer.join("package.json").is_file(), "puppeteer-core is missing at {}: run scripts/test.sh", puppeteer.display());
+    assert!(
+        puppeteer.join("package.json").is_file(),
+        "puppeteer-core is missing at {}: run scripts/test.sh",
+        puppeteer.display()
+    );
     let tmp = tempfile::tempdir().unwrap();
     let kit = tmp.path().join("kit");
     assert!(run(&[&"new", &kit]).status.success());
-    let port = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind(("127.0.0.1", 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mut server = Command::new(env!("CARGO_BIN_EXE_partnerkit"))
-        .args(["serve".as_ref(), kit.as_os_str(), "--port".as_ref(), port.to_string().as_ref()])
+        .args([
+            "serve".as_ref(),
+            kit.as_os_str(),
+            "--port".as_ref(),
+            port.to_string().as_ref(),
+        ])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -79,5 +93,9 @@ fn live_reload_in_a_real_browser() {
     let _ = server.wait();
     let out = String::from_utf8_lossy(&o.stdout);
     eprintln!("{out}");
-    assert!(o.status.success() && out.contains("OK"), "{out}\n{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success() && out.contains("OK"),
+        "{out}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }

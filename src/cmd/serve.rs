@@ -91,10 +91,12 @@ pub fn run(args: &ServeArgs) -> ExitCode {
     }));
     let (version_tx, version_rx) = watch::channel(0u64);
     let kit_dir = args.kit_dir.clone();
+    // Taken before the first build, so that a save during it is seen as a change.
+    let built_from = fingerprint(&kit_dir);
     rebuild(&kit_dir, &state, &version_tx);
     let url = format!("http://127.0.0.1:{}/", args.port);
     println!("serving {} on {url} (Ctrl+C to stop)", kit_dir.display());
-    let _watcher = match watch_kit(&kit_dir, Arc::clone(&state), version_tx) {
+    let _watcher = match watch_kit(&kit_dir, built_from, Arc::clone(&state), version_tx) {
         Ok(w) => Some(w),
         Err(e) => {
             eprintln!(
@@ -543,6 +545,7 @@ type Watcher = notify_debouncer_full::Debouncer<
 
 fn watch_kit(
     kit_dir: &Path,
+    built_from: String,
     state: Arc<Mutex<State>>,
     versions: watch::Sender<u64>,
 ) -> Result<Watcher, String> {
@@ -559,7 +562,12 @@ fn watch_kit(
         .map_err(|e| e.to_string())?;
     let kit_dir: PathBuf = kit_dir.to_path_buf();
     std::thread::spawn(move || {
-        let mut last = fingerprint(&kit_dir);
+        let mut last = built_from;
+        // Saves between the first build and the watcher's start.
+        if fingerprint(&kit_dir) != last {
+            last = fingerprint(&kit_dir);
+            rebuild(&kit_dir, &state, &versions);
+        }
         for result in rx {
             let Ok(events) = result else { continue };
             let worth = events.iter().flat_map(|e| e.paths.iter()).any(|p| {
