@@ -23,6 +23,7 @@ pub mod fonts;
 pub mod i18n;
 pub mod kit;
 pub mod lint;
+pub mod memo;
 pub mod outputs;
 pub mod pack;
 pub mod platforms;

@@ -215,7 +215,12 @@ fn filter_cost(kind: &usvg::filter::Kind, px_scale: f32) -> Result<f32, String> 
 
 /// Renders an SVG document to a PNG of `width` × `height` pixels.
 pub fn svg_to_png(svg: &str, width: u32, height: u32) -> Result<Vec<u8>, String> {
-    render(&parse(svg)?, width, height)
+    use sha2::Digest;
+    let mut k = crate::memo::key("svg_to_png");
+    k.update(svg.as_bytes());
+    k.update(width.to_le_bytes());
+    k.update(height.to_le_bytes());
+    crate::memo::get_or_render(k, || render(&parse(svg)?, width, height))
 }
 
 /// Like [`svg_to_png`], but first refuses text that would not be drawn: `Err(Ok(chars))` names
@@ -225,12 +230,19 @@ pub fn svg_to_png_checked(
     width: u32,
     height: u32,
 ) -> Result<Vec<u8>, Result<Vec<char>, String>> {
-    let tree = parse(svg).map_err(Err)?;
-    let undrawable = undrawable_in(&tree);
-    if !undrawable.is_empty() {
-        return Err(Ok(undrawable));
-    }
-    render(&tree, width, height).map_err(Err)
+    use sha2::Digest;
+    let mut k = crate::memo::key("svg_to_png_checked");
+    k.update(svg.as_bytes());
+    k.update(width.to_le_bytes());
+    k.update(height.to_le_bytes());
+    crate::memo::get_or_render(k, || {
+        let tree = parse(svg).map_err(Err)?;
+        let undrawable = undrawable_in(&tree);
+        if !undrawable.is_empty() {
+            return Err(Ok(undrawable));
+        }
+        render(&tree, width, height).map_err(Err)
+    })
 }
 
 fn render(tree: &usvg::Tree, width: u32, height: u32) -> Result<Vec<u8>, String> {

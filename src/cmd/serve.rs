@@ -85,6 +85,8 @@ pub fn run(args: &ServeArgs) -> ExitCode {
             return super::failed();
         }
     };
+    // Rebuilds draw again only the images and PDFs an edit touched.
+    crate::memo::enable();
     let state = Arc::new(Mutex::new(State {
         site: None,
         errors: None,

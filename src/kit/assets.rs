@@ -52,11 +52,31 @@ pub fn load_logo(files: &KitFiles, rel: &str) -> Result<Logo, String> {
         }
         e => e.to_string(),
     })?;
-    let lower = rel.to_ascii_lowercase();
-    let rgba = if lower.ends_with(".svg") {
-        rasterise_svg(&bytes)?
+    let is_svg = rel.to_ascii_lowercase().ends_with(".svg");
+    let mut key = crate::memo::key("logo");
+    {
+        use sha2::Digest;
+        key.update([u8::from(is_svg)]);
+        key.update(&bytes);
+    }
+    let png = crate::memo::get_or_render(key, || normalise(&bytes, is_svg))?;
+    let (width, height) = crate::outputs::overview::png_size(&png);
+    let uri = format!("data:image/png;base64,{}", crate::util::base64(&png)).into();
+    Ok(Logo {
+        path: rel.to_string(),
+        png,
+        width,
+        height,
+        uri,
+    })
+}
+
+/// Decodes (or draws) a logo and re-encodes it as an RGBA PNG of at most [`MAX_LOGO_SIDE`].
+fn normalise(bytes: &[u8], is_svg: bool) -> Result<Vec<u8>, String> {
+    let rgba = if is_svg {
+        rasterise_svg(bytes)?
     } else {
-        decode_raster(&bytes)?
+        decode_raster(bytes)?
     };
     let (w, h) = rgba.dimensions();
     let rgba = if w.max(h) > MAX_LOGO_SIDE {
@@ -69,18 +89,10 @@ pub fn load_logo(files: &KitFiles, rel: &str) -> Result<Logo, String> {
     } else {
         rgba
     };
-    let (width, height) = rgba.dimensions();
     let mut png = Vec::new();
     rgba.write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
         .map_err(|e| format!("cannot re-encode it ({e})"))?;
-    let uri = format!("data:image/png;base64,{}", crate::util::base64(&png)).into();
-    Ok(Logo {
-        path: rel.to_string(),
-        png,
-        width,
-        height,
-        uri,
-    })
+    Ok(png)
 }
 
 /// Checks an embedded or stand-alone raster image from its header, before anything is decoded:

@@ -1,5 +1,7 @@
 //! One reproducible zip per partner: sorted entries under one top folder, a fixed timestamp
-//! (the launch, in local time), deflate, UTF-8 names, plain file permissions.
+//! (the launch, in local time), deflate for text and stored for files that are compressed
+//! already (PNG, PDF, JPEG, video: deflating them again costs time and saves nothing), UTF-8
+//! names, plain file permissions.
 
 use std::io::{Cursor, Write};
 
@@ -33,6 +35,18 @@ pub fn zip(top: &str, files: &[Artifact], stamp: Moment) -> std::io::Result<Vec<
         debug_assert!(
             !f.path.starts_with('/') && !f.path.split('/').any(|p| p == ".." || p.is_empty())
         );
+        let compressed = [
+            ".png", ".pdf", ".jpg", ".jpeg", ".webp", ".mp4", ".webm", ".zip",
+        ]
+        .iter()
+        .any(|e| f.path.ends_with(e));
+        let options = if compressed {
+            options
+                .compression_method(CompressionMethod::Stored)
+                .compression_level(None)
+        } else {
+            options
+        };
         w.start_file(format!("{top}/{}", f.path), options)
             .map_err(std::io::Error::other)?;
         w.write_all(&f.bytes)?;

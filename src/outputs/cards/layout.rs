@@ -66,6 +66,70 @@ pub enum Shape {
 }
 
 impl Shape {
+    /// Feeds every field of the shape into a hash (the memo key of a rendered PDF).
+    pub fn feed(&self, h: &mut sha2::Sha256) {
+        use sha2::Digest;
+        let f = |h: &mut sha2::Sha256, v: &[f32]| v.iter().for_each(|x| h.update(x.to_le_bytes()));
+        match self {
+            Shape::Rect {
+                x,
+                y,
+                w,
+                h: hh,
+                colour,
+            } => {
+                h.update(b"R");
+                f(h, &[*x, *y, *w, *hh]);
+                h.update(colour.0);
+            }
+            Shape::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                width_pt,
+                colour,
+            } => {
+                h.update(b"L");
+                f(h, &[*x1, *y1, *x2, *y2, *width_pt]);
+                h.update(colour.0);
+            }
+            Shape::Text {
+                x,
+                y,
+                size,
+                bold,
+                colour,
+                text,
+                role,
+                alt,
+            } => {
+                h.update(b"T");
+                f(h, &[*x, *y, *size]);
+                h.update([u8::from(*bold), *role as u8]);
+                h.update(colour.0);
+                h.update(text.as_bytes());
+                h.update([0]);
+                h.update(alt.as_deref().unwrap_or("\u{0}").as_bytes());
+                h.update([0]);
+            }
+            Shape::Image {
+                x,
+                y,
+                w,
+                h: hh,
+                logo,
+                alt,
+            } => {
+                h.update(b"I");
+                f(h, &[*x, *y, *w, *hh]);
+                h.update(sha2::Sha256::digest(&logo.png));
+                h.update(alt.as_bytes());
+                h.update([0]);
+            }
+        }
+    }
+
     /// The role of the shape.
     pub fn role(&self) -> Role {
         match self {

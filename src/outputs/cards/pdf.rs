@@ -64,6 +64,38 @@ fn mm(v: f32) -> f32 {
 
 /// Renders the pages into a PDF. Errors are krilla's validation or export errors, in words.
 pub fn render(info: &DocInfo<'_>, pages: &[PageSpec]) -> Result<Vec<u8>, String> {
+    use sha2::Digest;
+    let mut k = crate::memo::key("cards_pdf");
+    k.update(info.title.as_bytes());
+    k.update([0, info.lang as u8]);
+    k.update(info.date.unix.to_le_bytes());
+    k.update(info.date.offset_minutes.to_le_bytes());
+    k.update(info.author.as_bytes());
+    for p in pages {
+        k.update(b"page");
+        for v in [p.size.0, p.size.1, p.bleed.unwrap_or(-1.0)] {
+            k.update(v.to_le_bytes());
+        }
+        for card in &p.cards {
+            k.update(b"card");
+            for shape in card {
+                shape.feed(&mut k);
+            }
+        }
+        k.update(b"marks");
+        for shape in &p.marks {
+            shape.feed(&mut k);
+        }
+        for (title, y) in &p.outline {
+            k.update(title.as_bytes());
+            k.update([0]);
+            k.update(y.to_le_bytes());
+        }
+    }
+    crate::memo::get_or_render(k, || render_uncached(info, pages))
+}
+
+fn render_uncached(info: &DocInfo<'_>, pages: &[PageSpec]) -> Result<Vec<u8>, String> {
     let configuration = ConfigurationBuilder::new()
         .with_accessibility_validator(Accessibility::UA1)
         .with_archival_validator(Archival::A2_A)
