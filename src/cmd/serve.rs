@@ -343,7 +343,7 @@ fn page(path: &str, site: Option<&Site>, errors: Option<&str>, version: u64) -> 
             "<!DOCTYPE html><html lang=\"en\"><head>{}<meta charset=\"utf-8\"><title>partnerkit preview</title></head><body><h1>partnerkit preview</h1><p>The kit has errors; fix them and this page updates by itself.</p></body></html>",
             crate::render::csp::meta(&[])
         );
-        return html_response(StatusCode::OK, &inject(&html, errors, version, None));
+        return html_response(StatusCode::OK, &inject(&html, errors, version, None, None));
     };
     let Some(bytes) = site.files.get(&name) else {
         return plain(StatusCode::NOT_FOUND, "not found\n");
@@ -351,7 +351,10 @@ fn page(path: &str, site: Option<&Site>, errors: Option<&str>, version: u64) -> 
     if name.ends_with(".html") {
         let html = String::from_utf8_lossy(bytes);
         let picker = (name == "index.html").then_some(site);
-        return html_response(StatusCode::OK, &inject(&html, errors, version, picker));
+        return html_response(
+            StatusCode::OK,
+            &inject(&html, errors, version, picker, Some(site.lang)),
+        );
     }
     let mut r = Response::new(full(bytes.clone()));
     r.headers_mut()
@@ -378,7 +381,13 @@ pub fn live_script(version: u64) -> String {
 
 /// Adds the live-reload script (allowed by its hash in the page's policy), the error overlay and,
 /// on the download page, the partner picker.
-fn inject(html: &str, errors: Option<&str>, version: u64, picker: Option<&Site>) -> String {
+fn inject(
+    html: &str,
+    errors: Option<&str>,
+    version: u64,
+    picker: Option<&Site>,
+    lang: Option<crate::kit::Lang>,
+) -> String {
     let script = live_script(version);
     let html = html.replacen(
         &crate::render::csp::meta(&[]),
@@ -415,7 +424,11 @@ fn inject(html: &str, errors: Option<&str>, version: u64, picker: Option<&Site>)
     }
     if let Some(errs) = errors {
         add.push_str(&format!(
-            "<div id=\"partnerkit-errors\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;margin:0;padding:1rem;background:#fff3f3;color:#700;border-top:4px solid #a00;z-index:9999\"><pre style=\"white-space:pre-wrap;margin:0;font-size:14px\">{}</pre></div>",
+            "<div id=\"partnerkit-errors\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;margin:0;padding:1rem;background:#fff3f3;color:#700;border-top:4px solid #a00;z-index:9999\"><p style=\"margin:0 0 .5rem;font-weight:bold\">{}</p><pre style=\"white-space:pre-wrap;margin:0;font-size:14px\">{}</pre></div>",
+            match lang {
+                Some(crate::kit::Lang::Nl) => "De kit heeft fouten; u ziet de laatste goede versie. Deze pagina werkt zichzelf bij zodra de fouten zijn opgelost.",
+                _ => "The kit has errors; you see the last good version. This page updates by itself once they are fixed.",
+            },
             crate::util::escape_html(errs)
         ));
     }
