@@ -12,10 +12,7 @@ use partnerkit::kit;
 
 fn kits() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let shared = std::env::var_os("PARTNERKIT_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("../shared"));
-    let mut kits = vec![shared.join("kits/gelijke-kansen")];
+    let mut kits = vec![root.join("tests/fixtures/gelijke-kansen")];
     let mut own: Vec<PathBuf> = std::fs::read_dir(root.join("kits"))
         .unwrap()
         .flatten()

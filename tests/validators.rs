@@ -1,7 +1,7 @@
 //! Independent validators over real builds: qpdf, poppler, mutool, pdfcpu, the Nu Html Checker,
 //! axe-core and pa11y in headless Chromium, icalendar, zip and PNG checks
-//! (`../shared/validators/validate-output.sh`). A missing validator is a failure, never a skip:
-//! `scripts/test.sh` installs them first.
+//! (`scripts/validate-output.sh`). A missing validator is a failure, never a skip:
+//! `scripts/test.sh` installs them first and runs this group (`--features validators`).
 
 mod common;
 
@@ -13,7 +13,7 @@ use common::*;
 fn validate(kit: &Path) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = build(kit, tmp.path());
-    let script = shared().join("validators/validate-output.sh");
+    let script = validate_script();
     let o = Command::new("bash")
         .arg(&script)
         .arg(&dir)

@@ -1,5 +1,6 @@
 //! A kit's own page template as the input (it replaces `overview.html.hbs`): load the kit, then
-//! render every pack. Nothing may panic, overflow the stack or grow without bound.
+//! check every pack (texts and pages rendered, images and PDFs for one partner). Nothing may
+//! panic, overflow the stack or grow without bound.
 #![no_main]
 #[path = "common.rs"]
 mod common;
@@ -7,7 +8,12 @@ mod common;
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let dir = common::kit_dir();
     std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(dir.join("kit.toml"), common::kit()).unwrap();
+    std::fs::write(dir.join("content/item.md"), common::ITEM).unwrap();
     std::fs::write(dir.join("templates/overview.html.hbs"), data).unwrap();
-    common::load_and_build(common::kit().as_bytes(), common::ITEM.as_bytes());
+    if let Ok((kit, warnings)) = partnerkit::kit::load(dir) {
+        let partners: Vec<_> = kit.partners.iter().skip(1).collect();
+        let _ = partnerkit::build::build_in(&kit, &partners, &warnings, partnerkit::build::Mode::Check);
+    }
     let _ = std::fs::remove_file(dir.join("templates/overview.html.hbs"));
 });

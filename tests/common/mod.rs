@@ -4,22 +4,15 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The folder with the shared reference kits and validators (`../shared` by default).
-pub fn shared() -> PathBuf {
-    let p = std::env::var_os("PARTNERKIT_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
-    assert!(
-        p.join("kits").is_dir(),
-        "the shared reference kits are missing at {}: set PARTNERKIT_SHARED",
-        p.display()
-    );
-    p
+/// The reference kit of the format's contract, kept in the repository as a fixture: every
+/// build must accept it unchanged.
+pub fn reference_kit() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gelijke-kansen")
 }
 
-/// The reference kit every build must accept unchanged.
-pub fn reference_kit() -> PathBuf {
-    shared().join("kits/gelijke-kansen")
+/// The validator script (scripts/validate-output.sh).
+pub fn validate_script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/validate-output.sh")
 }
 
 /// This repository's example kits.
