@@ -31,7 +31,8 @@ pub enum Command {
 pub struct NewArgs {
     /// The folder to create (it must not exist yet, or be empty).
     pub kit_dir: PathBuf,
-    /// Also copy the built-in templates into the kit's templates/ folder, to change them.
+    /// Also copy the built-in templates into the kit's templates/ folder, to change them. On an
+    /// existing kit, adds the templates it does not have yet (never overwrites).
     #[arg(long)]
     pub templates: bool,
 }

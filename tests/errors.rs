@@ -440,3 +440,25 @@ fn every_broken_table_of_kit_toml_in_one_run() {
         ],
     );
 }
+
+#[test]
+fn new_templates_adds_to_an_existing_kit_without_overwriting() {
+    let tmp = starter(|_| {});
+    let kit = tmp.path().join("kit");
+    std::fs::create_dir_all(kit.join("templates")).unwrap();
+    std::fs::write(kit.join("templates/style.css"), "body { color: #123456 }\n").unwrap();
+    let o = run(&[&"new", &"--templates", &kit]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("added templates/overview.html.hbs")
+            && out.contains("kept your templates/style.css"),
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(kit.join("templates/style.css")).unwrap(),
+        "body { color: #123456 }\n"
+    );
+    assert!(kit.join("templates/share.svg.hbs").is_file());
+    assert!(run(&[&"check", &kit]).status.success());
+}

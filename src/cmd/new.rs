@@ -30,6 +30,27 @@ const STARTER: &[(&str, &[u8])] = &[
 
 /// Runs `new`.
 pub fn run(args: &NewArgs) -> ExitCode {
+    if args.templates && args.kit_dir.join("kit.toml").is_file() {
+        return match add_templates(&args.kit_dir) {
+            Ok((added, kept)) => {
+                for name in &added {
+                    println!("added templates/{name}");
+                }
+                for name in &kept {
+                    println!("kept your templates/{name} (not overwritten)");
+                }
+                println!(
+                    "edit the copies in {}/templates; partnerkit uses them instead of its own",
+                    args.kit_dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(d) => {
+                super::report(&[d]);
+                super::failed()
+            }
+        };
+    }
     match create(&args.kit_dir, args.templates) {
         Ok(()) => {
             println!("created a new kit in {}", args.kit_dir.display());
@@ -43,6 +64,34 @@ pub fn run(args: &NewArgs) -> ExitCode {
             super::failed()
         }
     }
+}
+
+/// Copies the built-in templates into an existing kit's `templates/` folder, never overwriting a
+/// template the kit already has. Returns the names added and the names kept.
+pub fn add_templates(dir: &Path) -> Result<(Vec<&'static str>, Vec<&'static str>), Diagnostic> {
+    let folder = dir.join("templates");
+    if std::fs::symlink_metadata(&folder).is_ok_and(|m| !m.is_dir()) {
+        return Err(
+            Diagnostic::error("new", format!("`{}` is not a folder", folder.display()))
+                .hint("move it away, then run this again"),
+        );
+    }
+    std::fs::create_dir_all(&folder).map_err(|e| {
+        Diagnostic::error("new", format!("cannot create `{}` ({e})", folder.display()))
+    })?;
+    let (mut added, mut kept) = (Vec::new(), Vec::new());
+    for name in BUILTIN_NAMES {
+        let path = folder.join(name);
+        if std::fs::symlink_metadata(&path).is_ok() {
+            kept.push(*name);
+            continue;
+        }
+        std::fs::write(&path, builtin(name).unwrap_or_default()).map_err(|e| {
+            Diagnostic::error("new", format!("cannot write `{}` ({e})", path.display()))
+        })?;
+        added.push(*name);
+    }
+    Ok((added, kept))
 }
 
 /// Writes the starter kit into `dir`, which must not exist or be empty.
