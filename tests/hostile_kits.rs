@@ -655,6 +655,32 @@ fn scale_is_not_an_attack() {
     assert!(code.is_some() && !err.contains("panicked"), "{err}");
     eprintln!("check of 10,000 partners: {took:?}");
 
+    // 20,000 partner vars and 300 texts: the partner's data is converted once, not per text.
+    let tmp = starter(|d| {
+        let vars: String = (0..20_000)
+            .map(|i| format!("v{i} = \"waarde {i}\"\n"))
+            .collect();
+        replace(
+            d,
+            "kit.toml",
+            "contactpersoon = \"onze adviseurs\"\n",
+            &format!("contactpersoon = \"onze adviseurs\"\n{vars}"),
+        );
+        for i in 0..300 {
+            std::fs::copy(
+                d.join("content/verhaal.md"),
+                d.join(format!("content/v{i}.md")),
+            )
+            .unwrap();
+        }
+    });
+    let (code, _, err, took) = run_within(
+        &[&"check", &tmp.path().join("kit")],
+        Duration::from_secs(60),
+    );
+    assert_eq!(code, Some(0), "{err}");
+    eprintln!("check with 20,000 vars and 300 texts: {took:?}");
+
     // A 300,000-character title on an article and on a statement: handled (built, or refused
     // where it cannot fit), never a hang.
     for file in ["content/verhaal.md", "content/aftrap.md"] {

@@ -177,7 +177,7 @@ pub fn render_texts<'k>(
     content: &ContentTemplates,
     items: &[&'k Item],
 ) -> Result<Vec<RenderedItem<'k>>, Vec<Diagnostic>> {
-    let cx = ContentContext::new(kit, partner);
+    let cx = ContentTemplates::prepare(&ContentContext::new(kit, partner)).map_err(|d| vec![d])?;
     let mut diags = Vec::new();
     let mut render_errors = Vec::new();
     let mut out = Vec::new();

@@ -266,6 +266,24 @@ impl Write for Limited {
     }
 }
 
+/// [`render_bounded`] with data already turned into a Handlebars context (made once, used for
+/// every text of a partner: a partner with thousands of `vars` is not converted per text).
+pub fn render_bounded_in(
+    hb: &Handlebars<'_>,
+    name: &str,
+    ctx: &Context,
+    steps: u64,
+    limit: usize,
+) -> Result<String, Option<RenderError>> {
+    let mut w = Limited::new(limit);
+    let r = with_budget(steps, || hb.render_with_context_to_write(name, ctx, &mut w));
+    match r {
+        Ok(()) => String::from_utf8(w.buf).map_err(|_| None),
+        Err(_) if w.overflowed => Err(None),
+        Err(e) => Err(Some(e)),
+    }
+}
+
 /// Renders template `name` with at most `steps` loop iterations and `limit` bytes of output.
 /// `Err(None)` means the output grew past the limit.
 pub fn render_bounded<T: serde::Serialize>(

@@ -60,6 +60,12 @@ pub fn builtin(name: &str) -> Option<&'static str> {
     BUILTINS.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
 }
 
+/// One partner's text data as a Handlebars context, made once per partner.
+pub struct Prepared {
+    ctx: Context,
+    partner: String,
+}
+
 /// The adviser's texts, compiled once, rendered per partner.
 pub struct ContentTemplates {
     hb: Handlebars<'static>,
@@ -220,23 +226,40 @@ impl ContentTemplates {
         }
     }
 
+    /// The data of one partner's texts, converted once for all of them.
+    pub fn prepare(cx: &ContentContext<'_>) -> Result<Prepared, Diagnostic> {
+        let ctx = Context::wraps(cx).map_err(|e| {
+            Diagnostic::error(
+                "template",
+                format!(
+                    "cannot prepare the texts of partner `{}` ({e})",
+                    cx.partner.id
+                ),
+            )
+        })?;
+        Ok(Prepared {
+            ctx,
+            partner: cx.partner.id.to_string(),
+        })
+    }
+
     /// Renders one text for one partner.
     pub fn render(
         &self,
         kit: &Kit,
         text: &Text,
         which: &str,
-        cx: &ContentContext<'_>,
+        cx: &Prepared,
     ) -> Result<String, Diagnostic> {
-        guard::render_bounded(
+        guard::render_bounded_in(
             &self.hb,
             &text_name(text, &format!("#{which}")),
-            cx,
+            &cx.ctx,
             CONTENT_STEPS,
             CONTENT_BYTES,
         )
         .map_err(|e| match e {
-            Some(e) => render_error(kit, text, &e, cx.partner.id),
+            Some(e) => render_error(kit, text, &e, &cx.partner),
             None => place(
                 kit,
                 text,
@@ -247,7 +270,7 @@ impl ContentTemplates {
                     format!(
                         "this text becomes larger than {} for partner `{}`",
                         crate::util::human_size(CONTENT_BYTES as u64),
-                        cx.partner.id
+                        cx.partner
                     ),
                 )
                 .hint("a text is meant to be read; check {{#each}} blocks that repeat it"),
