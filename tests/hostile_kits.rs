@@ -163,6 +163,11 @@ fn only_regular_files_inside_the_kit_are_read() {
         },
         &["the folder `content` cannot be read: it is a file, not a folder"],
     );
+    refused("file name not UTF-8", |d| {
+        use std::os::unix::ffi::OsStrExt;
+        let name = std::ffi::OsStr::from_bytes(b"caf\xe9.md");
+        std::fs::copy(d.join("content/verhaal.md"), d.join("content").join(name)).unwrap();
+    }, &["the folder `content` cannot be read: the name of `caf\u{fffd}.md` is not valid text (UTF-8)"]);
     refused("dangling link", |d| symlink(d.join("nergens"), d.join("content/weg.md")).unwrap(),
         &["`content/weg.md` cannot be read: it is a symbolic link to something that does not exist"]);
 }

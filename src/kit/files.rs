@@ -214,7 +214,12 @@ impl KitFiles {
         let mut names = Vec::new();
         for e in entries {
             let e = e.map_err(|e| FileError::Refused(format!("cannot read the folder ({e})")))?;
-            let name = e.file_name().to_string_lossy().into_owned();
+            let Some(name) = e.file_name().to_str().map(str::to_string) else {
+                return Err(FileError::Refused(format!(
+                    "the name of `{}` is not valid text (UTF-8); rename it with a-z, 0-9 and -",
+                    e.file_name().to_string_lossy()
+                )));
+            };
             if name.starts_with('.') {
                 continue;
             }
