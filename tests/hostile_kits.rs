@@ -660,6 +660,31 @@ fn scale_is_not_an_attack() {
     assert!(code.is_some() && !err.contains("panicked"), "{err}");
     eprintln!("check of 10,000 partners: {took:?}");
 
+    // A deck of 201 cards, and 21 decks: refused, not drawn for every partner.
+    refused(
+        "huge deck",
+        |d| {
+            let cards: String = (0..201).map(|i| format!("[[decks.cards]]\ntext = \"Vraag {i}?\"\naddresses = [\"weet-niet-hoe\"]\n\n")).collect();
+            let mut toml = std::fs::read_to_string(d.join("kit.toml")).unwrap();
+            toml.push_str(&format!(
+                "\n[[decks]]\nid = \"groot\"\ntitle = \"Groot\"\nsize = \"A7\"\n\n{cards}"
+            ));
+            std::fs::write(d.join("kit.toml"), toml).unwrap();
+        },
+        &["deck `groot` has 201 cards; the limit is 200"],
+    );
+    refused(
+        "many decks",
+        |d| {
+            let mut toml = std::fs::read_to_string(d.join("kit.toml")).unwrap();
+            for i in 0..21 {
+                toml.push_str(&format!("\n[[decks]]\nid = \"d{i}\"\ntitle = \"D\"\nsize = \"A7\"\n\n[[decks.cards]]\ntext = \"Vraag?\"\naddresses = [\"weet-niet-hoe\"]\n"));
+            }
+            std::fs::write(d.join("kit.toml"), toml).unwrap();
+        },
+        &["the kit has 22 decks; the limit is 20"],
+    );
+
     // 20,000 partner vars and 300 texts: the partner's data is converted once, not per text.
     let tmp = starter(|d| {
         let vars: String = (0..20_000)

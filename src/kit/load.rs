@@ -19,6 +19,10 @@ use crate::platforms;
 pub const MAX_TEXT_BYTES: u64 = 1024 * 1024;
 /// Most content files in one kit.
 pub const MAX_CONTENT_FILES: usize = 1000;
+/// Most card decks in one kit.
+pub const MAX_DECKS: usize = 20;
+/// Most cards in one deck (printed decks rarely have more than 60).
+pub const MAX_CARDS: usize = 200;
 
 /// Loads and validates the kit in `root`.
 ///
@@ -481,9 +485,32 @@ impl Loader {
         // Decks.
         let mut decks = Vec::new();
         let mut seen = BTreeSet::new();
-        for d in raw.decks {
+        if let Some(extra) = raw.decks.get(MAX_DECKS) {
+            self.err(
+                Diagnostic::error("too-many", format!("the kit has {} decks; the limit is {MAX_DECKS}", raw.decks.len()))
+                    .at(src, extra.get_ref().id.span())
+                    .hint("every partner gets every deck as print files; combine decks, or give decks `partners = [...]` in separate kits"),
+            );
+        }
+        for d in raw.decks.into_iter().take(MAX_DECKS) {
             let line = src.locate(d.span().start).0;
             let d = d.into_inner();
+            if let Some(extra) = d.cards.get(MAX_CARDS) {
+                self.err(
+                    Diagnostic::error(
+                        "too-many",
+                        format!(
+                            "deck `{}` has {} cards; the limit is {MAX_CARDS}",
+                            d.id.get_ref(),
+                            d.cards.len()
+                        ),
+                    )
+                    .at(src, extra.span().start..extra.span().start + 1)
+                    .hint(
+                        "split it into several decks; a printed deck rarely has more than 60 cards",
+                    ),
+                );
+            }
             self.slug(src, &d.id, "deck id");
             self.unique(src, &mut seen, &d.id, "deck");
             let size = match d.size.get_ref().to_ascii_lowercase().as_str() {
