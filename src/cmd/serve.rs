@@ -38,9 +38,12 @@ pub const MAX_CONNECTIONS: usize = 64;
 pub const MAX_HEAD_BYTES: usize = 16 * 1024;
 /// A client must send its request head within this time.
 pub const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
-/// Largest kit file hashed by content to decide whether anything changed; larger files (never
-/// read by a build) count by size and modification time.
-const MAX_HASHED_BYTES: u64 = 10 * 1024 * 1024;
+/// Largest kit file hashed by content to decide whether anything changed (the limit of the text
+/// files a build reads); larger files (logos, and anything a build never reads) count by size
+/// and modification time, so a big unused file costs nothing on a save.
+const MAX_HASHED_BYTES: u64 = 1024 * 1024;
+/// Most files looked at in the kit folder.
+const MAX_WATCHED_FILES: usize = 10_000;
 
 /// The build being served.
 struct Site {
@@ -522,6 +525,9 @@ pub fn fingerprint(kit_dir: &Path) -> String {
             continue;
         };
         for e in rd.flatten() {
+            if files.len() >= MAX_WATCHED_FILES {
+                break;
+            }
             let name = e.file_name();
             if name.to_string_lossy().starts_with('.') || !relevant(&e.path()) {
                 continue;
