@@ -5,78 +5,9 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::*;
-
-/// Sends `request` raw and returns the whole response (the server closes after it).
-fn raw(port: u16, request: &[u8]) -> String {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    let _ = s.write_all(request);
-    let mut out = Vec::new();
-    let _ = s.read_to_end(&mut out);
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn request(port: u16, method: &str, path: &str, host: &str) -> String {
-    raw(
-        port,
-        format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes(),
-    )
-}
-
-fn get(port: u16, path: &str) -> String {
-    request(port, "GET", path, &format!("127.0.0.1:{port}"))
-}
-
-fn wait_for(what: &str, limit: Duration, mut f: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !f() {
-        assert!(start.elapsed() < limit, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-struct Server(std::process::Child, u16);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind(("127.0.0.1", 0))
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn serve(kit: &Path) -> Server {
-    let port = free_port();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_partnerkit"))
-        .args([
-            "serve".as_ref(),
-            kit.as_os_str(),
-            "--port".as_ref(),
-            port.to_string().as_ref(),
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut server = Server(child, port);
-    wait_for("the first page", Duration::from_secs(60), || {
-        assert!(server.0.try_wait().unwrap().is_none(), "serve exited");
-        TcpStream::connect(("127.0.0.1", port)).is_ok()
-            && get(port, "/").starts_with("HTTP/1.1 200")
-    });
-    server
-}
 
 fn alive(server: &mut Server) {
     assert!(server.0.try_wait().unwrap().is_none(), "the server exited");

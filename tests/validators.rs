@@ -60,27 +60,8 @@ fn live_reload_in_a_real_browser() {
     let tmp = tempfile::tempdir().unwrap();
     let kit = tmp.path().join("kit");
     assert!(run(&[&"new", &kit]).status.success());
-    let port = std::net::TcpListener::bind(("127.0.0.1", 0))
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_partnerkit"))
-        .args([
-            "serve".as_ref(),
-            kit.as_os_str(),
-            "--port".as_ref(),
-            port.to_string().as_ref(),
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let start = std::time::Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(start.elapsed().as_secs() < 60, "serve did not start");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    let server = serve(&kit);
+    let port = server.1;
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/live-reload.mjs");
     let o = Command::new("node")
         .arg(&script)
@@ -89,8 +70,7 @@ fn live_reload_in_a_real_browser() {
         .arg(&puppeteer)
         .output()
         .expect("node runs");
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     let out = String::from_utf8_lossy(&o.stdout);
     eprintln!("{out}");
     assert!(

@@ -585,8 +585,9 @@ fn watch_kit(
     std::thread::spawn(move || {
         let mut last = built_from;
         // Saves between the first build and the watcher's start.
-        if fingerprint(&kit_dir) != last {
-            last = fingerprint(&kit_dir);
+        let now = fingerprint(&kit_dir);
+        if now != last {
+            last = now;
             rebuild(&kit_dir, &state, &versions);
         }
         for result in rx {

@@ -293,13 +293,8 @@ pub fn render_bounded<T: serde::Serialize>(
     steps: u64,
     limit: usize,
 ) -> Result<String, Option<RenderError>> {
-    let mut w = Limited::new(limit);
-    let r = with_budget(steps, || hb.render_to_write(name, data, &mut w));
-    match r {
-        Ok(()) => String::from_utf8(w.buf).map_err(|_| None),
-        Err(_) if w.overflowed => Err(None),
-        Err(e) => Err(Some(e)),
-    }
+    let ctx = Context::wraps(data).map_err(Some)?;
+    render_bounded_in(hb, name, &ctx, steps, limit)
 }
 
 #[cfg(test)]

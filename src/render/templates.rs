@@ -447,41 +447,38 @@ impl PageTemplates {
                 origin.insert(name.to_string(), from);
                 continue;
             }
-            let shape = guard::check_source(text);
-            if let Err(e) = shape {
-                let mut d =
+            // A problem at a place in the kit's own template, or in the built-in one.
+            let placed = |d: Diagnostic, at: Option<(usize, usize)>| match (
+                kit.template_overrides.get(*name),
+                at,
+            ) {
+                (Some(src), Some((l, c))) => d.at_line(src, l, c),
+                _ => d.in_file(&from),
+            };
+            if let Err(e) = guard::check_source(text) {
+                let d =
                     Diagnostic::error("too-deep", format!("`{name}`: {}", e.message)).hint(e.hint);
-                match (kit.template_overrides.get(*name), e.at) {
-                    (Some(src), Some((l, c))) => d = d.at_line(src, l, c),
-                    _ => d = d.in_file(&from),
-                }
-                diags.push(d);
-                origin.insert(name.to_string(), from);
-                continue;
-            }
-            let registered = hb.register_template_string(name, text);
-            if registered.is_ok() {
-                if let Err(e) = guard::check_parsed(hb.get_template(name).expect("just registered"))
-                {
-                    let mut d = Diagnostic::error("template", format!("`{name}`: {}", e.message))
-                        .hint(e.hint);
-                    match (kit.template_overrides.get(*name), e.at) {
-                        (Some(src), Some((l, c))) => d = d.at_line(src, l, c),
-                        _ => d = d.in_file(&from),
+                diags.push(placed(d, e.at));
+            } else {
+                match hb.register_template_string(name, text) {
+                    Ok(()) => {
+                        if let Err(e) =
+                            guard::check_parsed(hb.get_template(name).expect("just registered"))
+                        {
+                            let d =
+                                Diagnostic::error("template", format!("`{name}`: {}", e.message))
+                                    .hint(e.hint);
+                            diags.push(placed(d, e.at));
+                        }
                     }
-                    diags.push(d);
+                    Err(e) => {
+                        let d = Diagnostic::error(
+                            "template",
+                            format!("`{name}` is not a valid template: {}", e.reason()),
+                        );
+                        diags.push(placed(d, e.pos()));
+                    }
                 }
-            }
-            if let Err(e) = registered {
-                let mut d = Diagnostic::error(
-                    "template",
-                    format!("`{name}` is not a valid template: {}", e.reason()),
-                );
-                match (kit.template_overrides.get(*name), e.pos()) {
-                    (Some(src), Some((l, c))) => d = d.at_line(src, l, c),
-                    _ => d = d.in_file(&from),
-                }
-                diags.push(d);
             }
             origin.insert(name.to_string(), from);
         }
