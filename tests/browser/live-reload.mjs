@@ -42,11 +42,20 @@ try {
   console.log(`save-to-page: median ${times[10]} ms, max ${times[19]} ms over 20 edits`);
 
   fs.writeFileSync(story, original.replace('{{partner.name}}', '{{partner.naam}}'));
+  // writeFileSync truncates before it writes, as many editors do: a build may see the empty file
+  // first and show that error, then the next build shows the real one. Wait for the real one.
   try {
     await page.waitForSelector('#partnerkit-errors', { visible: true, timeout: 30000 });
   } catch (e) { fail('a broken edit showed no overlay'); }
-  const overlay = await page.$eval('#partnerkit-errors', (el) => el.innerText);
-  if (!overlay.includes('content/verhaal.md:') || !overlay.includes('partner.naam')) fail(`overlay lacks file or name: ${overlay}`);
+  try {
+    await page.waitForFunction(() => {
+      const el = document.getElementById('partnerkit-errors');
+      return el && el.innerText.includes('content/verhaal.md:') && el.innerText.includes('partner.naam');
+    }, { timeout: 30000, polling: 10 });
+  } catch (e) {
+    const overlay = await page.$eval('#partnerkit-errors', (el) => el.innerText).catch(() => '(none)');
+    fail(`overlay lacks file or name: ${overlay}`);
+  }
   fs.writeFileSync(story, original);
   try {
     await page.waitForFunction(() => !document.getElementById('partnerkit-errors'), { timeout: 30000 });
