@@ -462,3 +462,32 @@ fn new_templates_adds_to_an_existing_kit_without_overwriting() {
     assert!(kit.join("templates/share.svg.hbs").is_file());
     assert!(run(&[&"check", &kit]).status.success());
 }
+
+#[test]
+fn every_error_of_a_front_matter_in_one_run() {
+    fails(
+        |d| {
+            replace(
+                d,
+                "content/aftrap.md",
+                "title = \"Vandaag",
+                "titel = \"Vandaag",
+            );
+            replace(
+                d,
+                "content/aftrap.md",
+                "image_alt = \"Twee",
+                "image_alt = 2\nimagealt = \"Twee",
+            );
+        },
+        &[
+            "unknown key `titel`",
+            "did you mean `title`?",
+            "--> content/aftrap.md:5:1",
+            "expected text in double quotes here, not integer `2`",
+            "--> content/aftrap.md:8:13",
+            "unknown key `imagealt`",
+            "3 errors",
+        ],
+    );
+}

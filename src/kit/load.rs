@@ -731,16 +731,28 @@ impl Loader {
         };
         let off = parts.front_matter_offset;
         let shift = |r: Range<usize>| r.start + off..r.end + off;
-        let fm: raw::RawFrontMatter = match toml::from_str(parts.front_matter) {
+        let parsed = toml::de::DeTable::parse(parts.front_matter)
+            .map_err(|e| vec![e])
+            .and_then(|t| {
+                let span = t.span();
+                raw::deserialize_all::<raw::RawFrontMatter>(Spanned::new(
+                    span,
+                    toml::de::DeValue::Table(t.into_inner()),
+                ))
+            });
+        let fm = match parsed {
             Ok(fm) => fm,
-            Err(e) => {
-                let mut d = toml_error(&Source::new(&rel, parts.front_matter.to_string()), &e);
-                if let Some(span) = e.span() {
-                    d = Diagnostic { excerpt: None, ..d }.at(&src, shift(span));
-                } else {
-                    d = d.in_file(&rel);
+            Err(errors) => {
+                let fm_src = Source::new(&rel, parts.front_matter.to_string());
+                for e in &errors {
+                    let mut d = toml_error(&fm_src, e);
+                    if let Some(span) = e.span() {
+                        d = Diagnostic { excerpt: None, ..d }.at(&src, shift(span));
+                    } else {
+                        d = d.in_file(&rel);
+                    }
+                    self.err(d);
                 }
-                self.err(d);
                 return None;
             }
         };
@@ -1116,72 +1128,53 @@ fn moment_error(src: &Source, span: Range<usize>, key: &str, e: MomentError) -> 
         .hint(format!("write it like {key} = 2026-03-02T09:00:00+01:00 (+01:00 is Dutch winter time, +02:00 summer time)"))
 }
 
-/// Parses kit.toml, reporting every syntax error, and on a type or key error every table that
-/// has one: serde stops at the first error, so on failure each table is read on its own.
+/// Parses kit.toml, reporting every syntax error, and on type or key errors every one of them
+/// (see [`raw::deserialize_all`]).
 fn parse_kit_toml(src: &Source) -> Result<RawKit, Vec<Diagnostic>> {
-    use serde::Deserialize;
-    use toml::de::{DeTable, DeValue, ValueDeserializer};
+    use toml::de::{DeTable, DeValue};
+    const TABLES: [&str; 7] = [
+        "campaign",
+        "behaviour",
+        "barriers",
+        "techniques",
+        "partners",
+        "decks",
+        "lint",
+    ];
 
     let (root, syntax) = DeTable::parse_recoverable(&src.text);
     if !syntax.is_empty() {
         return Err(syntax.iter().map(|e| toml_error(src, e)).collect());
     }
     let span = root.span();
-    let value = Spanned::new(span, DeValue::Table(root.into_inner()));
-    let first = match RawKit::deserialize(ValueDeserializer::from(value.clone())) {
-        Ok(kit) => return Ok(kit),
-        Err(e) => e,
-    };
-    fn check<'a, T: Deserialize<'a>>(
-        v: &Spanned<DeValue<'a>>,
-        src: &Source,
-        out: &mut Vec<Diagnostic>,
-    ) {
-        if let Err(e) = T::deserialize(ValueDeserializer::from(v.clone())) {
-            out.push(toml_error(src, &e));
-        }
-    }
+    let mut table = root.into_inner();
     let mut diags = Vec::new();
-    if let DeValue::Table(table) = value.get_ref() {
-        for (key, v) in table.iter() {
-            let each = |f: &mut dyn FnMut(&Spanned<DeValue<'_>>)| match v.get_ref() {
-                DeValue::Array(items) => items.iter().for_each(f),
-                _ => f(v),
-            };
-            match key.get_ref().as_ref() {
-                "campaign" => check::<raw::RawCampaign>(v, src, &mut diags),
-                "behaviour" => check::<raw::RawBehaviour>(v, src, &mut diags),
-                "barriers" => each(&mut |i| check::<raw::RawBarrier>(i, src, &mut diags)),
-                "partners" => each(&mut |i| check::<raw::RawPartner>(i, src, &mut diags)),
-                "decks" => each(&mut |i| check::<raw::RawDeck>(i, src, &mut diags)),
-                "techniques" => {
-                    check::<BTreeMap<S, Spanned<raw::RawTechnique>>>(v, src, &mut diags)
-                }
-                "lint" => check::<raw::RawLint>(v, src, &mut diags),
-                other => diags.push(
-                    Diagnostic::error("toml", format!("unknown table `{other}`"))
-                        .at(src, key.span())
-                        .hint(choices_hint(
-                            other,
-                            "tables",
-                            &[
-                                "campaign",
-                                "behaviour",
-                                "barriers",
-                                "techniques",
-                                "partners",
-                                "decks",
-                                "lint",
-                            ],
-                        )),
-                ),
-            }
+    for (key, _) in table.iter() {
+        let name = key.get_ref().as_ref();
+        if !TABLES.contains(&name) {
+            diags.push(
+                Diagnostic::error("toml", format!("unknown table `{name}`"))
+                    .at(src, key.span())
+                    .hint(choices_hint(name, "tables", &TABLES)),
+            );
         }
     }
-    if diags.is_empty() {
-        diags.push(toml_error(src, &first));
+    let unknown: Vec<String> = table
+        .iter()
+        .map(|(k, _)| k.get_ref().to_string())
+        .filter(|k| !TABLES.contains(&k.as_str()))
+        .collect();
+    for k in &unknown {
+        table.remove(k.as_str());
     }
-    Err(diags)
+    match raw::deserialize_all::<RawKit>(Spanned::new(span, DeValue::Table(table))) {
+        Ok(kit) if diags.is_empty() => Ok(kit),
+        Ok(_) => Err(diags),
+        Err(errors) => {
+            diags.extend(errors.iter().map(|e| toml_error(src, e)));
+            Err(diags)
+        }
+    }
 }
 
 /// Turns a TOML parse or type error into a diagnostic with the nearest valid key.

@@ -155,3 +155,154 @@ pub struct RawFrontMatter {
     #[serde(default)]
     pub variants: BTreeMap<S, S>,
 }
+
+/// Deserializes `value` as a `T` and reports every type and key error in it, not only the first.
+///
+/// serde stops at the first error. So after each error the innermost key or list entry it points
+/// at is taken out and the value is read again, until it reads or nothing more can be taken out.
+/// A "missing key" error about a key that was taken out this way is not reported: the key is
+/// there, with the error already reported; nor is one about a key that is misspelt in the same
+/// table. At most [`MAX_ERRORS`] errors are collected.
+pub fn deserialize_all<'a, T: Deserialize<'a>>(
+    mut value: Spanned<toml::de::DeValue<'a>>,
+) -> Result<T, Vec<toml::de::Error>> {
+    let mut errors = Vec::new();
+    // (key, span of the table it was taken out of)
+    let mut removed: Vec<(String, std::ops::Range<usize>)> = Vec::new();
+    while errors.len() < MAX_ERRORS {
+        let e = match T::deserialize(toml::de::ValueDeserializer::from(value.clone())) {
+            Ok(t) if errors.is_empty() => return Ok(t),
+            Ok(_) => break,
+            Err(e) => e,
+        };
+        // Missing because it was taken out, or because it is misspelt in the same table (the
+        // "unknown key" error already says "did you mean …").
+        let caused_by_removal = e
+            .message()
+            .strip_prefix("missing field `")
+            .and_then(|r| r.split('`').next())
+            .is_some_and(|f| {
+                let at = e.span();
+                removed.iter().any(|(k, t)| {
+                    at.as_ref() == Some(t) && (k == f || crate::diag::nearest(k, [f]).is_some())
+                })
+            });
+        let span = e.span();
+        if !caused_by_removal {
+            errors.push(e);
+        }
+        match span.and_then(|s| take_out(&mut value, &s)) {
+            Some(taken) => removed.push(taken),
+            None => break,
+        }
+    }
+    Err(errors)
+}
+
+/// The most errors [`deserialize_all`] collects from one file.
+pub const MAX_ERRORS: usize = 50;
+
+/// Takes out of `node` the innermost key or list entry whose key or value contains `span`, and
+/// returns its key (empty for a list entry) and the span of the table or list it was in; `None`
+/// when nothing in `node` contains it.
+///
+/// Every child is searched, not only those whose span contains `span`: the span of a table
+/// written with a `[header]` covers the header only, not the keys below it.
+fn take_out(
+    node: &mut Spanned<toml::de::DeValue<'_>>,
+    span: &std::ops::Range<usize>,
+) -> Option<(String, std::ops::Range<usize>)> {
+    use toml::de::{DeArray, DeValue};
+    let parent = node.span();
+    let contains = |r: std::ops::Range<usize>| r.start <= span.start && span.end <= r.end;
+    match node.get_mut() {
+        DeValue::Table(table) => {
+            let keys: Vec<String> = table.iter().map(|(k, _)| k.get_ref().to_string()).collect();
+            for key in keys {
+                let (key_span, child) = match table.get_key_value(key.as_str()) {
+                    Some((k, v)) => (k.span(), v.span()),
+                    None => continue,
+                };
+                if let Some(v) = table.get_mut(key.as_str()) {
+                    if let Some(inner) = take_out(v, span) {
+                        return Some(inner);
+                    }
+                }
+                if contains(key_span) || contains(child) {
+                    table.remove(key.as_str());
+                    return Some((key, parent));
+                }
+            }
+            None
+        }
+        DeValue::Array(items) => {
+            for at in 0..items.len() {
+                let child = items[at].span();
+                if let Some(inner) = take_out(&mut (**items)[at], span) {
+                    return Some(inner);
+                }
+                if contains(child) {
+                    let mut kept = DeArray::new();
+                    for (i, v) in items.iter().enumerate() {
+                        if i != at {
+                            kept.push(v.clone());
+                        }
+                    }
+                    *items = kept;
+                    return Some((String::new(), parent));
+                }
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct T {
+        a: Spanned<Inner>,
+        #[serde(default)]
+        list: Vec<Inner>,
+    }
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        x: String,
+        y: Option<u32>,
+    }
+
+    fn errors(src: &str) -> Vec<String> {
+        let t = toml::de::DeTable::parse(src).unwrap();
+        let span = t.span();
+        match deserialize_all::<T>(Spanned::new(span, toml::de::DeValue::Table(t.into_inner()))) {
+            Ok(_) => vec![],
+            Err(es) => es
+                .iter()
+                .map(|e| format!("{:?} {}", e.span(), e.message()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn every_error_of_a_table_and_its_lists() {
+        let src = "[a]\nx = 1\ny = \"no\"\nz = 3\n\n[[list]]\nx = 2\n\n[[list]]\ny = 1\n\n[[list]]\nx = \"ok\"\nw = 1\n";
+        assert_eq!(
+            errors(src),
+            [
+                "Some(8..9) invalid type: integer `1`, expected a string",
+                "Some(14..18) invalid type: string \"no\", expected u32",
+                "Some(19..20) unknown field `z`, expected `x` or `y`",
+                "Some(39..40) invalid type: integer `2`, expected a string",
+                "Some(42..50) missing field `x`",
+                "Some(76..77) unknown field `w`, expected `x` or `y`",
+            ]
+        );
+    }
+}
