@@ -88,108 +88,104 @@ pub fn syllables(word: &str, lang: Lang) -> usize {
     count.max(1)
 }
 
-/// Strips Markdown markup and template expressions from one source line, keeping its words.
-fn clean_line(line: &str) -> (String, bool) {
-    let t = line.trim_start();
-    let mut block_start = false;
-    let mut rest = t;
-    if let Some(r) = rest.strip_prefix('#') {
-        rest = r.trim_start_matches('#');
-        block_start = true;
-    } else if let Some(r) = rest
-        .strip_prefix("- ")
-        .or_else(|| rest.strip_prefix("* "))
-        .or_else(|| rest.strip_prefix("> "))
-    {
-        rest = r;
-        block_start = true;
-    } else {
-        let digits = rest.chars().take_while(char::is_ascii_digit).count();
-        if digits > 0 && rest[digits..].starts_with(". ") {
-            rest = &rest[digits + 2..];
-            block_start = true;
+/// Blanks out template expressions, keeping every byte offset and line: a value expression
+/// (`{{partner.name}}`) reads as one word, a block helper or comment (`{{#if}}`, `{{/if}}`,
+/// `{{else}}`, `{{!…}}`) as nothing. The filler is NUL, which Markdown reads as a letter-like
+/// character (so `**{{x}}**` stays emphasis) and the word splitter drops.
+fn blank_templates(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        let end = after.find("}}").map_or(after.len(), |e| e + 2);
+        let inner = &after[..end];
+        let silent = ["{{#", "{{/", "{{else", "{{!", "{{~#", "{{~/"]
+            .iter()
+            .any(|p| inner.starts_with(p));
+        let mut word = if silent { "" } else { "naam" }.chars();
+        for c in inner.chars() {
+            if c == '\n' {
+                out.push('\n');
+            } else {
+                for _ in 0..c.len_utf8() {
+                    out.push(word.next().unwrap_or('\0'));
+                }
+            }
         }
+        rest = &after[end..];
     }
-    // [text](url) -> text; drop template expressions; drop emphasis markers.
-    let mut out = String::new();
-    let mut chars = rest.char_indices().peekable();
-    let bytes = rest;
-    while let Some((i, c)) = chars.next() {
-        if bytes[i..].starts_with("{{") {
-            let end = bytes[i..].find("}}").map_or(bytes.len(), |e| i + e + 2);
-            let inner = &bytes[i..end];
-            // A value expression reads as one word; block helpers read as nothing.
-            if !(inner.starts_with("{{#")
-                || inner.starts_with("{{/")
-                || inner.starts_with("{{else")
-                || inner.starts_with("{{!"))
-            {
-                out.push_str("naam");
-            }
-            while chars.peek().is_some_and(|(j, _)| *j < end) {
-                chars.next();
-            }
-            continue;
-        }
-        if c == ']' && bytes[i + 1..].starts_with('(') {
-            let end = bytes[i..].find(')').map_or(bytes.len(), |e| i + e + 1);
-            while chars.peek().is_some_and(|(j, _)| *j < end) {
-                chars.next();
-            }
-            continue;
-        }
-        if matches!(c, '*' | '_' | '[' | '`') {
-            continue;
-        }
-        out.push(c);
-    }
-    (out, block_start)
+    out.push_str(rest);
+    out
 }
 
 /// Scores a Markdown text whose first line is line `first_line` of its file.
+///
+/// The text is read with the same Markdown parser that renders it: only prose counts (no URLs,
+/// code blocks, HTML or image descriptions); a paragraph, heading, list item or table cell ends
+/// its sentence.
 pub fn score(text: &str, first_line: usize, lang: Lang) -> Score {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+    let source = blank_templates(text);
+    let newlines: Vec<usize> = source
+        .bytes()
+        .enumerate()
+        .filter(|(_, b)| *b == b'\n')
+        .map(|(i, _)| i)
+        .collect();
+    let line_of = |offset: usize| first_line + newlines.partition_point(|&n| n < offset);
     let mut sentences = Vec::new();
     let mut current: Vec<Word> = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        let line = first_line + i;
-        let (clean, block_start) = clean_line(raw);
-        if (raw.trim().is_empty() || block_start) && !current.is_empty() {
+    let mut skip = 0usize;
+    let end_sentence = |current: &mut Vec<Word>, sentences: &mut Vec<Sentence>| {
+        if !current.is_empty() {
             sentences.push(Sentence {
-                words: std::mem::take(&mut current),
+                words: std::mem::take(current),
             });
         }
-        for token in clean.split_whitespace() {
-            let word: String = token
-                .chars()
-                .filter(|c| c.is_alphanumeric() || *c == '-' || *c == '\'')
-                .collect();
-            let ends = token
-                .trim_end_matches(['"', '”', '’', ')', '\''])
-                .ends_with(['.', '!', '?', ':']);
-            if word.chars().any(char::is_alphabetic) {
-                let syl = syllables(&word, lang);
-                current.push(Word {
-                    text: word,
-                    line,
-                    syllables: syl,
-                });
+    };
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    for (event, range) in Parser::new_ext(&source, options).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(_) | Tag::Image { .. } | Tag::HtmlBlock) => skip += 1,
+            Event::End(TagEnd::CodeBlock | TagEnd::Image | TagEnd::HtmlBlock) => {
+                skip = skip.saturating_sub(1)
             }
-            if ends && !current.is_empty() {
-                sentences.push(Sentence {
-                    words: std::mem::take(&mut current),
-                });
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_),
+            ) => end_sentence(&mut current, &mut sentences),
+            Event::Text(t) | Event::Code(t) if skip == 0 => {
+                let line = line_of(range.start);
+                for token in t.split_whitespace() {
+                    let word: String = token
+                        .chars()
+                        .filter(|c| c.is_alphanumeric() || *c == '-' || *c == '\'')
+                        .collect();
+                    let ends = token
+                        .trim_end_matches(['"', '”', '’', ')', '\'', '\0', '\u{fffd}'])
+                        .ends_with(['.', '!', '?', ':']);
+                    if word.chars().any(char::is_alphabetic) {
+                        let syl = syllables(&word, lang);
+                        current.push(Word {
+                            text: word,
+                            line,
+                            syllables: syl,
+                        });
+                    }
+                    if ends {
+                        end_sentence(&mut current, &mut sentences);
+                    }
+                }
             }
-        }
-        // Headings and list items end at the end of their line.
-        if block_start && !current.is_empty() {
-            sentences.push(Sentence {
-                words: std::mem::take(&mut current),
-            });
+            _ => {}
         }
     }
-    if !current.is_empty() {
-        sentences.push(Sentence { words: current });
-    }
+    end_sentence(&mut current, &mut sentences);
     let words: usize = sentences.iter().map(|s| s.words.len()).sum();
     let syllables: usize = sentences
         .iter()
@@ -286,5 +282,31 @@ mod tests {
         );
         assert_eq!(s.sentences.len(), 3);
         assert_eq!(s.sentences[1].line(), 12);
+    }
+
+    #[test]
+    fn only_prose_counts() {
+        let s = score(
+            "Lees dit.\n\n```\ncode telt niet mee\n```\n\n![een foto](x.png) <b>vet</b> en\n{{#if partner.vars.x}}meer{{/if}}\n\n| a | b |\n|---|---|\n| cel een | cel twee |\n",
+            1,
+            Lang::Nl,
+        );
+        let words: Vec<Vec<&str>> = s
+            .sentences
+            .iter()
+            .map(|s| s.words.iter().map(|w| w.text.as_str()).collect())
+            .collect();
+        assert_eq!(
+            words,
+            [
+                vec!["Lees", "dit"],
+                vec!["vet", "en", "meer"],
+                vec!["a"],
+                vec!["b"],
+                vec!["cel", "een"],
+                vec!["cel", "twee"],
+            ]
+        );
+        assert_eq!(s.sentences[1].words[2].line, 8);
     }
 }
