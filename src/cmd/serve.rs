@@ -32,12 +32,14 @@ use tokio::sync::{watch, Semaphore};
 use crate::cli::ServeArgs;
 use crate::diag::Diagnostic;
 
-/// Most connections open at once; more wait in the kernel's backlog.
-pub const MAX_CONNECTIONS: usize = 64;
+/// Most connections open at once (each open page keeps one for its event stream); more wait in
+/// the kernel's backlog.
+pub const MAX_CONNECTIONS: usize = 256;
 /// Largest request head (request line and headers) hyper buffers.
 pub const MAX_HEAD_BYTES: usize = 16 * 1024;
-/// A client must send its request head within this time.
-pub const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
+/// A client must send its request head within this time. Browsers send it at once; a connection
+/// they open ahead and leave idle is closed and simply opened again when needed.
+pub const HEAD_TIMEOUT: Duration = Duration::from_secs(2);
 /// Largest kit file hashed by content to decide whether anything changed (the limit of the text
 /// files a build reads); larger files (logos, and anything a build never reads) count by size
 /// and modification time, so a big unused file costs nothing on a save.

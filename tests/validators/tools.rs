@@ -3,12 +3,10 @@
 //! (`scripts/validate-output.sh`). A missing validator is a failure, never a skip:
 //! `scripts/test.sh` installs them first and runs this group (`--features validators`).
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 fn validate(kit: &Path) {
     let tmp = tempfile::tempdir().unwrap();

@@ -10,6 +10,18 @@ pub fn reference_kit() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gelijke-kansen")
 }
 
+/// The reference kit built once per test binary, into the target folder's scratch space: tests
+/// that only read the build share it. Returns the campaign folder.
+pub fn reference_build() -> &'static Path {
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT.get_or_init(|| {
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("reference-build-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&out);
+        build(&reference_kit(), &out)
+    })
+}
+
 /// The validator script (scripts/validate-output.sh).
 pub fn validate_script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/validate-output.sh")

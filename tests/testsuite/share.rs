@@ -1,12 +1,10 @@
 //! Share images: platform sizes, text and logos really drawn (pixels), contrast, logo formats,
 //! and the limits checked before decoding.
 
-mod common;
-
 use std::io::Cursor;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use image::{ImageFormat, Rgba, RgbaImage};
 use partnerkit::kit::Colour;
 
@@ -30,8 +28,7 @@ fn is_green(p: &Rgba<u8>) -> bool {
 
 #[test]
 fn every_platform_gets_its_size() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = build(&reference_kit(), tmp.path());
+    let dir = reference_build();
     for (path, bytes) in files(&dir) {
         if path.contains("/social/") && path.ends_with(".png") {
             let platform = path.trim_end_matches(".png").rsplit('.').next().unwrap();

@@ -1,10 +1,8 @@
 //! The behavioural analysis: coverage, lint findings, JSON output and the report.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 fn json(kit: &Path, extra: &[&str]) -> (serde_json::Value, i32) {
     let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![&"check", &kit, &"--format", &"json"];
@@ -229,8 +227,7 @@ fn lint_thresholds_come_from_the_kit() {
 
 #[test]
 fn report_shows_matrix_partners_techniques_and_findings() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = build(&reference_kit(), tmp.path());
+    let dir = reference_build();
     let report = text(&dir, "report.html");
     for needle in [
         "<h3>Capaciteit</h3>",

@@ -1,11 +1,9 @@
 //! Broken kits: each gets exit status 1 and a message with the file, the line and what would
 //! be right; a failed build leaves the previous output untouched.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 /// Runs `check` on the changed kit and asserts it fails with every expected piece of text.
 fn fails(edit: impl FnOnce(&Path), expected: &[&str]) {

@@ -2,13 +2,11 @@
 //! asserted) within seconds, never a hang, a crash, a read outside the kit or a write outside
 //! `--out`.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 /// Runs `partnerkit args`, killing it after `limit`: a hang fails the test instead of blocking it.
 fn run_within(

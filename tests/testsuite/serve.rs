@@ -1,13 +1,11 @@
 //! `partnerkit serve`: safe against hostile requests, live on every save, and never brought
 //! down by a client.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 fn alive(server: &mut Server) {
     assert!(server.0.try_wait().unwrap().is_none(), "the server exited");

@@ -1,11 +1,9 @@
 //! A table of broken kits. Each must fail `check` with exit status 1 and a message that names
 //! the place (file, and line where there is one) and what would be right; never a panic.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 type Edit = Box<dyn Fn(&Path)>;
 
@@ -181,7 +179,7 @@ fn pathological_nesting_is_an_error_or_harmless_never_a_crash() {
             ">".repeat(50_000),
             "- ".repeat(20_000)
         );
-        common::replace(
+        crate::common::replace(
             d,
             "content/verhaal.md",
             "Sanne heeft",

@@ -1,8 +1,6 @@
 //! Property tests: random and mutated inputs never make partnerkit panic, and the text
 //! transformations keep their promises. Deterministic seeds, so a failure can be repeated.
 
-mod common;
-
 use partnerkit::kit::Lang;
 use partnerkit::render::markdown;
 
@@ -113,7 +111,7 @@ fn mutated_kits_never_panic() {
     let mut rng = Rng(0xdead_beef_cafe_f00d);
     let tmp = tempfile::tempdir().unwrap();
     let base = tmp.path().join("base");
-    assert!(common::run(&[&"new", &base]).status.success());
+    assert!(crate::common::run(&[&"new", &base]).status.success());
     let files = [
         "kit.toml",
         "content/aftrap.md",
@@ -126,7 +124,7 @@ fn mutated_kits_never_panic() {
         .collect();
     for round in 0..150 {
         let dir = tmp.path().join(format!("k{round}"));
-        common::copy_dir(&base, &dir);
+        crate::common::copy_dir(&base, &dir);
         let which = rng.below(files.len());
         let mut lines: Vec<String> = originals[which].lines().map(String::from).collect();
         for _ in 0..1 + rng.below(3) {
@@ -161,7 +159,12 @@ fn mutated_kits_never_panic() {
         match partnerkit::kit::load(&dir) {
             Ok((kit, _)) => {
                 let partners: Vec<_> = kit.partners.iter().collect();
-                if let Err(diags) = partnerkit::build::build(&kit, &partners, &[]) {
+                if let Err(diags) = partnerkit::build::build_in(
+                    &kit,
+                    &partners,
+                    &[],
+                    partnerkit::build::Mode::Check,
+                ) {
                     assert!(
                         diags.iter().all(|d| d.file.is_some()),
                         "round {round}: a build error without a file: {diags:?}"
@@ -189,7 +192,7 @@ fn fuzz_regressions_stay_fixed() {
     for entry in std::fs::read_dir(&dir).unwrap().flatten() {
         let input = std::fs::read(entry.path()).unwrap();
         let name = entry.file_name().to_string_lossy().into_owned();
-        let tmp = common::starter(|kit| {
+        let tmp = crate::common::starter(|kit| {
             let target = if name.ends_with(".toml") {
                 kit.join("kit.toml")
             } else {
@@ -197,17 +200,17 @@ fn fuzz_regressions_stay_fixed() {
             };
             std::fs::write(target, &input).unwrap();
         });
-        let o = common::run(&[&"check", &tmp.path().join("kit")]);
+        let o = crate::common::run(&[&"check", &tmp.path().join("kit")]);
         assert!(
             matches!(o.status.code(), Some(0 | 1)),
             "{name}: {:?}\n{}",
             o.status,
-            common::stderr(&o)
+            crate::common::stderr(&o)
         );
         assert!(
-            !common::stderr(&o).contains("panicked"),
+            !crate::common::stderr(&o).contains("panicked"),
             "{name}: {}",
-            common::stderr(&o)
+            crate::common::stderr(&o)
         );
         n += 1;
     }
