@@ -53,6 +53,16 @@ pub fn run(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Output {
     cmd.output().expect("partnerkit runs")
 }
 
+/// Output as a snapshot sees it: the kit folder written as `[KIT]`, the temporary folder around
+/// it as `[TMP]`, so the snapshot is the same on every machine.
+pub fn normalise(text: &str, kit: &Path) -> String {
+    let mut s = text.replace(&kit.display().to_string(), "[KIT]");
+    if let Some(parent) = kit.parent() {
+        s = s.replace(&parent.display().to_string(), "[TMP]");
+    }
+    s
+}
+
 /// Stderr as text.
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
