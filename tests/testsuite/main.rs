@@ -11,6 +11,7 @@ mod errors;
 mod hostile_kits;
 mod lint;
 mod properties;
+mod readme;
 mod reference_kit;
 mod serve;
 mod share;
