@@ -32,9 +32,16 @@ pub fn select<'k>(kit: &'k Kit, only: &[String]) -> Result<Vec<&'k Partner>, Vec
         match kit.partner(id) {
             Some(p) => out.push(p),
             None => diags.push(
-                Diagnostic::error("partner", format!("there is no partner `{id}` in kit.toml"))
-                    .in_file("kit.toml")
-                    .hint(choices_hint(id, "partners", &ids)),
+                Diagnostic::error(
+                    "partner",
+                    crate::tr!(
+                        "there is no partner `{id}` in kit.toml",
+                        "kit.toml heeft geen partner `{id}`",
+                        id = id
+                    ),
+                )
+                .in_file("kit.toml")
+                .hint(choices_hint(id, crate::tr::nouns::PARTNER.many(), &ids)),
             ),
         }
     }
@@ -123,7 +130,12 @@ pub fn build_in(
         let zipped = zipped.map_err(|e| {
             vec![Diagnostic::error(
                 "zip",
-                format!("cannot zip the pack of `{}` ({e})", partner.id),
+                crate::tr!(
+                    "cannot zip the pack of `{id}` ({e})",
+                    "het pakket van `{id}` is niet te zippen ({e})",
+                    id = partner.id,
+                    e = e
+                ),
             )]
         })?;
         let zip_name = format!("{}-{}.zip", kit.campaign.id, partner.id);

@@ -120,9 +120,10 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+            Severity::Error => crate::tr!("error", "fout"),
+            Severity::Warning => crate::tr!("warning", "waarschuwing"),
         };
+        let hint_label = crate::tr!("hint", "tip");
         writeln!(f, "{label}: {}", self.message)?;
         let gutter = self.line.map_or(1, |l| l.to_string().len());
         let pad = " ".repeat(gutter);
@@ -151,7 +152,7 @@ impl fmt::Display for Diagnostic {
             )?;
         }
         for hint in &self.hints {
-            writeln!(f, "{pad} = hint: {hint}")?;
+            writeln!(f, "{pad} = {hint_label}: {hint}")?;
         }
         Ok(())
     }
@@ -232,19 +233,31 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 /// A hint naming the nearest candidate (if any) and listing the valid ones.
 pub fn choices_hint(word: &str, what: &str, candidates: &[&str]) -> String {
     let list = if candidates.is_empty() {
-        format!("there are no {what} yet")
+        crate::tr!(
+            "there are no {what} yet",
+            "er zijn nog geen {what}",
+            what = what
+        )
     } else {
-        format!(
-            "valid {what}: {}",
-            candidates
-                .iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+        let names = candidates
+            .iter()
+            .map(|c| format!("`{c}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        crate::tr!(
+            "valid {what}: {names}",
+            "geldige {what}: {names}",
+            what = what,
+            names = names
         )
     };
     match nearest(word, candidates.iter().copied()) {
-        Some(n) => format!("did you mean `{n}`? {list}"),
+        Some(n) => crate::tr!(
+            "did you mean `{n}`? {list}",
+            "bedoelt u `{n}`? {list}",
+            n = n,
+            list = list
+        ),
         None => list,
     }
 }

@@ -31,5 +31,6 @@ pub mod raster;
 pub mod readability;
 pub mod render;
 pub mod site;
+pub mod tr;
 pub mod util;
 pub mod write;

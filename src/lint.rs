@@ -3,6 +3,7 @@
 use crate::coverage;
 use crate::diag::Diagnostic;
 use crate::kit::Kit;
+use crate::tr;
 
 /// Every lint finding for `kit`.
 pub fn lint(kit: &Kit) -> Vec<Diagnostic> {
@@ -21,11 +22,16 @@ pub fn lint(kit: &Kit) -> Vec<Diagnostic> {
             out.push(at_barrier(
                 Diagnostic::warning(
                     "uncovered-barrier",
-                    format!("no content item or card addresses the barrier `{}`", row.id),
+                    tr!(
+                        "no content item or card addresses the barrier `{id}`",
+                        "geen tekst of kaart pakt de barrière `{id}` aan",
+                        id = row.id
+                    ),
                 )
-                .hint(format!(
-                    "add addresses = [\"{}\"] to an item or card that works on it",
-                    row.id
+                .hint(tr!(
+                    "add addresses = [\"{id}\"] to an item or card that works on it",
+                    "voeg addresses = [\"{id}\"] toe aan een tekst of kaart die eraan werkt",
+                    id = row.id
                 )),
                 &row.id,
             ));
@@ -36,10 +42,18 @@ pub fn lint(kit: &Kit) -> Vec<Diagnostic> {
             out.push(
                 Diagnostic::warning(
                     "partner-gap",
-                    format!("the pack of `{}` covers nothing for {}", p.id, p.missing_factors.join(", ")),
+                    tr!(
+                        "the pack of `{id}` covers nothing for {factors}",
+                        "het pakket van `{id}` dekt niets voor {factors}",
+                        id = p.id,
+                        factors = p.missing_factors.join(", ")
+                    ),
                 )
                 .in_file("kit.toml")
-                .hint("give this partner an item or deck for those barriers (check the item's partners and platforms)"),
+                .hint(tr!(
+                    "give this partner an item or deck for those barriers (check the item's partners and platforms)",
+                    "geef deze partner een tekst of kaartset voor die barrières (kijk naar de partners en platforms van de tekst)"
+                )),
             );
         }
     }
@@ -51,9 +65,18 @@ pub fn lint(kit: &Kit) -> Vec<Diagnostic> {
                 out.push(at_barrier(
                     Diagnostic::warning(
                         "unused-technique",
-                        format!("the technique `{t}` of barrier `{}` is used by no content item or deck", b.id),
+                        tr!(
+                            "the technique `{t}` of barrier `{b}` is used by no content item or deck",
+                            "de techniek `{t}` van barrière `{b}` wordt door geen tekst of kaartset gebruikt",
+                            t = t,
+                            b = b.id
+                        ),
                     )
-                    .hint(format!("add techniques = [\"{t}\"] to an item that applies it, or drop it from the barrier")),
+                    .hint(tr!(
+                        "add techniques = [\"{t}\"] to an item that applies it, or drop it from the barrier",
+                        "voeg techniques = [\"{t}\"] toe aan een tekst die haar toepast, of haal haar weg bij de barrière",
+                        t = t
+                    )),
                     &b.id,
                 ));
             }
@@ -127,19 +150,24 @@ fn readability_findings(kit: &Kit) -> Vec<Diagnostic> {
             let mut d = place(
                 Diagnostic::warning(
                     "readability",
-                    format!(
-                        "`{}` scores {:.0} on {}; the target is {:.0} (plain language, level B1)",
-                        score.file, score.score, score.formula, score.target
+                    tr!(
+                        "`{file}` scores {score} on {formula}; the target is {target} (plain language, level B1)",
+                        "`{file}` scoort {score} op {formula}; het doel is {target} (eenvoudige taal, niveau B1)",
+                        file = score.file,
+                        score = format!("{:.0}", score.score),
+                        formula = score.formula,
+                        target = format!("{:.0}", score.target)
                     ),
                 ),
                 item.body.first_line,
             );
             for s in long.iter().take(2) {
-                d = d.hint(format!(
-                    "line {}: a sentence of {} words: “{}”; split it",
-                    s.line(),
-                    s.words.len(),
-                    s.preview(8)
+                d = d.hint(tr!(
+                    "line {line}: a sentence of {n} words: “{preview}”; split it",
+                    "regel {line}: een zin van {n} woorden: “{preview}”; splits hem",
+                    line = s.line(),
+                    n = s.words.len(),
+                    preview = s.preview(8)
                 ));
             }
             let mut hard: Vec<&crate::readability::Word> = detail
@@ -154,11 +182,20 @@ fn readability_findings(kit: &Kit) -> Vec<Diagnostic> {
                 let list: Vec<String> = hard
                     .iter()
                     .take(4)
-                    .map(|w| format!("“{}” (line {}, {} syllables)", w.text, w.line, w.syllables))
+                    .map(|w| {
+                        tr!(
+                            "“{w}” (line {line}, {n} syllables)",
+                            "“{w}” (regel {line}, {n} lettergrepen)",
+                            w = w.text,
+                            line = w.line,
+                            n = w.syllables
+                        )
+                    })
                     .collect();
-                d = d.hint(format!(
-                    "hard words: {}; use shorter words where you can",
-                    list.join(", ")
+                d = d.hint(tr!(
+                    "hard words: {list}; use shorter words where you can",
+                    "moeilijke woorden: {list}; gebruik kortere woorden waar het kan",
+                    list = list.join(", ")
                 ));
             }
             out.push(d);
@@ -168,14 +205,20 @@ fn readability_findings(kit: &Kit) -> Vec<Diagnostic> {
                     place(
                         Diagnostic::warning(
                             "long-sentence",
-                            format!(
-                                "a sentence of {} words; the limit is {max_words}",
-                                s.words.len()
+                            tr!(
+                                "a sentence of {n} words; the limit is {max}",
+                                "een zin van {n} woorden; de grens is {max}",
+                                n = s.words.len(),
+                                max = max_words
                             ),
                         ),
                         s.line(),
                     )
-                    .hint(format!("“{}”: split it into two", s.preview(8))),
+                    .hint(tr!(
+                        "“{preview}”: split it into two",
+                        "“{preview}”: splits hem in tweeën",
+                        preview = s.preview(8)
+                    )),
                 );
             }
         }

@@ -8,6 +8,14 @@ use partnerkit::cmd;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Until a kit says its language: the user's, as the system gives it (LC_ALL, LC_MESSAGES,
+    // LANG), so that "no kit here" reads in Dutch on a Dutch machine.
+    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()));
+    if locale.is_some_and(|l| l.starts_with("nl")) {
+        partnerkit::tr::set_lang(partnerkit::kit::Lang::Nl);
+    }
     if !matches!(cli.command, Command::Serve(_)) {
         quiet_on_closed_pipe();
     }

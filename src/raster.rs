@@ -45,7 +45,14 @@ fn safe_options(refused: Arc<Mutex<Vec<String>>>) -> usvg::Options<'static> {
                 Ok((image::ImageFormat::WebP, ..)) => Some(usvg::ImageKind::WEBP(data)),
                 Ok(_) => None,
                 Err(why) => {
-                    note(&on_data, format!("an embedded image cannot be used: {why}"));
+                    note(
+                        &on_data,
+                        crate::tr!(
+                            "an embedded image cannot be used: {why}",
+                            "een ingebedde afbeelding is niet te gebruiken: {why}",
+                            why = why
+                        ),
+                    );
                     None
                 }
             }
@@ -54,8 +61,10 @@ fn safe_options(refused: Arc<Mutex<Vec<String>>>) -> usvg::Options<'static> {
             let shown: String = href.chars().take(80).collect();
             note(
                 &on_string,
-                format!(
-                    "it refers to `{shown}` outside the SVG; partnerkit never reads other files or the network, so embed the image as a data: URI (PNG, JPEG or WebP)"
+                crate::tr!(
+                    "it refers to `{shown}` outside the SVG; partnerkit never reads other files or the network, so embed the image as a data: URI (PNG, JPEG or WebP)",
+                    "het verwijst naar `{shown}` buiten de SVG; partnerkit leest nooit andere bestanden of het netwerk, dus sluit de afbeelding in als data:-URI (PNG, JPEG of WebP)",
+                    shown = shown
                 ),
             );
             None
@@ -79,12 +88,20 @@ pub fn parse_untrusted(bytes: &[u8]) -> Result<usvg::Tree, String> {
 /// with its long side at [`crate::kit::MAX_LOGO_SIDE`] pixels).
 pub fn parse_untrusted_at(bytes: &[u8], px_per_unit: Option<f32>) -> Result<usvg::Tree, String> {
     if bytes.starts_with(&[0x1f, 0x8b]) {
-        return Err("compressed SVG (svgz) is not accepted; save it as plain SVG".into());
+        return Err(crate::tr!(
+            "compressed SVG (svgz) is not accepted; save it as plain SVG",
+            "gecomprimeerde SVG (svgz) wordt niet aangenomen; sla hem op als gewone SVG"
+        ));
     }
     let refused = Arc::new(Mutex::new(Vec::new()));
     let opt = safe_options(Arc::clone(&refused));
-    let tree =
-        usvg::Tree::from_data(bytes, &opt).map_err(|e| format!("the SVG cannot be read ({e})"))?;
+    let tree = usvg::Tree::from_data(bytes, &opt).map_err(|e| {
+        crate::tr!(
+            "the SVG cannot be read ({e})",
+            "de SVG is niet te lezen ({e})",
+            e = e
+        )
+    })?;
     if let Some(why) = refused
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -132,8 +149,10 @@ fn check_cost(tree: &usvg::Tree, px_per_unit: f32) -> Result<(), String> {
                     match filter_cost(p.kind(), px_scale) {
                         Ok(per_mpx) => c.seconds += per_mpx * region_px / 1e6,
                         Err(what) => {
-                            c.problem = Some(format!(
-                                "the SVG uses {what}, which would take too long to draw"
+                            c.problem = Some(crate::tr!(
+                                "the SVG uses {what}, which would take too long to draw",
+                                "de SVG gebruikt {what}; dat kost te veel tijd om te tekenen",
+                                what = what
                             ));
                             return;
                         }
@@ -164,18 +183,28 @@ fn check_cost(tree: &usvg::Tree, px_per_unit: f32) -> Result<(), String> {
         return Err(p);
     }
     if c.nodes > MAX_SVG_NODES {
-        return Err(format!(
-            "the SVG has {} elements once every <use> is expanded; the limit is {MAX_SVG_NODES}; simplify the drawing",
-            c.nodes
+        return Err(crate::tr!(
+            "the SVG has {n} elements once every <use> is expanded; the limit is {max}; simplify the drawing",
+            "de SVG heeft {n} elementen als elke <use> is uitgeschreven; de grens is {max}; maak de tekening eenvoudiger",
+            n = c.nodes,
+            max = MAX_SVG_NODES
         ));
     }
     if c.filters > MAX_SVG_FILTERS {
-        return Err(format!("the SVG applies filters {} times; the limit is {MAX_SVG_FILTERS}; simplify the drawing", c.filters));
+        return Err(crate::tr!(
+            "the SVG applies filters {n} times; the limit is {max}; simplify the drawing",
+            "de SVG past {n} keer een filter toe; de grens is {max}; maak de tekening eenvoudiger",
+            n = c.filters,
+            max = MAX_SVG_FILTERS
+        ));
     }
     if c.seconds > MAX_FILTER_SECONDS {
-        return Err(format!(
-            "the SVG's filter effects (blur, shadow, texture; {} in all) would take about {:.1} s to draw; the limit is {MAX_FILTER_SECONDS} s; use fewer or smaller filter effects, or export the logo as PNG",
-            c.filters, c.seconds
+        return Err(crate::tr!(
+            "the SVG's filter effects (blur, shadow, texture; {n} in all) would take about {s} s to draw; the limit is {max} s; use fewer or smaller filter effects, or export the logo as PNG",
+            "de filtereffecten van de SVG (vervaging, schaduw, textuur; {n} in totaal) kosten ongeveer {s} s om te tekenen; de grens is {max} s; gebruik minder of kleinere effecten, of exporteer het logo als PNG",
+            n = c.filters,
+            s = crate::util::decimal(f64::from(c.seconds), 1),
+            max = crate::util::decimal(f64::from(MAX_FILTER_SECONDS), 1)
         ));
     }
     Ok(())
@@ -190,9 +219,11 @@ fn filter_cost(kind: &usvg::filter::Kind, px_scale: f32) -> Result<f32, String> 
         Kind::GaussianBlur(_) | Kind::DropShadow(_) => 0.3,
         Kind::Turbulence(t) => {
             if t.num_octaves() > MAX_TURBULENCE_OCTAVES {
-                return Err(format!(
-                    "a turbulence filter with numOctaves={} (at most {MAX_TURBULENCE_OCTAVES})",
-                    t.num_octaves()
+                return Err(crate::tr!(
+                    "a turbulence filter with numOctaves={n} (at most {max})",
+                    "een turbulentiefilter met numOctaves={n} (hoogstens {max})",
+                    n = t.num_octaves(),
+                    max = MAX_TURBULENCE_OCTAVES
                 ));
             }
             0.25 * t.num_octaves().max(1) as f32
@@ -200,9 +231,12 @@ fn filter_cost(kind: &usvg::filter::Kind, px_scale: f32) -> Result<f32, String> 
         Kind::Morphology(m) => {
             let r = m.radius_x().get().max(m.radius_y().get()) * px_scale;
             if r > MAX_MORPHOLOGY_PX {
-                return Err(format!(
-                    "a morphology filter with radius {} ({r:.0} pixels as drawn; at most {MAX_MORPHOLOGY_PX})",
-                    m.radius_x().get().max(m.radius_y().get())
+                return Err(crate::tr!(
+                    "a morphology filter with radius {radius} ({px} pixels as drawn; at most {max})",
+                    "een morfologiefilter met straal {radius} ({px} pixels getekend; hoogstens {max})",
+                    radius = m.radius_x().get().max(m.radius_y().get()),
+                    px = format!("{r:.0}"),
+                    max = MAX_MORPHOLOGY_PX
                 ));
             }
             0.07 * r.max(1.0)

@@ -39,9 +39,18 @@ pub fn human_size(bytes: u64) -> String {
     if bytes < 1000 {
         format!("{bytes} B")
     } else if bytes < 1_000_000 {
-        format!("{:.1} kB", bytes as f64 / 1e3)
+        format!("{} kB", decimal(bytes as f64 / 1e3, 1))
     } else {
-        format!("{:.1} MB", bytes as f64 / 1e6)
+        format!("{} MB", decimal(bytes as f64 / 1e6, 1))
+    }
+}
+
+/// `x` with `places` decimals, with a decimal comma in Dutch ("4,2") and a point in English.
+pub fn decimal(x: f64, places: usize) -> String {
+    let s = format!("{x:.places$}");
+    match crate::tr::lang() {
+        crate::kit::Lang::Nl => s.replace('.', ","),
+        crate::kit::Lang::En => s,
     }
 }
 

@@ -10,6 +10,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostic;
+use crate::tr;
 
 /// The marker file in every campaign folder partnerkit writes.
 pub const MARKER: &str = ".partnerkit-output";
@@ -67,62 +68,107 @@ fn is_symlink(p: &Path) -> bool {
 impl Target {
     /// Checks that `<out>/<campaign>` may be (re)written, and repairs an interrupted swap.
     pub fn prepare(out: &Path, campaign: &str, kit_root: &Path) -> Result<Target, Diagnostic> {
-        let fail =
-            |msg: String, hint: &str| Err(Diagnostic::error("output", msg).hint(hint.to_string()));
+        let fail = |msg: String, hint: String| Err(Diagnostic::error("output", msg).hint(hint));
         if is_symlink(out) {
             return fail(
-                format!("the output folder `{}` is a symbolic link", out.display()),
-                "give a real folder with --out",
+                tr!(
+                    "the output folder `{out}` is a symbolic link",
+                    "de uitvoermap `{out}` is een symbolische koppeling",
+                    out = out.display()
+                ),
+                tr!(
+                    "give a real folder with --out",
+                    "geef een echte map met --out"
+                ),
             );
         }
         let out_abs = absolute_without_creating(out).map_err(|e| {
-            Diagnostic::error("output", format!("cannot use `{}` ({e})", out.display()))
+            Diagnostic::error(
+                "output",
+                tr!(
+                    "cannot use `{out}` ({e})",
+                    "`{out}` is niet te gebruiken ({e})",
+                    out = out.display(),
+                    e = e
+                ),
+            )
         })?;
         let kit_abs = kit_root
             .canonicalize()
             .unwrap_or_else(|_| kit_root.to_path_buf());
         if kit_abs.starts_with(out_abs.join(campaign)) {
             return fail(
-                format!(
-                    "the output would overwrite the kit itself (`{}`)",
-                    kit_abs.display()
+                tr!(
+                    "the output would overwrite the kit itself (`{kit}`)",
+                    "de uitvoer zou de kit zelf overschrijven (`{kit}`)",
+                    kit = kit_abs.display()
                 ),
-                "give an --out folder outside the kit, e.g. --out output",
+                tr!(
+                    "give an --out folder outside the kit, e.g. --out output",
+                    "geef een --out-map buiten de kit, bijvoorbeeld --out output"
+                ),
             );
         }
         if kit_abs.starts_with(&out_abs) {
             return fail(
-                format!("the output folder `{}` contains the kit", out.display()),
-                "give an --out folder beside the kit, e.g. --out output",
+                tr!(
+                    "the output folder `{out}` contains the kit",
+                    "de uitvoermap `{out}` bevat de kit",
+                    out = out.display()
+                ),
+                tr!(
+                    "give an --out folder beside the kit, e.g. --out output",
+                    "geef een --out-map naast de kit, bijvoorbeeld --out output"
+                ),
             );
         }
         if out_abs.starts_with(&kit_abs) {
             return fail(
-                format!("the output folder `{}` is inside the kit", out.display()),
-                "give an --out folder outside the kit, e.g. --out output",
+                tr!(
+                    "the output folder `{out}` is inside the kit",
+                    "de uitvoermap `{out}` ligt in de kit",
+                    out = out.display()
+                ),
+                tr!(
+                    "give an --out folder outside the kit, e.g. --out output",
+                    "geef een --out-map buiten de kit, bijvoorbeeld --out output"
+                ),
             );
         }
         if fs::metadata(&out_abs).is_ok_and(|m| !m.is_dir()) {
             return fail(
-                format!("`{}` is not a folder", out.display()),
-                "give a folder with --out",
+                tr!(
+                    "`{out}` is not a folder",
+                    "`{out}` is geen map",
+                    out = out.display()
+                ),
+                tr!("give a folder with --out", "geef een map met --out"),
             );
         }
         fs::create_dir_all(&out_abs).map_err(|e| {
             Diagnostic::error(
                 "output",
-                format!("cannot create the output folder `{}` ({e})", out.display()),
+                tr!(
+                    "cannot create the output folder `{out}` ({e})",
+                    "de uitvoermap `{out}` is niet te maken ({e})",
+                    out = out.display(),
+                    e = e
+                ),
             )
-            .hint("check that you may write there")
+            .hint(tr!(
+                "check that you may write there",
+                "kijk of u daar mag schrijven"
+            ))
         })?;
         let lock_path = out_abs.join(format!(".{campaign}.partnerkit-lock"));
         if is_symlink(&lock_path) {
             return fail(
-                format!(
-                    "`{}` is a symbolic link; partnerkit never writes through one",
-                    lock_path.display()
+                tr!(
+                    "`{path}` is a symbolic link; partnerkit never writes through one",
+                    "`{path}` is een symbolische koppeling; partnerkit schrijft daar nooit doorheen",
+                    path = lock_path.display()
                 ),
-                "remove the link",
+                tr!("remove the link", "haal de koppeling weg"),
             );
         }
         let lock = fs::OpenOptions::new()
@@ -133,24 +179,38 @@ impl Target {
             .map_err(|e| {
                 Diagnostic::error(
                     "output",
-                    format!("cannot create `{}` ({e})", lock_path.display()),
+                    tr!(
+                        "cannot create `{path}` ({e})",
+                        "`{path}` is niet te maken ({e})",
+                        path = lock_path.display(),
+                        e = e
+                    ),
                 )
             })?;
         match lock.try_lock() {
             Ok(()) => {}
             Err(fs::TryLockError::WouldBlock) => {
                 return fail(
-                    format!(
-                        "another partnerkit (a build or serve) is writing `{}` right now",
-                        out_abs.join(campaign).display()
+                    tr!(
+                        "another partnerkit (a build or serve) is writing `{dir}` right now",
+                        "een andere partnerkit (een build of serve) schrijft nu `{dir}`",
+                        dir = out_abs.join(campaign).display()
                     ),
-                    "wait until it has finished and try again, or give another --out",
+                    tr!(
+                        "wait until it has finished and try again, or give another --out",
+                        "wacht tot die klaar is en probeer het opnieuw, of geef een andere --out"
+                    ),
                 )
             }
             Err(fs::TryLockError::Error(e)) => {
                 return Err(Diagnostic::error(
                     "output",
-                    format!("cannot lock `{}` ({e})", lock_path.display()),
+                    tr!(
+                        "cannot lock `{path}` ({e})",
+                        "`{path}` is niet te vergrendelen ({e})",
+                        path = lock_path.display(),
+                        e = e
+                    ),
                 ))
             }
         }
@@ -163,11 +223,12 @@ impl Target {
         for p in [&dir, &staging, &old] {
             if is_symlink(p) {
                 return fail(
-                    format!(
-                        "`{}` is a symbolic link; partnerkit never writes through one",
-                        p.display()
+                    tr!(
+                        "`{path}` is a symbolic link; partnerkit never writes through one",
+                        "`{path}` is een symbolische koppeling; partnerkit schrijft daar nooit doorheen",
+                        path = p.display()
                     ),
-                    "remove the link or give another --out",
+                    tr!("remove the link or give another --out", "haal de koppeling weg of geef een andere --out"),
                 );
             }
         }
@@ -176,17 +237,22 @@ impl Target {
             fs::rename(&old, &dir).map_err(|e| {
                 Diagnostic::error(
                     "output",
-                    format!("cannot restore the previous output ({e})"),
+                    tr!(
+                        "cannot restore the previous output ({e})",
+                        "de vorige uitvoer is niet terug te zetten ({e})",
+                        e = e
+                    ),
                 )
             })?;
         }
         if dir.exists() && !has_marker(&dir) {
             return fail(
-                format!(
-                    "`{}` exists but was not written by partnerkit, so it is left alone",
-                    dir.display()
+                tr!(
+                    "`{dir}` exists but was not written by partnerkit, so it is left alone",
+                    "`{dir}` bestaat maar is niet door partnerkit geschreven, dus het blijft zoals het is",
+                    dir = dir.display()
                 ),
-                "move that folder away, or give another --out",
+                tr!("move that folder away, or give another --out", "zet die map ergens anders neer, of geef een andere --out"),
             );
         }
         // Staging folders of earlier runs (any process; we hold the lock, so none is running).
@@ -203,11 +269,12 @@ impl Target {
         for p in &leftovers {
             if is_symlink(p) {
                 return fail(
-                    format!(
-                        "`{}` is a symbolic link; partnerkit never writes through one",
-                        p.display()
+                    tr!(
+                        "`{path}` is a symbolic link; partnerkit never writes through one",
+                        "`{path}` is een symbolische koppeling; partnerkit schrijft daar nooit doorheen",
+                        path = p.display()
                     ),
-                    "remove the link or give another --out",
+                    tr!("remove the link or give another --out", "haal de koppeling weg of geef een andere --out"),
                 );
             }
             if p.exists() {
@@ -217,12 +284,24 @@ impl Target {
                 }
                 if !has_marker(p) {
                     return fail(
-                        format!("`{}` exists but was not written by partnerkit", p.display()),
-                        "move it away",
+                        tr!(
+                            "`{path}` exists but was not written by partnerkit",
+                            "`{path}` bestaat maar is niet door partnerkit geschreven",
+                            path = p.display()
+                        ),
+                        tr!("move it away", "zet het ergens anders neer"),
                     );
                 }
                 remove_ours(p).map_err(|e| {
-                    Diagnostic::error("output", format!("cannot clean up `{}` ({e})", p.display()))
+                    Diagnostic::error(
+                        "output",
+                        tr!(
+                            "cannot clean up `{path}` ({e})",
+                            "`{path}` is niet op te ruimen ({e})",
+                            path = p.display(),
+                            e = e
+                        ),
+                    )
                 })?;
             }
         }
@@ -237,8 +316,24 @@ impl Target {
     /// Writes `files` (paths relative to the campaign folder) and swaps them in.
     pub fn write(&self, files: &[(String, Vec<u8>)]) -> Result<(), Diagnostic> {
         let io = |what: &str, p: &Path, e: std::io::Error| {
-            Diagnostic::error("output", format!("cannot {what} `{}` ({e})", p.display()))
-                .hint("check the free disk space and that you may write there; the previous output is unchanged")
+            let what = match (crate::tr::lang(), what) {
+                (crate::kit::Lang::En, w) => w,
+                (_, "create") => "aanmaken",
+                (_, "write") => "schrijven",
+                (_, "swap in") => "omwisselen",
+                (_, "remove") => "verwijderen",
+                (_, "move aside") => "opzijzetten",
+                (_, "move into place") => "op zijn plaats zetten",
+                (_, w) => w,
+            };
+            Diagnostic::error(
+                "output",
+                tr!("cannot {what} `{path}` ({e})", "`{path}` {what} lukt niet ({e})", what = what, path = p.display(), e = e),
+            )
+            .hint(tr!(
+                "check the free disk space and that you may write there; the previous output is unchanged",
+                "kijk of er schijfruimte vrij is en of u daar mag schrijven; de vorige uitvoer is ongewijzigd"
+            ))
         };
         fs::create_dir(&self.staging).map_err(|e| io("create", &self.staging, e))?;
         fs::write(self.staging.join(MARKER), MARKER_TEXT)

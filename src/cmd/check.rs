@@ -58,26 +58,42 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             }
             if ok {
                 if let Some(kit) = &kit {
+                    let count = |n: usize, noun: crate::tr::Noun| {
+                        format!("{n} {}", if n == 1 { noun.one() } else { noun.many() })
+                    };
+                    let warned = if warnings > 0 {
+                        format!(", {}", count(warnings, WARNING))
+                    } else {
+                        String::new()
+                    };
                     println!(
-                        "kit `{}` is fine: {} partner{}, {} content item{}, {} deck{}{}",
-                        kit.campaign.id,
-                        kit.partners.len(),
-                        plural(kit.partners.len()),
-                        kit.items.len(),
-                        plural(kit.items.len()),
-                        kit.decks.len(),
-                        plural(kit.decks.len()),
-                        if warnings > 0 {
-                            format!(", {warnings} warning{}", plural(warnings))
-                        } else {
-                            String::new()
-                        }
+                        "{}",
+                        crate::tr!(
+                            "kit `{id}` is fine: {partners}, {items}, {decks}{warned}",
+                            "kit `{id}` is in orde: {partners}, {items}, {decks}{warned}",
+                            id = kit.campaign.id,
+                            partners = count(kit.partners.len(), crate::tr::nouns::PARTNER),
+                            items = count(kit.items.len(), crate::tr::nouns::ITEM),
+                            decks = count(kit.decks.len(), crate::tr::nouns::DECK),
+                            warned = warned
+                        )
                     );
                 }
             } else if errors == 0 {
                 eprintln!(
-                    "{warnings} warning{} and --deny-warnings is set",
-                    plural(warnings)
+                    "{}",
+                    crate::tr!(
+                        "{n} and --deny-warnings is set",
+                        "{n} en --deny-warnings staat aan",
+                        n = format!(
+                            "{warnings} {}",
+                            if warnings == 1 {
+                                WARNING.one()
+                            } else {
+                                WARNING.many()
+                            }
+                        )
+                    )
                 );
             }
         }
@@ -89,13 +105,12 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     }
 }
 
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}
+const WARNING: crate::tr::Noun = crate::tr::Noun {
+    en: "warning",
+    en_many: "warnings",
+    nl: "waarschuwing",
+    nl_many: "waarschuwingen",
+};
 
 /// Loads the kit and renders every pack in memory. Returns the kit if it loaded, and every
 /// finding.
@@ -127,8 +142,16 @@ pub fn coverage_table(kit: &Kit) -> String {
         .unwrap_or(8)
         .max(8);
     let mut out = String::new();
-    out.push_str(&format!("\ncoverage ({} = covered, . = gap)\n", "x"));
-    out.push_str(&format!("  {:width$}  items  ", "barrier"));
+    out.push_str(&crate::tr!(
+        "\ncoverage (x = covered, . = gap)\n",
+        "\ndekking (x = gedekt, . = gat)\n"
+    ));
+    let items = crate::tr!("items", "teksten");
+    let n_width = items.chars().count().max(5);
+    out.push_str(&format!(
+        "  {:width$}  {items:>n_width$}  ",
+        crate::tr::nouns::BARRIER.one(),
+    ));
     for p in &cov.partners {
         out.push_str(&format!("{} ", p.id));
     }
@@ -138,7 +161,7 @@ pub fn coverage_table(kit: &Kit) -> String {
         out.push_str(&format!("  {}\n", g.label));
         for r in &g.rows {
             let n = r.cells.iter().filter(|c| c.hit).count();
-            out.push_str(&format!("  {:width$}  {:>5}  ", r.id, n));
+            out.push_str(&format!("  {:width$}  {n:>n_width$}  ", r.id));
             for p in &cov.partners {
                 let mark = if p.barriers[i] { "x" } else { "." };
                 out.push_str(&format!("{:^w$} ", mark, w = p.id.chars().count()));

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use crate::cli::NewArgs;
 use crate::diag::Diagnostic;
 use crate::render::templates::{builtin, BUILTIN_NAMES};
+use crate::tr;
 
 const STARTER: &[(&str, &[u8])] = &[
     ("kit.toml", include_bytes!("../starter/kit.toml")),
@@ -31,17 +32,41 @@ const STARTER: &[(&str, &[u8])] = &[
 /// Runs `new`.
 pub fn run(args: &NewArgs) -> ExitCode {
     if args.templates && args.kit_dir.join("kit.toml").is_file() {
+        if let Some(lang) = std::fs::read_to_string(args.kit_dir.join("kit.toml"))
+            .ok()
+            .and_then(|t| crate::tr::sniff(&t))
+        {
+            crate::tr::set_lang(lang);
+        }
         return match add_templates(&args.kit_dir) {
             Ok((added, kept)) => {
                 for name in &added {
-                    println!("added templates/{name}");
+                    println!(
+                        "{}",
+                        tr!(
+                            "added templates/{name}",
+                            "templates/{name} toegevoegd",
+                            name = name
+                        )
+                    );
                 }
                 for name in &kept {
-                    println!("kept your templates/{name} (not overwritten)");
+                    println!(
+                        "{}",
+                        tr!(
+                            "kept your templates/{name} (not overwritten)",
+                            "uw templates/{name} gehouden (niet overschreven)",
+                            name = name
+                        )
+                    );
                 }
                 println!(
-                    "edit the copies in {}/templates; partnerkit uses them instead of its own",
-                    args.kit_dir.display()
+                    "{}",
+                    tr!(
+                        "edit the copies in {dir}/templates; partnerkit uses them instead of its own",
+                        "pas de kopieën in {dir}/templates aan; partnerkit gebruikt ze in plaats van de eigen",
+                        dir = args.kit_dir.display()
+                    )
                 );
                 ExitCode::SUCCESS
             }
@@ -53,8 +78,23 @@ pub fn run(args: &NewArgs) -> ExitCode {
     }
     match create(&args.kit_dir, args.templates) {
         Ok(()) => {
-            println!("created a new kit in {}", args.kit_dir.display());
-            println!("next: edit {}/kit.toml, then run", args.kit_dir.display());
+            let dir = args.kit_dir.display();
+            println!(
+                "{}",
+                tr!(
+                    "created a new kit in {dir}",
+                    "nieuwe kit gemaakt in {dir}",
+                    dir = dir
+                )
+            );
+            println!(
+                "{}",
+                tr!(
+                    "next: edit {dir}/kit.toml, then run",
+                    "daarna: pas {dir}/kit.toml aan en doe",
+                    dir = dir
+                )
+            );
             println!("  partnerkit check {}", args.kit_dir.display());
             println!("  partnerkit build {}", args.kit_dir.display());
             ExitCode::SUCCESS
@@ -71,13 +111,29 @@ pub fn run(args: &NewArgs) -> ExitCode {
 pub fn add_templates(dir: &Path) -> Result<(Vec<&'static str>, Vec<&'static str>), Diagnostic> {
     let folder = dir.join("templates");
     if std::fs::symlink_metadata(&folder).is_ok_and(|m| !m.is_dir()) {
-        return Err(
-            Diagnostic::error("new", format!("`{}` is not a folder", folder.display()))
-                .hint("move it away, then run this again"),
-        );
+        return Err(Diagnostic::error(
+            "new",
+            tr!(
+                "`{path}` is not a folder",
+                "`{path}` is geen map",
+                path = folder.display()
+            ),
+        )
+        .hint(tr!(
+            "move it away, then run this again",
+            "zet het ergens anders neer en probeer het opnieuw"
+        )));
     }
     std::fs::create_dir_all(&folder).map_err(|e| {
-        Diagnostic::error("new", format!("cannot create `{}` ({e})", folder.display()))
+        Diagnostic::error(
+            "new",
+            tr!(
+                "cannot create `{path}` ({e})",
+                "`{path}` is niet te maken ({e})",
+                path = folder.display(),
+                e = e
+            ),
+        )
     })?;
     let (mut added, mut kept) = (Vec::new(), Vec::new());
     for name in BUILTIN_NAMES {
@@ -87,7 +143,15 @@ pub fn add_templates(dir: &Path) -> Result<(Vec<&'static str>, Vec<&'static str>
             continue;
         }
         std::fs::write(&path, builtin(name).unwrap_or_default()).map_err(|e| {
-            Diagnostic::error("new", format!("cannot write `{}` ({e})", path.display()))
+            Diagnostic::error(
+                "new",
+                tr!(
+                    "cannot write `{path}` ({e})",
+                    "`{path}` is niet te schrijven ({e})",
+                    path = path.display(),
+                    e = e
+                ),
+            )
         })?;
         added.push(*name);
     }
@@ -103,13 +167,28 @@ pub fn create(dir: &Path, with_templates: bool) -> Result<(), Diagnostic> {
         if !empty {
             return Err(Diagnostic::error(
                 "new",
-                format!("`{}` already exists and is not empty", dir.display()),
+                tr!(
+                    "`{dir}` already exists and is not empty",
+                    "`{dir}` bestaat al en is niet leeg",
+                    dir = dir.display()
+                ),
             )
-            .hint("give a new folder name; partnerkit never overwrites an existing kit"));
+            .hint(tr!(
+                "give a new folder name; partnerkit never overwrites an existing kit",
+                "geef een nieuwe mapnaam; partnerkit overschrijft nooit een bestaande kit"
+            )));
         }
     }
     let io = |p: &Path, e: std::io::Error| {
-        Diagnostic::error("new", format!("cannot write `{}` ({e})", p.display()))
+        Diagnostic::error(
+            "new",
+            tr!(
+                "cannot write `{path}` ({e})",
+                "`{path}` is niet te schrijven ({e})",
+                path = p.display(),
+                e = e
+            ),
+        )
     };
     let mut files: Vec<(String, Vec<u8>)> = STARTER
         .iter()

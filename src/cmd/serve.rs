@@ -67,15 +67,32 @@ struct State {
 
 /// Runs `serve`.
 pub fn run(args: &ServeArgs) -> ExitCode {
+    // Messages in the kit's language from the start.
+    if let Some(lang) = std::fs::read(args.kit_dir.join("kit.toml"))
+        .ok()
+        .and_then(|b| crate::tr::sniff(&String::from_utf8_lossy(&b)))
+    {
+        crate::tr::set_lang(lang);
+    }
     // The port first: a busy port is known before the first build is spent.
     let listeners = match bind(args.port) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!(
-                "error: cannot listen on port {} ({e})\n = hint: another program uses it; give another port with --port, e.g. --port {}",
-                args.port,
-                args.port.wrapping_add(1).max(1024)
-            );
+            let d = Diagnostic::error(
+                "port",
+                crate::tr!(
+                    "cannot listen on port {port} ({e})",
+                    "poort {port} is niet te gebruiken ({e})",
+                    port = args.port,
+                    e = e
+                ),
+            )
+            .hint(crate::tr!(
+                "another program uses it; give another port with --port, e.g. --port {other}",
+                "een ander programma gebruikt hem; geef een andere poort met --port, bijvoorbeeld --port {other}",
+                other = args.port.wrapping_add(1).max(1024)
+            ));
+            eprintln!("{d}");
             return super::failed();
         }
     };
@@ -86,7 +103,17 @@ pub fn run(args: &ServeArgs) -> ExitCode {
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: cannot start the server ({e})");
+            eprintln!(
+                "{}",
+                Diagnostic::error(
+                    "serve",
+                    crate::tr!(
+                        "cannot start the server ({e})",
+                        "de server start niet ({e})",
+                        e = e
+                    )
+                )
+            );
             return super::failed();
         }
     };
@@ -102,13 +129,29 @@ pub fn run(args: &ServeArgs) -> ExitCode {
     let built_from = fingerprint(&kit_dir);
     rebuild(&kit_dir, &state, &version_tx);
     let url = format!("http://127.0.0.1:{}/", args.port);
-    println!("serving {} on {url} (Ctrl+C to stop)", kit_dir.display());
+    println!(
+        "{}",
+        crate::tr!(
+            "serving {kit} on {url} (Ctrl+C to stop)",
+            "{kit} staat klaar op {url} (Ctrl+C om te stoppen)",
+            kit = kit_dir.display(),
+            url = url
+        )
+    );
     let _watcher = match watch_kit(&kit_dir, built_from, Arc::clone(&state), version_tx) {
         Ok(w) => Some(w),
         Err(e) => {
             eprintln!(
-                "warning: cannot watch `{}` for changes ({e}); reload by hand after saving",
-                kit_dir.display()
+                "{}",
+                Diagnostic::warning(
+                    "watch",
+                    crate::tr!(
+                        "cannot watch `{kit}` for changes ({e}); reload by hand after saving",
+                        "`{kit}` is niet op wijzigingen te volgen ({e}); laad na het opslaan zelf opnieuw",
+                        kit = kit_dir.display(),
+                        e = e
+                    )
+                )
             );
             None
         }
@@ -124,7 +167,13 @@ pub fn run(args: &ServeArgs) -> ExitCode {
             let listener = match tokio::net::TcpListener::from_std(listener) {
                 Ok(l) => l,
                 Err(e) => {
-                    eprintln!("error: cannot serve ({e})");
+                    eprintln!(
+                        "{}",
+                        Diagnostic::error(
+                            "serve",
+                            crate::tr!("cannot serve ({e})", "serveren lukt niet ({e})", e = e)
+                        )
+                    );
                     continue;
                 }
             };
@@ -454,7 +503,14 @@ fn rebuild(kit_dir: &Path, state: &Mutex<State>, versions: &watch::Sender<u64>) 
         match result {
             Ok((site, warnings)) => {
                 super::report(&warnings);
-                println!("rebuilt in {} ms", start.elapsed().as_millis());
+                println!(
+                    "{}",
+                    crate::tr!(
+                        "rebuilt in {ms} ms",
+                        "opnieuw gebouwd in {ms} ms",
+                        ms = start.elapsed().as_millis()
+                    )
+                );
                 s.site = Some(Arc::new(site));
                 s.errors = None;
             }
@@ -625,7 +681,18 @@ fn open_browser(url: &str) {
         std::process::Command::new("xdg-open").arg(url).spawn()
     };
     if let Err(e) = result {
-        eprintln!("warning: cannot open a browser ({e}); open {url} yourself");
+        eprintln!(
+            "{}",
+            Diagnostic::warning(
+                "open",
+                crate::tr!(
+                    "cannot open a browser ({e}); open {url} yourself",
+                    "er gaat geen browser open ({e}); open {url} zelf",
+                    e = e,
+                    url = url
+                )
+            )
+        );
     }
 }
 

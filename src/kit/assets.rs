@@ -6,6 +6,8 @@
 
 use std::io::Cursor;
 
+use crate::tr;
+
 use super::files::{FileError, KitFiles};
 
 use image::{ImageFormat, ImageReader, Limits};
@@ -42,13 +44,17 @@ impl Logo {
 /// Reads and normalises a logo file. The error says what is wrong in plain words.
 pub fn load_logo(files: &KitFiles, rel: &str) -> Result<Logo, String> {
     let bytes = files.read(rel, MAX_IMAGE_BYTES).map_err(|e| match e {
-        FileError::TooLarge { bytes, .. } => format!(
-            "the file is {:.1} MB; the limit for images is {} MB",
-            bytes as f64 / 1e6,
-            MAX_IMAGE_BYTES / 1024 / 1024
+        FileError::TooLarge { bytes, .. } => tr!(
+            "the file is {size} MB; the limit for images is {max} MB",
+            "het bestand is {size} MB; de grens voor afbeeldingen is {max} MB",
+            size = crate::util::decimal(bytes as f64 / 1e6, 1),
+            max = MAX_IMAGE_BYTES / 1024 / 1024
         ),
-        FileError::Refused(why) if why.contains("folder, not") => {
-            "this is a folder, not a file".to_string()
+        FileError::Refused(why) if why.contains("folder, not") || why.contains("map, geen") => {
+            tr!(
+                "this is a folder, not a file",
+                "dit is een map, geen bestand"
+            )
         }
         e => e.to_string(),
     })?;
@@ -91,7 +97,13 @@ fn normalise(bytes: &[u8], is_svg: bool) -> Result<Vec<u8>, String> {
     };
     let mut png = Vec::new();
     rgba.write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
-        .map_err(|e| format!("cannot re-encode it ({e})"))?;
+        .map_err(|e| {
+            tr!(
+                "cannot re-encode it ({e})",
+                "het is niet opnieuw te coderen ({e})",
+                e = e
+            )
+        })?;
     Ok(png)
 }
 
@@ -100,33 +112,46 @@ fn normalise(bytes: &[u8], is_svg: bool) -> Result<Vec<u8>, String> {
 /// and size.
 pub fn check_raster(bytes: &[u8]) -> Result<(ImageFormat, u32, u32), String> {
     if bytes.len() as u64 > MAX_IMAGE_BYTES {
-        return Err(format!(
-            "the image is {:.1} MB; the limit for images is {} MB",
-            bytes.len() as f64 / 1e6,
-            MAX_IMAGE_BYTES / 1024 / 1024
+        return Err(tr!(
+            "the image is {size} MB; the limit for images is {max} MB",
+            "de afbeelding is {size} MB; de grens voor afbeeldingen is {max} MB",
+            size = crate::util::decimal(bytes.len() as f64 / 1e6, 1),
+            max = MAX_IMAGE_BYTES / 1024 / 1024
         ));
     }
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| e.to_string())?;
     let Some(format) = reader.format() else {
-        return Err("this is not an image partnerkit can read; use PNG, JPEG, WebP or SVG".into());
+        return Err(tr!(
+            "this is not an image partnerkit can read; use PNG, JPEG, WebP or SVG",
+            "dit is geen afbeelding die partnerkit kan lezen; gebruik PNG, JPEG, WebP of SVG"
+        ));
     };
     if !matches!(
         format,
         ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP
     ) {
-        return Err(format!(
-            "{format:?} images are not supported; use PNG, JPEG, WebP or SVG"
+        return Err(tr!(
+            "{format} images are not supported; use PNG, JPEG, WebP or SVG",
+            "{format}-afbeeldingen worden niet ondersteund; gebruik PNG, JPEG, WebP of SVG",
+            format = format!("{format:?}")
         ));
     }
-    let (w, h) = reader
-        .into_dimensions()
-        .map_err(|e| format!("the image is damaged ({e})"))?;
+    let (w, h) = reader.into_dimensions().map_err(|e| {
+        tr!(
+            "the image is damaged ({e})",
+            "de afbeelding is beschadigd ({e})",
+            e = e
+        )
+    })?;
     if u64::from(w) * u64::from(h) > MAX_IMAGE_PIXELS || w == 0 || h == 0 {
-        return Err(format!(
-            "the image is {w}×{h} pixels; the limit is {} megapixels (a logo needs far less)",
-            MAX_IMAGE_PIXELS / 1_000_000
+        return Err(tr!(
+            "the image is {w}×{h} pixels; the limit is {max} megapixels (a logo needs far less)",
+            "de afbeelding is {w}×{h} pixels; de grens is {max} megapixel (een logo heeft veel minder nodig)",
+            w = w,
+            h = h,
+            max = MAX_IMAGE_PIXELS / 1_000_000
         ));
     }
     Ok((format, w, h))
@@ -142,9 +167,13 @@ fn decode_raster(bytes: &[u8]) -> Result<image::RgbaImage, String> {
     limits.max_image_height = Some(h);
     limits.max_alloc = Some(MAX_IMAGE_PIXELS * 4 + 1024 * 1024);
     reader.limits(limits);
-    let img = reader
-        .decode()
-        .map_err(|e| format!("the image is damaged ({e})"))?;
+    let img = reader.decode().map_err(|e| {
+        tr!(
+            "the image is damaged ({e})",
+            "de afbeelding is beschadigd ({e})",
+            e = e
+        )
+    })?;
     Ok(img.to_rgba8())
 }
 
@@ -157,7 +186,8 @@ fn rasterise_svg(bytes: &[u8]) -> Result<image::RgbaImage, String> {
         ((f64::from(size.width()) * scale).round() as u32).max(1),
         ((f64::from(size.height()) * scale).round() as u32).max(1),
     );
-    let mut pixmap = tiny_skia::Pixmap::new(w, h).ok_or("the SVG has no size")?;
+    let mut pixmap = tiny_skia::Pixmap::new(w, h)
+        .ok_or_else(|| tr!("the SVG has no size", "de SVG heeft geen afmetingen"))?;
     resvg::render(
         &tree,
         tiny_skia::Transform::from_scale(scale as f32, scale as f32),
@@ -169,5 +199,10 @@ fn rasterise_svg(bytes: &[u8]) -> Result<image::RgbaImage, String> {
         let c = px.demultiply();
         data.extend_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()]);
     }
-    image::RgbaImage::from_raw(w, h, data).ok_or_else(|| "the SVG could not be drawn".to_string())
+    image::RgbaImage::from_raw(w, h, data).ok_or_else(|| {
+        tr!(
+            "the SVG could not be drawn",
+            "de SVG kon niet worden getekend"
+        )
+    })
 }

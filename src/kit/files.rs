@@ -40,62 +40,79 @@ pub enum FileError {
 impl std::fmt::Display for FileError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            FileError::Missing => f.write_str("no such file in the kit"),
+            FileError::Missing => f.write_str(&crate::tr!(
+                "no such file in the kit",
+                "dat bestand staat niet in de kit"
+            )),
             FileError::Refused(why) => f.write_str(why),
-            FileError::TooLarge { bytes, limit } => {
-                write!(
-                    f,
-                    "it is {bytes} bytes; the limit is {}",
-                    crate::util::human_size(*limit)
-                )
-            }
+            FileError::TooLarge { bytes, limit } => f.write_str(&crate::tr!(
+                "it is {bytes} bytes; the limit is {limit}",
+                "het is {bytes} bytes; de grens is {limit}",
+                bytes = bytes,
+                limit = crate::util::human_size(*limit)
+            )),
         }
     }
 }
 
 /// What a file-system entry is, in words for people: "a named pipe", "a folder", …
-pub fn describe(t: &FileType) -> &'static str {
+pub fn describe(t: &FileType) -> String {
+    use crate::tr;
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
         if t.is_fifo() {
-            return "a named pipe";
+            return tr!("a named pipe", "een named pipe");
         }
         if t.is_char_device() || t.is_block_device() {
-            return "a device";
+            return tr!("a device", "een apparaat");
         }
         if t.is_socket() {
-            return "a socket";
+            return tr!("a socket", "een socket");
         }
     }
     if t.is_dir() {
-        "a folder"
+        tr!("a folder", "een map")
     } else if t.is_symlink() {
-        "a symbolic link"
+        tr!("a symbolic link", "een symbolische koppeling")
     } else if t.is_file() {
-        "a file"
+        tr!("a file", "een bestand")
     } else {
-        "not a regular file"
+        tr!("not a regular file", "geen gewoon bestand")
     }
 }
 
 /// Checks a path as written in a kit: relative, forward slashes, no `..`.
 pub fn check_relative(rel: &str) -> Result<(), String> {
     if rel.is_empty() {
-        return Err("the path is empty".into());
+        return Err(crate::tr!("the path is empty", "het pad is leeg"));
     }
     if rel.contains('\\') {
-        return Err("use forward slashes `/` in paths, also on Windows".into());
+        return Err(crate::tr!(
+            "use forward slashes `/` in paths, also on Windows",
+            "gebruik schuine strepen `/` in paden, ook op Windows"
+        ));
     }
     if rel.contains('\0') {
-        return Err("the path contains a NUL character".into());
+        return Err(crate::tr!(
+            "the path contains a NUL character",
+            "het pad bevat een NUL-teken"
+        ));
     }
     for c in Path::new(rel).components() {
         match c {
             Component::Normal(_) | Component::CurDir => {}
-            Component::ParentDir => return Err("the path leaves the kit folder (`..`)".into()),
+            Component::ParentDir => {
+                return Err(crate::tr!(
+                    "the path leaves the kit folder (`..`)",
+                    "het pad gaat buiten de kitmap (`..`)"
+                ))
+            }
             Component::RootDir | Component::Prefix(_) => {
-                return Err("the path is absolute; give it relative to the kit folder".into())
+                return Err(crate::tr!(
+                    "the path is absolute; give it relative to the kit folder",
+                    "het pad is absoluut; geef het vanaf de kitmap"
+                ))
             }
         }
     }
@@ -105,15 +122,25 @@ pub fn check_relative(rel: &str) -> Result<(), String> {
 impl KitFiles {
     /// The kit in `root`, which must be a folder.
     pub fn new(root: &Path) -> Result<KitFiles, String> {
-        let root = root
-            .canonicalize()
-            .map_err(|e| format!("cannot read the kit folder ({e})"))?;
-        let meta =
-            std::fs::metadata(&root).map_err(|e| format!("cannot read the kit folder ({e})"))?;
+        let root = root.canonicalize().map_err(|e| {
+            crate::tr!(
+                "cannot read the kit folder ({e})",
+                "de kitmap is niet te lezen ({e})",
+                e = e
+            )
+        })?;
+        let meta = std::fs::metadata(&root).map_err(|e| {
+            crate::tr!(
+                "cannot read the kit folder ({e})",
+                "de kitmap is niet te lezen ({e})",
+                e = e
+            )
+        })?;
         if !meta.is_dir() {
-            return Err(format!(
-                "it is {}, not a folder",
-                describe(&meta.file_type())
+            return Err(crate::tr!(
+                "it is {what}, not a folder",
+                "het is {what}, geen map",
+                what = describe(&meta.file_type())
             ));
         }
         Ok(KitFiles { root })
@@ -133,17 +160,24 @@ impl KitFiles {
         let canon = match full.canonicalize() {
             Ok(c) => c,
             Err(_) if link.file_type().is_symlink() => {
-                return Err(FileError::Refused(
-                    "it is a symbolic link to something that does not exist".into(),
-                ))
+                return Err(FileError::Refused(crate::tr!(
+                    "it is a symbolic link to something that does not exist",
+                    "het is een symbolische koppeling naar iets dat niet bestaat"
+                )))
             }
             Err(_) => return Err(FileError::Missing),
         };
         if !canon.starts_with(&self.root) {
             return Err(FileError::Refused(if link.file_type().is_symlink() {
-                "it is a symbolic link to something outside the kit folder".into()
+                crate::tr!(
+                    "it is a symbolic link to something outside the kit folder",
+                    "het is een symbolische koppeling naar iets buiten de kitmap"
+                )
             } else {
-                "it lies in a folder that links to somewhere outside the kit folder".into()
+                crate::tr!(
+                    "it lies in a folder that links to somewhere outside the kit folder",
+                    "het staat in een map die naar een plek buiten de kitmap verwijst"
+                )
             }));
         }
         let meta = std::fs::metadata(&canon).map_err(|_| FileError::Missing)?;
@@ -155,9 +189,17 @@ impl KitFiles {
         if !ok {
             let what = describe(&meta.file_type());
             return Err(FileError::Refused(if want_dir {
-                format!("it is {what}, not a folder")
+                crate::tr!(
+                    "it is {what}, not a folder",
+                    "het is {what}, geen map",
+                    what = what
+                )
             } else {
-                format!("it is {what}, not a regular file")
+                crate::tr!(
+                    "it is {what}, not a regular file",
+                    "het is {what}, geen gewoon bestand",
+                    what = what
+                )
             }));
         }
         Ok(canon)
@@ -171,15 +213,25 @@ impl KitFiles {
     /// Reads the regular file `rel` (kit-relative, `/`-separated), at most `limit` bytes.
     pub fn read(&self, rel: &str, limit: u64) -> Result<Vec<u8>, FileError> {
         let canon = self.resolve(rel, false)?;
-        let mut file = open_nonblocking(&canon)
-            .map_err(|e| FileError::Refused(format!("cannot open it ({e})")))?;
-        let meta = file
-            .metadata()
-            .map_err(|e| FileError::Refused(format!("cannot read it ({e})")))?;
+        let mut file = open_nonblocking(&canon).map_err(|e| {
+            FileError::Refused(crate::tr!(
+                "cannot open it ({e})",
+                "het is niet te openen ({e})",
+                e = e
+            ))
+        })?;
+        let meta = file.metadata().map_err(|e| {
+            FileError::Refused(crate::tr!(
+                "cannot read it ({e})",
+                "het is niet te lezen ({e})",
+                e = e
+            ))
+        })?;
         if !meta.is_file() {
-            return Err(FileError::Refused(format!(
-                "it is {}, not a regular file",
-                describe(&meta.file_type())
+            return Err(FileError::Refused(crate::tr!(
+                "it is {what}, not a regular file",
+                "het is {what}, geen gewoon bestand",
+                what = describe(&meta.file_type())
             )));
         }
         if meta.len() > limit {
@@ -192,7 +244,13 @@ impl KitFiles {
         (&mut file)
             .take(limit + 1)
             .read_to_end(&mut bytes)
-            .map_err(|e| FileError::Refused(format!("cannot read it ({e})")))?;
+            .map_err(|e| {
+                FileError::Refused(crate::tr!(
+                    "cannot read it ({e})",
+                    "het is niet te lezen ({e})",
+                    e = e
+                ))
+            })?;
         if bytes.len() as u64 > limit {
             return Err(FileError::TooLarge {
                 bytes: bytes.len() as u64,
@@ -209,15 +267,27 @@ impl KitFiles {
             return Ok(None);
         }
         let canon = self.resolve(rel, true)?;
-        let entries = std::fs::read_dir(&canon)
-            .map_err(|e| FileError::Refused(format!("cannot read the folder ({e})")))?;
+        let entries = std::fs::read_dir(&canon).map_err(|e| {
+            FileError::Refused(crate::tr!(
+                "cannot read the folder ({e})",
+                "de map is niet te lezen ({e})",
+                e = e
+            ))
+        })?;
         let mut names = Vec::new();
         for e in entries {
-            let e = e.map_err(|e| FileError::Refused(format!("cannot read the folder ({e})")))?;
+            let e = e.map_err(|e| {
+                FileError::Refused(crate::tr!(
+                    "cannot read the folder ({e})",
+                    "de map is niet te lezen ({e})",
+                    e = e
+                ))
+            })?;
             let Some(name) = e.file_name().to_str().map(str::to_string) else {
-                return Err(FileError::Refused(format!(
-                    "the name of `{}` is not valid text (UTF-8); rename it with a-z, 0-9 and -",
-                    e.file_name().to_string_lossy()
+                return Err(FileError::Refused(crate::tr!(
+                    "the name of `{name}` is not valid text (UTF-8); rename it with a-z, 0-9 and -",
+                    "de naam van `{name}` is geen geldige tekst (UTF-8); geef het een naam met a-z, 0-9 en -",
+                    name = e.file_name().to_string_lossy()
                 )));
             };
             if name.starts_with('.') {

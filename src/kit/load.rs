@@ -14,6 +14,8 @@ use super::raw::{self, RawKit, S};
 use super::*;
 use crate::diag::{choices_hint, Diagnostic, Source};
 use crate::platforms;
+use crate::tr;
+use crate::tr::{nouns, Noun};
 
 /// Largest text file (kit.toml, content, template) accepted.
 pub const MAX_TEXT_BYTES: u64 = 1024 * 1024;
@@ -33,13 +35,26 @@ pub fn load(root: &Path) -> Result<(Kit, Vec<Diagnostic>), Vec<Diagnostic>> {
         Err(why) => {
             return Err(vec![Diagnostic::error(
                 "no-kit",
-                format!("`{}` cannot be used as a kit: {why}", root.display()),
+                tr!(
+                    "`{folder}` cannot be used as a kit: {why}",
+                    "`{folder}` is niet als kit te gebruiken: {why}",
+                    folder = root.display(),
+                    why = why
+                ),
             )
-            .hint(
+            .hint(tr!(
                 "give the folder that holds kit.toml, e.g. `partnerkit check kits/gelijke-kansen`",
-            )]);
+                "geef de map met kit.toml, bijvoorbeeld `partnerkit check kits/gelijke-kansen`"
+            ))]);
         }
     };
+    // Messages in the kit's language from the first one on (kit.toml is read again, bounded,
+    // by the loader proper).
+    if let Ok(bytes) = files.read("kit.toml", MAX_TEXT_BYTES) {
+        if let Some(lang) = crate::tr::sniff(&String::from_utf8_lossy(&bytes)) {
+            crate::tr::set_lang(lang);
+        }
+    }
     let mut cx = Loader {
         root: root.to_path_buf(),
         files,
@@ -99,16 +114,24 @@ impl Loader {
                 self.err(
                     Diagnostic::error(
                         "too-large",
-                        format!("`{name}` is {bytes} bytes; the limit is 1 MB"),
+                        tr!(
+                            "`{name}` is {bytes} bytes; the limit is 1 MB",
+                            "`{name}` is {bytes} bytes; de grens is 1 MB",
+                            name = name,
+                            bytes = bytes
+                        ),
                     )
                     .in_file(rel)
-                    .hint("split the text over several files"),
+                    .hint(tr!(
+                        "split the text over several files",
+                        "verdeel de tekst over meer bestanden"
+                    )),
                 );
                 return None;
             }
             Err(e) => {
-                self.err(Diagnostic::error("read", format!("`{name}` cannot be read: {e}")).in_file(rel).hint(
-                    "partnerkit reads only regular files inside the kit folder; replace it with a plain text file",
+                self.err(Diagnostic::error("read", tr!("`{name}` cannot be read: {e}", "`{name}` kan niet worden gelezen: {e}", name = name, e = e)).in_file(rel).hint(
+                    tr!("partnerkit reads only regular files inside the kit folder; replace it with a plain text file", "partnerkit leest alleen gewone bestanden in de kitmap; vervang het door een gewoon tekstbestand"),
                 ));
                 return None;
             }
@@ -124,12 +147,12 @@ impl Loader {
                 for (span, c) in bad.iter().take(10) {
                     let is_bidi = !c.is_control();
                     self.err(
-                        Diagnostic::error("invisible", format!("an invisible character {} stands here", super::clean::name(*c)))
+                        Diagnostic::error("invisible", tr!("an invisible character {name} stands here", "hier staat een onzichtbaar teken {name}", name = super::clean::name(*c)))
                             .at(&src, span.clone())
                             .hint(if is_bidi {
-                                "remove it: it makes text display in another order than it reads, so partners would publish something other than what you see"
+                                tr!("remove it: it makes text display in another order than it reads, so partners would publish something other than what you see", "haal het weg: het toont tekst in een andere volgorde dan hij gelezen wordt, zodat partners iets anders publiceren dan u ziet")
                             } else {
-                                "remove it: control characters break files and are not shown; retype the text around it if needed"
+                                tr!("remove it: control characters break files and are not shown; retype the text around it if needed", "haal het weg: stuurtekens maken bestanden kapot en zijn niet te zien; typ zo nodig de tekst eromheen opnieuw")
                             }),
                     );
                 }
@@ -137,9 +160,10 @@ impl Loader {
                     self.err(
                         Diagnostic::error(
                             "invisible",
-                            format!(
-                                "… and {} more invisible characters in this file",
-                                bad.len() - 10
+                            tr!(
+                                "… and {n} more invisible characters in this file",
+                                "… en nog {n} onzichtbare tekens in dit bestand",
+                                n = bad.len() - 10
                             ),
                         )
                         .in_file(rel),
@@ -157,10 +181,10 @@ impl Loader {
                 let line = valid.matches('\n').count() + 1;
                 let mut d = Diagnostic::error(
                     "encoding",
-                    format!("`{}` is not UTF-8 text", rel.display()),
+                    tr!("`{file}` is not UTF-8 text", "`{file}` is geen UTF-8-tekst", file = rel.display()),
                 )
                 .in_file(rel)
-                .hint("save the file as UTF-8 (in Word or Notepad: Save as… → Encoding: UTF-8)");
+                .hint(tr!("save the file as UTF-8 (in Word or Notepad: Save as… → Encoding: UTF-8)", "sla het bestand op als UTF-8 (in Word of Kladblok: Opslaan als… → Codering: UTF-8)"));
                 d.line = Some(line);
                 self.err(d);
                 None
@@ -173,18 +197,25 @@ impl Loader {
             self.err(
                 Diagnostic::error(
                     "no-kit",
-                    format!("`{}` has no kit.toml", self.root.display()),
+                    tr!(
+                        "`{folder}` has no kit.toml",
+                        "`{folder}` heeft geen kit.toml",
+                        folder = self.root.display()
+                    ),
                 )
-                .hint("start a new kit with `partnerkit new <folder>`"),
+                .hint(tr!(
+                    "start a new kit with `partnerkit new <folder>`",
+                    "begin een nieuwe kit met `partnerkit new <map>`"
+                )),
             );
             return None;
         }
         let src = self.read_text(Path::new("kit.toml"))?;
         if src.text.trim().is_empty() {
             self.err(
-                Diagnostic::error("empty", "kit.toml is empty")
+                Diagnostic::error("empty", tr!("kit.toml is empty", "kit.toml is leeg"))
                     .in_file("kit.toml")
-                    .hint("a kit needs at least [campaign] and one [[partners]]; `partnerkit new` writes a complete example"),
+                    .hint(tr!("a kit needs at least [campaign] and one [[partners]]; `partnerkit new` writes a complete example", "een kit heeft minstens [campaign] en één [[partners]] nodig; `partnerkit new` schrijft een volledig voorbeeld")),
             );
             return None;
         }
@@ -226,7 +257,7 @@ impl Loader {
         template_overrides: BTreeMap<String, Source>,
     ) -> Option<Kit> {
         let c = raw.campaign.into_inner();
-        self.slug(src, &c.id, "campaign id");
+        self.slug(src, &c.id, nouns::CAMPAIGN_ID);
         let language = match c.language.get_ref().as_str() {
             "nl" => Lang::Nl,
             "en" => Lang::En,
@@ -234,33 +265,57 @@ impl Loader {
                 self.err(
                     Diagnostic::error(
                         "language",
-                        format!("`{other}` is not a language partnerkit has labels for"),
+                        tr!(
+                            "`{other}` is not a language partnerkit has labels for",
+                            "`{other}` is geen taal waarvoor partnerkit teksten heeft",
+                            other = other
+                        ),
                     )
                     .at(src, c.language.span())
-                    .hint("write language = \"nl\" (Dutch) or language = \"en\" (English)"),
+                    .hint(tr!(
+                        "write language = \"nl\" (Dutch) or language = \"en\" (English)",
+                        "schrijf language = \"nl\" (Nederlands) of language = \"en\" (Engels)"
+                    )),
                 );
                 Lang::Nl
             }
         };
+        if matches!(c.language.get_ref().as_str(), "nl" | "en") {
+            crate::tr::set_lang(language);
+        }
         for tag in &c.hashtags {
             let t = tag.get_ref();
             if !t.starts_with('#') || t.len() < 2 || t.chars().any(char::is_whitespace) {
                 self.err(
-                    Diagnostic::error("hashtag", format!("`{t}` is not a hashtag"))
-                        .at(src, tag.span())
-                        .hint(format!(
-                            "write it with # and without spaces, e.g. \"#{}\"",
-                            t.trim_start_matches('#').replace(' ', "")
-                        )),
+                    Diagnostic::error(
+                        "hashtag",
+                        tr!("`{t}` is not a hashtag", "`{t}` is geen hashtag", t = t),
+                    )
+                    .at(src, tag.span())
+                    .hint(tr!(
+                        "write it with # and without spaces, e.g. \"#{tag}\"",
+                        "schrijf hem met # en zonder spaties, bijvoorbeeld \"#{tag}\"",
+                        tag = t.trim_start_matches('#').replace(' ', "")
+                    )),
                 );
             }
         }
         if let Some(url) = &c.url {
             if !(url.get_ref().starts_with("https://") || url.get_ref().starts_with("http://")) {
                 self.err(
-                    Diagnostic::error("url", format!("`{}` is not a web address", url.get_ref()))
-                        .at(src, url.span())
-                        .hint("write the full address, starting with https://"),
+                    Diagnostic::error(
+                        "url",
+                        tr!(
+                            "`{url}` is not a web address",
+                            "`{url}` is geen webadres",
+                            url = url.get_ref()
+                        ),
+                    )
+                    .at(src, url.span())
+                    .hint(tr!(
+                        "write the full address, starting with https://",
+                        "schrijf het volledige adres, beginnend met https://"
+                    )),
                 );
             }
         }
@@ -269,10 +324,17 @@ impl Loader {
                 self.err(
                     Diagnostic::error(
                         "contact",
-                        format!("`{}` is not an e-mail address", contact.get_ref()),
+                        tr!(
+                            "`{a}` is not an e-mail address",
+                            "`{a}` is geen e-mailadres",
+                            a = contact.get_ref()
+                        ),
                     )
                     .at(src, contact.span())
-                    .hint("write an address such as campagne@example.nl"),
+                    .hint(tr!(
+                        "write an address such as campagne@example.nl",
+                        "schrijf een adres zoals campagne@example.nl"
+                    )),
                 );
             }
         }
@@ -294,8 +356,8 @@ impl Loader {
         };
         let campaign = Campaign {
             id: c.id.into_inner(),
-            title: non_empty(self, src, c.title, "title"),
-            owner: non_empty(self, src, c.owner, "owner"),
+            title: non_empty(self, src, c.title, nouns::TITLE),
+            owner: non_empty(self, src, c.owner, nouns::OWNER),
             language,
             hashtags: c.hashtags.into_iter().map(Spanned::into_inner).collect(),
             url: c.url.map(Spanned::into_inner),
@@ -314,10 +376,10 @@ impl Loader {
                 self.err(
                     Diagnostic::warning(
                         "behaviour",
-                        "kit.toml has no [behaviour]: who is the audience, what should they do?",
+                        tr!("kit.toml has no [behaviour]: who is the audience, what should they do?", "kit.toml heeft geen [behaviour]: wie is de doelgroep, wat moeten zij doen?"),
                     )
                     .in_file("kit.toml")
-                    .hint("add [behaviour] with audience = \"…\" and target = \"…\""),
+                    .hint(tr!("add [behaviour] with audience = \"…\" and target = \"…\"", "voeg [behaviour] toe met audience = \"…\" en target = \"…\"")),
                 );
                 Behaviour::default()
             }
@@ -326,7 +388,7 @@ impl Loader {
         // Techniques.
         let mut techniques = Vec::new();
         for (id, t) in raw.techniques {
-            self.slug(src, &id, "technique id");
+            self.slug(src, &id, nouns::TECHNIQUE_ID);
             let (label, bct) = match t.get_ref() {
                 raw::RawTechnique::Label(l) => (l.clone(), None),
                 raw::RawTechnique::Full(f) => (f.label.clone(), f.bct.clone()),
@@ -336,10 +398,10 @@ impl Loader {
                     self.err(
                         Diagnostic::error(
                             "bct",
-                            format!("`{code}` is not a code of the BCT Taxonomy v1"),
+                            tr!("`{code}` is not a code of the BCT Taxonomy v1", "`{code}` is geen code uit de BCT Taxonomy v1", code = code),
                         )
                         .at(src, t.span())
-                        .hint("codes run from 1.1 to 16.3, e.g. bct = \"1.4\" (action planning)"),
+                        .hint(tr!("codes run from 1.1 to 16.3, e.g. bct = \"1.4\" (action planning)", "de codes lopen van 1.1 tot 16.3, bijvoorbeeld bct = \"1.4\" (actieplanning)")),
                     );
                 }
             }
@@ -356,20 +418,24 @@ impl Loader {
         let mut seen = BTreeSet::new();
         for b in raw.barriers {
             let b = b.into_inner();
-            self.slug(src, &b.id, "barrier id");
-            self.unique(src, &mut seen, &b.id, "barrier");
+            self.slug(src, &b.id, nouns::BARRIER_ID);
+            self.unique(src, &mut seen, &b.id, nouns::BARRIER);
             let factor = match Factor::parse(b.factor.get_ref()) {
                 Some(f) => f,
                 None => {
                     self.err(
                         Diagnostic::error(
                             "factor",
-                            format!("`{}` is not a COM-B factor", b.factor.get_ref()),
+                            tr!(
+                                "`{f}` is not a COM-B factor",
+                                "`{f}` is geen COM-B-factor",
+                                f = b.factor.get_ref()
+                            ),
                         )
                         .at(src, b.factor.span())
                         .hint(choices_hint(
                             b.factor.get_ref(),
-                            "factors",
+                            &tr!("factors", "factoren"),
                             &Factor::NAMES,
                         )),
                     );
@@ -377,7 +443,7 @@ impl Loader {
                 }
             };
             for t in &b.techniques {
-                self.reference(src, t, "technique", &technique_ids);
+                self.reference(src, t, nouns::TECHNIQUE, &technique_ids);
             }
             barriers.push(Barrier {
                 id: b.id.into_inner(),
@@ -396,17 +462,23 @@ impl Loader {
             self.err(
                 Diagnostic::error(
                     "no-partners",
-                    "kit.toml names no partners, so there is nothing to build",
+                    tr!(
+                        "kit.toml names no partners, so there is nothing to build",
+                        "kit.toml noemt geen partners, dus er valt niets te bouwen"
+                    ),
                 )
                 .in_file("kit.toml")
-                .hint("add a [[partners]] table with id, name, address and channels"),
+                .hint(tr!(
+                    "add a [[partners]] table with id, name, address and channels",
+                    "voeg een tabel [[partners]] toe met id, name, address en channels"
+                )),
             );
         }
         let channel_ids = platforms::channel_ids();
         for p in raw.partners {
             let p = p.into_inner();
-            self.slug(src, &p.id, "partner id");
-            self.unique(src, &mut seen, &p.id, "partner");
+            self.slug(src, &p.id, nouns::PARTNER_ID);
+            self.unique(src, &mut seen, &p.id, nouns::PARTNER);
             let logo = p.logo.as_ref().and_then(|l| self.logo(src, l));
             let colour = p
                 .colour
@@ -418,9 +490,19 @@ impl Loader {
                 "u" => Address::U,
                 other => {
                     self.err(
-                        Diagnostic::error("address", format!("`{other}` is not a form of address"))
-                            .at(src, p.address.span())
-                            .hint("write address = \"je\" (informal) or address = \"u\" (formal)"),
+                        Diagnostic::error(
+                            "address",
+                            tr!(
+                                "`{other}` is not a form of address",
+                                "`{other}` is geen aanspreekvorm",
+                                other = other
+                            ),
+                        )
+                        .at(src, p.address.span())
+                        .hint(tr!(
+                            "write address = \"je\" (informal) or address = \"u\" (formal)",
+                            "schrijf address = \"je\" (informeel) of address = \"u\" (formeel)"
+                        )),
                     );
                     Address::Je
                 }
@@ -432,10 +514,18 @@ impl Loader {
                 self.err(
                     Diagnostic::error(
                         "channels",
-                        format!("partner `{}` has no channels", p.id.get_ref()),
+                        tr!(
+                            "partner `{id}` has no channels",
+                            "partner `{id}` heeft geen kanalen",
+                            id = p.id.get_ref()
+                        ),
                     )
                     .at(src, p.channels.span())
-                    .hint(format!("name at least one of {}", channel_ids.join(", "))),
+                    .hint(tr!(
+                        "name at least one of {list}",
+                        "noem er minstens één van {list}",
+                        list = channel_ids.join(", ")
+                    )),
                 );
             }
             for ch in p.channels.into_inner() {
@@ -443,7 +533,11 @@ impl Loader {
                     self.err(
                         Diagnostic::error(
                             "duplicate",
-                            format!("channel `{}` is named twice", ch.get_ref()),
+                            tr!(
+                                "channel `{ch}` is named twice",
+                                "kanaal `{ch}` staat er twee keer",
+                                ch = ch.get_ref()
+                            ),
                         )
                         .at(src, ch.span()),
                     );
@@ -457,12 +551,16 @@ impl Loader {
                     self.err(
                         Diagnostic::error(
                             "channel",
-                            format!("`{}` is not a channel partnerkit knows", ch.get_ref()),
+                            tr!(
+                                "`{ch}` is not a channel partnerkit knows",
+                                "`{ch}` is geen kanaal dat partnerkit kent",
+                                ch = ch.get_ref()
+                            ),
                         )
                         .at(src, ch.span())
                         .hint(choices_hint(
                             ch.get_ref(),
-                            "channels",
+                            nouns::CHANNEL.many(),
                             &channel_ids,
                         )),
                     );
@@ -470,7 +568,7 @@ impl Loader {
             }
             partners.push(Partner {
                 id: p.id.into_inner(),
-                name: non_empty(self, src, p.name, "partner name"),
+                name: non_empty(self, src, p.name, nouns::PARTNER_NAME),
                 logo,
                 colour,
                 address,
@@ -487,9 +585,9 @@ impl Loader {
         let mut seen = BTreeSet::new();
         if let Some(extra) = raw.decks.get(MAX_DECKS) {
             self.err(
-                Diagnostic::error("too-many", format!("the kit has {} decks; the limit is {MAX_DECKS}", raw.decks.len()))
+                Diagnostic::error("too-many", tr!("the kit has {n} decks; the limit is {max}", "de kit heeft {n} kaartsets; de grens is {max}", n = raw.decks.len(), max = MAX_DECKS))
                     .at(src, extra.get_ref().id.span())
-                    .hint("every partner gets every deck as print files; combine decks, or give decks `partners = [...]` in separate kits"),
+                    .hint(tr!("every partner gets every deck as print files; combine decks, or give decks `partners = [...]` in separate kits", "elke partner krijgt elke kaartset als drukbestanden; voeg kaartsets samen, of geef kaartsets `partners = [...]` in aparte kits")),
             );
         }
         for d in raw.decks.into_iter().take(MAX_DECKS) {
@@ -499,46 +597,49 @@ impl Loader {
                 self.err(
                     Diagnostic::error(
                         "too-many",
-                        format!(
-                            "deck `{}` has {} cards; the limit is {MAX_CARDS}",
-                            d.id.get_ref(),
-                            d.cards.len()
+                        tr!(
+                            "deck `{id}` has {n} cards; the limit is {max}",
+                            "kaartset `{id}` heeft {n} kaarten; de grens is {max}",
+                            id = d.id.get_ref(),
+                            n = d.cards.len(),
+                            max = MAX_CARDS
                         ),
                     )
                     .at(src, extra.span().start..extra.span().start + 1)
-                    .hint(
+                    .hint(tr!(
                         "split it into several decks; a printed deck rarely has more than 60 cards",
-                    ),
+                        "verdeel hem over meer kaartsets; een gedrukte set heeft zelden meer dan 60 kaarten"
+                    )),
                 );
             }
-            self.slug(src, &d.id, "deck id");
-            self.unique(src, &mut seen, &d.id, "deck");
+            self.slug(src, &d.id, nouns::DECK_ID);
+            self.unique(src, &mut seen, &d.id, nouns::DECK);
             let size = match d.size.get_ref().to_ascii_lowercase().as_str() {
                 "a6" => CardSize::A6,
                 "a7" => CardSize::A7,
                 "square" => CardSize::Square,
                 _ => {
                     self.err(
-                        Diagnostic::error("size", format!("`{}` is not a card size", d.size.get_ref()))
+                        Diagnostic::error("size", tr!("`{size}` is not a card size", "`{size}` is geen kaartformaat", size = d.size.get_ref()))
                             .at(src, d.size.span())
-                            .hint("write size = \"A6\" (105×148 mm), \"A7\" (74×105 mm) or \"square\" (120×120 mm)"),
+                            .hint(tr!("write size = \"A6\" (105×148 mm), \"A7\" (74×105 mm) or \"square\" (120×120 mm)", "schrijf size = \"A6\" (105×148 mm), \"A7\" (74×105 mm) of \"square\" (120×120 mm)")),
                     );
                     CardSize::A6
                 }
             };
             if let Some(ps) = &d.partners {
                 for p in ps {
-                    self.reference(src, p, "partner", &partner_refs);
+                    self.reference(src, p, nouns::PARTNER, &partner_refs);
                 }
             }
             for t in &d.techniques {
-                self.reference(src, t, "technique", &technique_ids);
+                self.reference(src, t, nouns::TECHNIQUE, &technique_ids);
             }
             if d.cards.is_empty() {
                 self.err(
-                    Diagnostic::error("no-cards", format!("deck `{}` has no cards", d.id.get_ref()))
+                    Diagnostic::error("no-cards", tr!("deck `{id}` has no cards", "kaartset `{id}` heeft geen kaarten", id = d.id.get_ref()))
                         .at(src, d.id.span())
-                        .hint("add [[decks.cards]] tables with text = \"…\" and addresses = [\"…\"] after the deck"),
+                        .hint(tr!("add [[decks.cards]] tables with text = \"…\" and addresses = [\"…\"] after the deck", "voeg na de kaartset tabellen [[decks.cards]] toe met text = \"…\" en addresses = [\"…\"]")),
                 );
             }
             let mut cards = Vec::new();
@@ -547,25 +648,29 @@ impl Loader {
                 let card = card.into_inner();
                 if card.text.get_ref().trim().is_empty() {
                     self.err(
-                        Diagnostic::error("empty", "this card has no text")
-                            .at(src, card.text.span()),
+                        Diagnostic::error(
+                            "empty",
+                            tr!("this card has no text", "deze kaart heeft geen tekst"),
+                        )
+                        .at(src, card.text.span()),
                     );
                 }
                 if card.addresses.is_empty() {
                     self.err(
                         Diagnostic::warning(
                             "no-barrier",
-                            "this card addresses no barrier, so the report cannot place it",
+                            tr!("this card addresses no barrier, so the report cannot place it", "deze kaart pakt geen barrière aan, dus het rapport kan haar nergens plaatsen"),
                         )
                         .at(src, card.text.span())
-                        .hint(format!(
-                            "add addresses = [\"…\"] with one of: {}",
-                            barrier_refs.join(", ")
+                        .hint(tr!(
+                            "add addresses = [\"…\"] with one of: {list}",
+                            "voeg addresses = [\"…\"] toe met een van: {list}",
+                            list = barrier_refs.join(", ")
                         )),
                     );
                 }
                 for a in &card.addresses {
-                    self.reference(src, a, "barrier", &barrier_refs);
+                    self.reference(src, a, nouns::BARRIER, &barrier_refs);
                 }
                 cards.push(Card {
                     text: card.text.into_inner(),
@@ -614,7 +719,7 @@ impl Loader {
                 self.err(
                     Diagnostic::warning(
                         "unreached",
-                        format!("`{}` reaches no partner: none of its partners has one of its platforms among its channels", item.file.display()),
+                        tr!("`{file}` reaches no partner: none of its partners has one of its platforms among its channels", "`{file}` bereikt geen partner: geen van zijn partners heeft een van zijn platforms als kanaal", file = item.file.display()),
                     )
                     .in_file(&item.file),
                 );
@@ -640,17 +745,34 @@ impl Loader {
         let names = match self.files.list("content", MAX_CONTENT_FILES) {
             Ok(names) => names.unwrap_or_default(),
             Err(FileError::TooLarge { .. }) => {
-                self.err(Diagnostic::error(
-                    "too-many",
-                    format!("content/ holds more than {MAX_CONTENT_FILES} files; the limit is {MAX_CONTENT_FILES}"),
-                ).in_file("content"));
+                self.err(
+                    Diagnostic::error(
+                        "too-many",
+                        tr!(
+                            "content/ holds more than {max} files; the limit is {max}",
+                            "content/ heeft meer dan {max} bestanden; de grens is {max}",
+                            max = MAX_CONTENT_FILES
+                        ),
+                    )
+                    .in_file("content"),
+                );
                 return None;
             }
             Err(e) => {
                 self.err(
-                    Diagnostic::error("read", format!("the folder `content` cannot be read: {e}"))
-                        .in_file("content")
-                        .hint("content/ must be a real folder inside the kit folder"),
+                    Diagnostic::error(
+                        "read",
+                        tr!(
+                            "the folder `content` cannot be read: {e}",
+                            "de map `content` kan niet worden gelezen: {e}",
+                            e = e
+                        ),
+                    )
+                    .in_file("content")
+                    .hint(tr!(
+                        "content/ must be a real folder inside the kit folder",
+                        "content/ moet een echte map in de kitmap zijn"
+                    )),
                 );
                 return None;
             }
@@ -663,7 +785,11 @@ impl Loader {
                 self.err(
                     Diagnostic::warning(
                         "not-content",
-                        format!("`content/{name}` is not used: content files end in .md"),
+                        tr!(
+                            "`content/{name}` is not used: content files end in .md",
+                            "`content/{name}` wordt niet gebruikt: tekstbestanden eindigen op .md",
+                            name = name
+                        ),
                     )
                     .in_file(format!("content/{name}")),
                 );
@@ -686,27 +812,36 @@ impl Loader {
         let src = self.read_text(&rel)?;
         if is_windows_reserved(&id) {
             self.err(
-                Diagnostic::error("id", format!("the file name `{name}` cannot be an item id: Windows cannot use `{id}` as a file name"))
+                Diagnostic::error("id", tr!("the file name `{name}` cannot be an item id: Windows cannot use `{id}` as a file name", "de bestandsnaam `{name}` kan geen item-id zijn: Windows kan `{id}` niet als bestandsnaam gebruiken", name = name, id = id))
                     .in_file(&rel)
-                    .hint(format!("rename the file, e.g. to `{id}-1.md`")),
+                    .hint(tr!("rename the file, e.g. to `{id}-1.md`", "geef het bestand een andere naam, bijvoorbeeld `{id}-1.md`", id = id)),
             );
         } else if !is_slug(&id) {
             self.err(
-                Diagnostic::error("id", format!("the file name `{name}` cannot be an item id"))
+                Diagnostic::error("id", tr!("the file name `{name}` cannot be an item id", "de bestandsnaam `{name}` kan geen item-id zijn", name = name))
                     .in_file(&rel)
-                    .hint(format!(
-                        "ids use only a-z, 0-9 and -, at most 64 characters; rename the file to `{}.md`",
-                        slugify(&id)
+                    .hint(tr!(
+                        "ids use only a-z, 0-9 and -, at most 64 characters; rename the file to `{id}.md`",
+                        "een id heeft alleen a-z, 0-9 en -, hoogstens 64 tekens; noem het bestand `{id}.md`",
+                        id = slugify(&id)
                     )),
             );
         }
         if src.text.trim().is_empty() {
             self.err(
-                Diagnostic::error("empty", format!("`{}` is empty", rel.display()))
-                    .in_file(&rel)
-                    .hint(
-                        "start it with front matter between +++ lines: kind, title and addresses",
+                Diagnostic::error(
+                    "empty",
+                    tr!(
+                        "`{file}` is empty",
+                        "`{file}` is leeg",
+                        file = rel.display()
                     ),
+                )
+                .in_file(&rel)
+                .hint(tr!(
+                    "start it with front matter between +++ lines: kind, title and addresses",
+                    "begin met front matter tussen regels met +++: kind, title en addresses"
+                )),
             );
             return None;
         }
@@ -714,17 +849,26 @@ impl Loader {
             Ok(p) => p,
             Err(SplitError::NoOpening) => {
                 self.err(
-                    Diagnostic::error("front-matter", "the file does not start with front matter")
+                    Diagnostic::error("front-matter", tr!("the file does not start with front matter", "het bestand begint niet met front matter"))
                         .at_line(&src, 1, 1)
-                        .hint("the first line must be +++, then kind, title and addresses, then another +++ line"),
+                        .hint(tr!("the first line must be +++, then kind, title and addresses, then another +++ line", "de eerste regel moet +++ zijn, dan kind, title en addresses, dan weer een regel +++")),
                 );
                 return None;
             }
             Err(SplitError::Unterminated) => {
                 self.err(
-                    Diagnostic::error("front-matter", "the front matter is never closed")
-                        .at_line(&src, 1, 1)
-                        .hint("end the front matter with a line that holds only +++"),
+                    Diagnostic::error(
+                        "front-matter",
+                        tr!(
+                            "the front matter is never closed",
+                            "de front matter wordt nergens afgesloten"
+                        ),
+                    )
+                    .at_line(&src, 1, 1)
+                    .hint(tr!(
+                        "end the front matter with a line that holds only +++",
+                        "sluit de front matter af met een regel met alleen +++"
+                    )),
                 );
                 return None;
             }
@@ -762,9 +906,20 @@ impl Loader {
             "howto" => Kind::Howto,
             other => {
                 self.err(
-                    Diagnostic::error("kind", format!("`{other}` is not a kind of content"))
-                        .at(&src, shift(fm.kind.span()))
-                        .hint(choices_hint(other, "kinds", &["social", "blog", "howto"])),
+                    Diagnostic::error(
+                        "kind",
+                        tr!(
+                            "`{other}` is not a kind of content",
+                            "`{other}` is geen soort tekst",
+                            other = other
+                        ),
+                    )
+                    .at(&src, shift(fm.kind.span()))
+                    .hint(choices_hint(
+                        other,
+                        &tr!("kinds", "soorten"),
+                        &["social", "blog", "howto"],
+                    )),
                 );
                 return None;
             }
@@ -784,40 +939,47 @@ impl Loader {
                 self.err(
                     Diagnostic::error(
                         "no-barrier",
-                        "`addresses` is empty: every item must work on at least one barrier",
+                        tr!(
+                            "`addresses` is empty: every item must work on at least one barrier",
+                            "`addresses` is leeg: elke tekst moet minstens één barrière aanpakken"
+                        ),
                     )
                     .at(&src, shift(a.span()))
-                    .hint(format!("name one or more of: {}", barrier_refs.join(", "))),
+                    .hint(tr!(
+                        "name one or more of: {list}",
+                        "noem er een of meer van: {list}",
+                        list = barrier_refs.join(", ")
+                    )),
                 );
                 Vec::new()
             }
             None => {
                 self.err(
-                    Diagnostic::error("no-barrier", "the front matter has no `addresses`: every item must work on at least one barrier")
+                    Diagnostic::error("no-barrier", tr!("the front matter has no `addresses`: every item must work on at least one barrier", "de front matter heeft geen `addresses`: elke tekst moet minstens één barrière aanpakken"))
                         .at_line(&src, 1, 1)
-                        .hint(format!("add addresses = [\"…\"] with one or more of: {}", barrier_refs.join(", "))),
+                        .hint(tr!("add addresses = [\"…\"] with one or more of: {list}", "voeg addresses = [\"…\"] toe met een of meer van: {list}", list = barrier_refs.join(", "))),
                 );
                 Vec::new()
             }
         };
         if known.is_some() {
             for a in &addresses {
-                self.reference_shifted(&src, a, off, "barrier", &barrier_refs);
+                self.reference_shifted(&src, a, off, nouns::BARRIER, &barrier_refs);
             }
             for t in &fm.techniques {
-                self.reference_shifted(&src, t, off, "technique", &technique_refs);
+                self.reference_shifted(&src, t, off, nouns::TECHNIQUE, &technique_refs);
             }
             for p in fm.partners.iter().flatten() {
-                self.reference_shifted(&src, p, off, "partner", &partner_refs);
+                self.reference_shifted(&src, p, off, nouns::PARTNER, &partner_refs);
             }
         }
         let mut plats = None;
         if let Some(list) = &fm.platforms {
             if kind != Kind::Social {
                 self.err(
-                    Diagnostic::error("platforms", "only social items have `platforms`")
+                    Diagnostic::error("platforms", tr!("only social items have `platforms`", "alleen sociale berichten hebben `platforms`"))
                         .at(&src, shift(list.first().map_or(0..0, |p| p.span())))
-                        .hint("articles go to every partner with a website or newsletter channel; remove the line"),
+                        .hint(tr!("articles go to every partner with a website or newsletter channel; remove the line", "artikelen gaan naar elke partner met een website of nieuwsbrief als kanaal; haal de regel weg")),
                 );
             }
             let mut v = Vec::new();
@@ -827,12 +989,16 @@ impl Loader {
                     None => self.err(
                         Diagnostic::error(
                             "platform",
-                            format!("`{}` is not a social platform", p.get_ref()),
+                            tr!(
+                                "`{p}` is not a social platform",
+                                "`{p}` is geen sociaal platform",
+                                p = p.get_ref()
+                            ),
                         )
                         .at(&src, shift(p.span()))
                         .hint(choices_hint(
                             p.get_ref(),
-                            "platforms",
+                            nouns::PLATFORM.many(),
                             &platforms::platform_ids(),
                         )),
                     ),
@@ -846,9 +1012,9 @@ impl Loader {
                     if let Some(launch) = known.and_then(|k| k.launch) {
                         if m < launch {
                             self.err(
-                                Diagnostic::error("before-launch", format!("`publish` is before the launch ({launch})"))
+                                Diagnostic::error("before-launch", tr!("`publish` is before the launch ({launch})", "`publish` ligt vóór de start ({launch})", launch = launch))
                                     .at(&src, shift(p.span()))
-                                    .hint("nothing is published before the collective kick-off; give a later moment or remove the line"),
+                                    .hint(tr!("nothing is published before the collective kick-off; give a later moment or remove the line", "niets wordt gepubliceerd vóór de gezamenlijke start; geef een later moment of haal de regel weg")),
                             );
                         }
                     }
@@ -872,24 +1038,33 @@ impl Loader {
                 self.err(
                     Diagnostic::error(
                         "image-alt",
-                        "only social items have a share image, so `image_alt` has no use here",
+                        tr!("only social items have a share image, so `image_alt` has no use here", "alleen sociale berichten hebben een deelafbeelding, dus `image_alt` heeft hier geen nut"),
                     )
                     .at(&src, shift(alt.span()))
-                    .hint("remove the line"),
+                    .hint(tr!("remove the line", "haal de regel weg")),
                 );
             }
             if let Some((k, _)) = fm.variants.iter().next() {
                 self.err(
-                    Diagnostic::error("variants", "only social items have `[variants]`")
-                        .at(&src, shift(k.span()))
-                        .hint("remove the [variants] table"),
+                    Diagnostic::error(
+                        "variants",
+                        tr!(
+                            "only social items have `[variants]`",
+                            "alleen sociale berichten hebben `[variants]`"
+                        ),
+                    )
+                    .at(&src, shift(k.span()))
+                    .hint(tr!(
+                        "remove the [variants] table",
+                        "haal de tabel [variants] weg"
+                    )),
                 );
             }
         } else if fm.image_alt.is_none() {
             self.err(
-                Diagnostic::warning("no-alt", "this social item has no `image_alt`; the share image's alt text falls back to its quote")
+                Diagnostic::warning("no-alt", tr!("this social item has no `image_alt`; the share image's alt text falls back to its quote", "dit sociale bericht heeft geen `image_alt`; de alt-tekst van de deelafbeelding wordt dan het citaat"))
                     .at_line(&src, 1, 1)
-                    .hint("add image_alt = \"…\" describing the picture for people who cannot see it"),
+                    .hint(tr!("add image_alt = \"…\" describing the picture for people who cannot see it", "voeg image_alt = \"…\" toe die de afbeelding beschrijft voor wie haar niet kan zien")),
             );
         }
         let mut variants = BTreeMap::new();
@@ -898,12 +1073,16 @@ impl Loader {
                 self.err(
                     Diagnostic::error(
                         "platform",
-                        format!("`{}` in [variants] is not a social platform", k.get_ref()),
+                        tr!(
+                            "`{k}` in [variants] is not a social platform",
+                            "`{k}` in [variants] is geen sociaal platform",
+                            k = k.get_ref()
+                        ),
                     )
                     .at(&src, shift(k.span()))
                     .hint(choices_hint(
                         k.get_ref(),
-                        "platforms",
+                        nouns::PLATFORM.many(),
                         &platforms::platform_ids(),
                     )),
                 );
@@ -916,14 +1095,24 @@ impl Loader {
         }
         if parts.body.trim().is_empty() {
             self.err(
-                Diagnostic::error("empty", "the item has no body text after the front matter")
-                    .at_line(&src, parts.body_line.saturating_sub(1), 1)
-                    .hint("write the text in Markdown after the closing +++ line"),
+                Diagnostic::error(
+                    "empty",
+                    tr!(
+                        "the item has no body text after the front matter",
+                        "de tekst heeft niets na de front matter"
+                    ),
+                )
+                .at_line(&src, parts.body_line.saturating_sub(1), 1)
+                .hint(tr!(
+                    "write the text in Markdown after the closing +++ line",
+                    "schrijf de tekst in Markdown na de afsluitende regel +++"
+                )),
             );
         }
         if fm.title.get_ref().trim().is_empty() {
             self.err(
-                Diagnostic::error("empty", "the title is empty").at(&src, shift(fm.title.span())),
+                Diagnostic::error("empty", tr!("the title is empty", "de titel is leeg"))
+                    .at(&src, shift(fm.title.span())),
             );
         }
         let title = text_at(&src, shift(fm.title.span()), fm.title.get_ref());
@@ -961,13 +1150,16 @@ impl Loader {
             Ok(names) => names.unwrap_or_default(),
             Err(e) => {
                 let why = match e {
-                    FileError::TooLarge { .. } => "it holds more than 100 files".to_string(),
+                    FileError::TooLarge { .. } => tr!(
+                        "it holds more than 100 files",
+                        "er staan meer dan 100 bestanden in"
+                    ),
                     e => e.to_string(),
                 };
                 self.err(
-                    Diagnostic::error("read", format!("the folder `templates` cannot be read: {why}"))
+                    Diagnostic::error("read", tr!("the folder `templates` cannot be read: {why}", "de map `templates` kan niet worden gelezen: {why}", why = why))
                         .in_file("templates")
-                        .hint("templates/ must be a real folder inside the kit folder, holding only your versions of the built-in templates"),
+                        .hint(tr!("templates/ must be a real folder inside the kit folder, holding only your versions of the built-in templates", "templates/ moet een echte map in de kitmap zijn, met alleen uw versies van de ingebouwde sjablonen")),
                 );
                 return out;
             }
@@ -982,13 +1174,18 @@ impl Loader {
                 self.err(
                     Diagnostic::warning(
                         "template-name",
-                        format!(
-                            "`{}` does not override any built-in template",
-                            rel.display()
+                        tr!(
+                            "`{file}` does not override any built-in template",
+                            "`{file}` vervangt geen ingebouwd sjabloon",
+                            file = rel.display()
                         ),
                     )
                     .in_file(&rel)
-                    .hint(choices_hint(&name, "template names", builtins)),
+                    .hint(choices_hint(
+                        &name,
+                        &tr!("template names", "sjabloonnamen"),
+                        builtins,
+                    )),
                 );
                 continue;
             }
@@ -999,58 +1196,76 @@ impl Loader {
         out
     }
 
-    fn slug(&mut self, src: &Source, id: &S, what: &str) {
-        if is_windows_reserved(id.get_ref()) {
+    fn slug(&mut self, src: &Source, id: &S, what: Noun) {
+        let (id_text, what) = (id.get_ref(), what.one());
+        if is_windows_reserved(id_text) {
             self.err(
                 Diagnostic::error(
                     "id",
-                    format!(
-                        "`{}` cannot be a {what}: Windows cannot use it as a file name",
-                        id.get_ref()
+                    tr!(
+                        "`{id}` cannot be a {what}: Windows cannot use it as a file name",
+                        "`{id}` kan geen {what} zijn: Windows kan het niet als bestandsnaam gebruiken",
+                        id = id_text,
+                        what = what
                     ),
                 )
                 .at(src, id.span())
-                .hint(format!("choose another id, e.g. \"{}-1\"", id.get_ref())),
+                .hint(tr!("choose another id, e.g. \"{id}-1\"", "kies een ander id, bijvoorbeeld \"{id}-1\"", id = id_text)),
             );
-        } else if !is_slug(id.get_ref()) {
+        } else if !is_slug(id_text) {
             self.err(
-                Diagnostic::error("id", format!("`{}` is not a valid {what}", id.get_ref()))
+                Diagnostic::error("id", tr!("`{id}` is not a valid {what}", "`{id}` is niet geldig als {what}", id = id_text, what = what))
                     .at(src, id.span())
-                    .hint(format!(
-                        "ids use only a-z, 0-9 and -, 1 to 64 characters (they become file names); e.g. \"{}\"",
-                        slugify(id.get_ref())
+                    .hint(tr!(
+                        "ids use only a-z, 0-9 and -, 1 to 64 characters (they become file names); e.g. \"{example}\"",
+                        "een id heeft alleen a-z, 0-9 en -, 1 tot 64 tekens (het wordt een bestandsnaam); bijvoorbeeld \"{example}\"",
+                        example = slugify(id_text)
                     )),
             );
         }
     }
 
-    fn unique(&mut self, src: &Source, seen: &mut BTreeSet<String>, id: &S, what: &str) {
+    fn unique(&mut self, src: &Source, seen: &mut BTreeSet<String>, id: &S, what: Noun) {
         if !seen.insert(id.get_ref().clone()) {
             self.err(
                 Diagnostic::error(
                     "duplicate",
-                    format!("there are two {what}s with id `{}`", id.get_ref()),
+                    tr!(
+                        "there are two {what} with id `{id}`",
+                        "er zijn twee {what} met id `{id}`",
+                        what = what.many(),
+                        id = id.get_ref()
+                    ),
                 )
                 .at(src, id.span())
-                .hint(format!("every {what} needs its own id")),
+                .hint(tr!(
+                    "{what} cannot share an id; give each its own",
+                    "{what} kunnen geen id delen; geef elk een eigen id",
+                    what = what.many()
+                )),
             );
         }
     }
 
-    fn reference(&mut self, src: &Source, r: &S, what: &str, valid: &[&str]) {
+    fn reference(&mut self, src: &Source, r: &S, what: Noun, valid: &[&str]) {
         self.reference_shifted(src, r, 0, what, valid);
     }
 
-    fn reference_shifted(&mut self, src: &Source, r: &S, off: usize, what: &str, valid: &[&str]) {
+    fn reference_shifted(&mut self, src: &Source, r: &S, off: usize, what: Noun, valid: &[&str]) {
         if !valid.contains(&r.get_ref().as_str()) {
             let span = r.span();
             self.err(
                 Diagnostic::error(
                     "unknown-id",
-                    format!("there is no {what} `{}` in kit.toml", r.get_ref()),
+                    tr!(
+                        "there is no {what} `{id}` in kit.toml",
+                        "kit.toml heeft geen {what} `{id}`",
+                        what = what.one(),
+                        id = r.get_ref()
+                    ),
                 )
                 .at(src, span.start + off..span.end + off)
-                .hint(choices_hint(r.get_ref(), &format!("{what}s"), valid)),
+                .hint(choices_hint(r.get_ref(), what.many(), valid)),
             );
         }
     }
@@ -1059,9 +1274,9 @@ impl Loader {
         let parsed = Colour::parse(c.get_ref());
         if parsed.is_none() {
             self.err(
-                Diagnostic::error("colour", format!("`{}` is not a colour", c.get_ref()))
+                Diagnostic::error("colour", tr!("`{c}` is not a colour", "`{c}` is geen kleur", c = c.get_ref()))
                     .at(src, c.span())
-                    .hint("write it as # and six hex digits, e.g. colour = \"#e17000\""),
+                    .hint(tr!("write it as # and six hex digits, e.g. colour = \"#e17000\"", "schrijf hem als # en zes hexadecimale cijfers, bijvoorbeeld colour = \"#e17000\"")),
             );
         }
         parsed
@@ -1072,9 +1287,9 @@ impl Loader {
             Ok(l) => Some(l),
             Err(why) => {
                 self.err(
-                    Diagnostic::error("logo", format!("cannot use the logo `{}`: {why}", path.get_ref()))
+                    Diagnostic::error("logo", tr!("cannot use the logo `{path}`: {why}", "het logo `{path}` is niet te gebruiken: {why}", path = path.get_ref(), why = why))
                         .at(src, path.span())
-                        .hint("give a PNG, JPEG, WebP or SVG file inside the kit folder, e.g. \"assets/logo.png\""),
+                        .hint(tr!("give a PNG, JPEG, WebP or SVG file inside the kit folder, e.g. \"assets/logo.png\"", "geef een PNG-, JPEG-, WebP- of SVG-bestand in de kitmap, bijvoorbeeld \"assets/logo.png\"")),
                 );
                 None
             }
@@ -1082,9 +1297,19 @@ impl Loader {
     }
 }
 
-fn non_empty(l: &mut Loader, src: &Source, s: S, what: &str) -> String {
+fn non_empty(l: &mut Loader, src: &Source, s: S, what: Noun) -> String {
     if s.get_ref().trim().is_empty() {
-        l.err(Diagnostic::error("empty", format!("the {what} is empty")).at(src, s.span()));
+        l.err(
+            Diagnostic::error(
+                "empty",
+                tr!(
+                    "the {what} is empty",
+                    "de {what} is leeg",
+                    what = what.one()
+                ),
+            )
+            .at(src, s.span()),
+        );
     }
     s.into_inner()
 }
@@ -1109,23 +1334,33 @@ fn text_at(src: &Source, span: Range<usize>, value: &str) -> Text {
 
 fn moment_error(src: &Source, span: Range<usize>, key: &str, e: MomentError) -> Diagnostic {
     let msg = match e {
-        MomentError::Incomplete => format!("`{key}` needs a date and a time"),
+        MomentError::Incomplete => tr!(
+            "`{key}` needs a date and a time",
+            "`{key}` heeft een datum en een tijd nodig",
+            key = key
+        ),
         MomentError::NoOffset => {
-            format!("`{key}` has no time zone, so partners could read it differently")
+            tr!(
+                "`{key}` has no time zone, so partners could read it differently",
+                "`{key}` heeft geen tijdzone, dus partners kunnen het verschillend lezen",
+                key = key
+            )
         }
         MomentError::OutOfRange => {
-            return Diagnostic::error("moment", format!("`{key}` is outside the dates partnerkit can put in calendars and zip files"))
+            return Diagnostic::error("moment", tr!("`{key}` is outside the dates partnerkit can put in calendars and zip files", "`{key}` valt buiten de datums die partnerkit in agenda's en zipbestanden kan zetten", key = key))
                 .at(src, span)
-                .hint(format!(
-                    "give a date from {} to {} with a time zone between -14:00 and +14:00, e.g. {key} = 2026-03-02T09:00:00+01:00",
-                    super::moment::YEARS.start(),
-                    super::moment::YEARS.end()
+                .hint(tr!(
+                    "give a date from {from} to {to} with a time zone between -14:00 and +14:00, e.g. {key} = 2026-03-02T09:00:00+01:00",
+                    "geef een datum van {from} tot {to} met een tijdzone tussen -14:00 en +14:00, bijvoorbeeld {key} = 2026-03-02T09:00:00+01:00",
+                    from = super::moment::YEARS.start(),
+                    to = super::moment::YEARS.end(),
+                    key = key
                 ));
         }
     };
     Diagnostic::error("moment", msg)
         .at(src, span)
-        .hint(format!("write it like {key} = 2026-03-02T09:00:00+01:00 (+01:00 is Dutch winter time, +02:00 summer time)"))
+        .hint(tr!("write it like {key} = 2026-03-02T09:00:00+01:00 (+01:00 is Dutch winter time, +02:00 summer time)", "schrijf het als {key} = 2026-03-02T09:00:00+01:00 (+01:00 is Nederlandse wintertijd, +02:00 zomertijd)", key = key))
 }
 
 /// Parses kit.toml, reporting every syntax error, and on type or key errors every one of them
@@ -1153,9 +1388,16 @@ fn parse_kit_toml(src: &Source) -> Result<RawKit, Vec<Diagnostic>> {
         let name = key.get_ref().as_ref();
         if !TABLES.contains(&name) {
             diags.push(
-                Diagnostic::error("toml", format!("unknown table `{name}`"))
-                    .at(src, key.span())
-                    .hint(choices_hint(name, "tables", &TABLES)),
+                Diagnostic::error(
+                    "toml",
+                    tr!(
+                        "unknown table `{name}`",
+                        "onbekende tabel `{name}`",
+                        name = name
+                    ),
+                )
+                .at(src, key.span())
+                .hint(choices_hint(name, &tr!("tables", "tabellen"), &TABLES)),
             );
         }
     }
@@ -1188,17 +1430,24 @@ fn toml_error(src: &Source, e: &toml::de::Error) -> Diagnostic {
     if let Some(rest) = message.strip_prefix("unknown field `") {
         if let Some((field, expected)) = rest.split_once('`') {
             let valid: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-            d = d.hint(choices_hint(field, "keys here", &valid));
+            d = d.hint(choices_hint(
+                field,
+                &tr!("keys here", "sleutels hier"),
+                &valid,
+            ));
         }
     } else if let Some(rest) = message.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or_default();
-        d = d.hint(format!(
-            "add `{field} = …` to this table (see the kit format for what it holds)"
+        d = d.hint(tr!(
+            "add `{field} = …` to this table (see the kit format for what it holds)",
+            "voeg `{field} = …` toe aan deze tabel (het kitformaat zegt wat erin staat)",
+            field = field
         ));
     } else if message.contains("data did not match any variant") {
-        d = d.hint(
+        d = d.hint(tr!(
             "write a technique as id = \"Label\" or id = { label = \"Label\", bct = \"1.4\" }",
-        );
+            "schrijf een techniek als id = \"Label\" of id = { label = \"Label\", bct = \"1.4\" }"
+        ));
     }
     d
 }
@@ -1206,27 +1455,72 @@ fn toml_error(src: &Source, e: &toml::de::Error) -> Diagnostic {
 fn plain_toml_message(m: &str) -> String {
     if let Some(rest) = m.strip_prefix("unknown field `") {
         let field = rest.split('`').next().unwrap_or_default();
-        return format!("unknown key `{field}`");
+        return tr!(
+            "unknown key `{field}`",
+            "onbekende sleutel `{field}`",
+            field = field
+        );
     }
     if let Some(rest) = m.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or_default();
-        return format!("the key `{field}` is required here but missing");
+        return tr!(
+            "the key `{field}` is required here but missing",
+            "de sleutel `{field}` is hier verplicht maar ontbreekt",
+            field = field
+        );
     }
     if let Some(rest) = m.strip_prefix("invalid type: ") {
         if let Some((found, expected)) = rest.split_once(", expected ") {
             let want = match expected {
-                "a string" => "text in double quotes",
-                "a sequence" => "a list in square brackets, like [\"a\", \"b\"]",
-                "a boolean" => "true or false",
-                e => e,
+                "a string" => tr!(
+                    "text in double quotes",
+                    "tekst tussen dubbele aanhalingstekens"
+                ),
+                "a sequence" => tr!(
+                    "a list in square brackets, like [\"a\", \"b\"]",
+                    "een lijst tussen rechte haken, zoals [\"a\", \"b\"]"
+                ),
+                "a boolean" => tr!("true or false", "true of false"),
+                "a TOML datetime" => tr!(
+                    "a date and time, like 2026-03-02T09:00:00+01:00",
+                    "een datum en tijd, zoals 2026-03-02T09:00:00+01:00"
+                ),
+                e if e.starts_with("struct ") || e == "a map" => {
+                    tr!("a table", "een tabel")
+                }
+                e => e.to_string(),
             };
-            return format!("expected {want} here, not {found}");
+            // "integer `3`", "string \"x\"", …: the kind of value in words.
+            let (kind, value) = found.split_once(' ').unwrap_or((found, ""));
+            let kind = match kind {
+                "integer" => tr!("the number", "het getal"),
+                "floating" => tr!("the number", "het getal"),
+                "string" => tr!("the text", "de tekst"),
+                "boolean" => tr!("the value", "de waarde"),
+                "sequence" => tr!("a list", "een lijst"),
+                "map" => tr!("a table", "een tabel"),
+                k => k.to_string(),
+            };
+            let value = value.trim_start_matches("point ");
+            let found = format!("{kind} {value}").trim().to_string();
+            return tr!(
+                "expected {want} here, not {found}",
+                "hier hoort {want}, niet {found}",
+                want = want,
+                found = found
+            );
         }
     }
     if m.starts_with("duplicate key") {
-        return format!("{m}: each key may appear only once in a table");
+        return tr!(
+            "this key appears twice: each key may appear only once in a table",
+            "deze sleutel staat er twee keer: een sleutel mag maar één keer in een tabel staan"
+        );
     }
-    m.to_string()
+    match crate::tr::lang() {
+        crate::kit::Lang::Nl => format!("de TOML-opmaak klopt niet: {m}"),
+        crate::kit::Lang::En => m.to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -103,9 +103,11 @@ pub fn render(
     if !missing.is_empty() {
         return Err(Diagnostic::error(
             "share",
-            format!(
-                "the quote of `{}` has characters the font lacks: {:?}",
-                item.item.id, missing
+            crate::tr!(
+                "the quote of `{item}` has characters the font lacks: {chars}",
+                "het citaat van `{item}` heeft tekens die het lettertype mist: {chars}",
+                item = item.item.id,
+                chars = format!("{missing:?}")
             ),
         )
         .in_file(&item.item.file));
@@ -123,16 +125,19 @@ pub fn render(
                 let shown: String = item.quote.chars().take(60).collect();
                 return Err(Diagnostic::error(
                     "share",
-                    format!(
-                        "the text on the share image of `{}` for {} does not fit, even at the smallest type size: \"{}{}\"",
-                        item.item.id,
-                        platform.name,
-                        shown,
-                        if item.quote.chars().count() > 60 { "…" } else { "" }
+                    crate::tr!(
+                        "the text on the share image of `{item}` for {platform} does not fit, even at the smallest type size: \"{shown}\"",
+                        "de tekst op de deelafbeelding van `{item}` voor {platform} past niet, ook niet in de kleinste letter: \"{shown}\"",
+                        item = item.item.id,
+                        platform = platform.name,
+                        shown = format!("{shown}{}", if item.quote.chars().count() > 60 { "…" } else { "" })
                     ),
                 )
                 .in_file(&item.item.file)
-                .hint("give the item a shorter `quote` (a share image holds a sentence or two), or shorten its title; very long words need a space"));
+                .hint(crate::tr!(
+                    "give the item a shorter `quote` (a share image holds a sentence or two), or shorten its title; very long words need a space",
+                    "geef de tekst een korter `quote` (een deelafbeelding draagt een zin of twee), of maak de titel korter; heel lange woorden hebben een spatie nodig"
+                )));
             }
         }
     };
@@ -190,11 +195,28 @@ pub fn render(
     let png = crate::raster::svg_to_png_checked(&svg, w, h).map_err(|e| match e {
         Ok(undrawable) => {
             let list: String = undrawable.iter().take(10).collect();
-            Diagnostic::error("share", format!("the share image template has text the embedded font cannot draw ({list}), so it would vanish from the image"))
+            Diagnostic::error("share", crate::tr!(
+                "the share image template has text the embedded font cannot draw ({list}), so it would vanish from the image",
+                "het sjabloon van de deelafbeelding heeft tekst die het ingebouwde lettertype niet kan tekenen ({list}), dus die zou van de afbeelding verdwijnen",
+                list = list
+            ))
                 .in_file("templates/share.svg.hbs")
-                .hint(format!("use font-family=\"{}\" and characters of Latin, Greek or Cyrillic script", crate::fonts::FAMILY))
+                .hint(crate::tr!(
+                    "use font-family=\"{family}\" and characters of Latin, Greek or Cyrillic script",
+                    "gebruik font-family=\"{family}\" en tekens uit het Latijnse, Griekse of Cyrillische schrift",
+                    family = crate::fonts::FAMILY
+                ))
         }
-        Err(why) => Diagnostic::error("share", format!("cannot draw the share image of `{}`: {why}", item.item.id)).in_file("templates/share.svg.hbs"),
+        Err(why) => Diagnostic::error(
+            "share",
+            crate::tr!(
+                "cannot draw the share image of `{item}`: {why}",
+                "de deelafbeelding van `{item}` is niet te tekenen: {why}",
+                item = item.item.id,
+                why = why
+            ),
+        )
+        .in_file("templates/share.svg.hbs"),
     })?;
     let mut meta = cx.item_meta("share-image", item.item);
     meta.platform = Some(platform.id);

@@ -210,15 +210,21 @@ pub fn render_texts<'k>(
                     src_text,
                     Diagnostic::error(
                         "too-long",
-                        format!(
-                            "`{}` for partner `{}` is {count} characters on {}; the limit there is {}",
-                            item.id, partner.id, platform.name, platform.limit
+                        crate::tr!(
+                            "`{item}` for partner `{partner}` is {count} characters on {platform}; the limit there is {limit}",
+                            "`{item}` voor partner `{partner}` is {count} tekens op {platform}; de grens daar is {limit}",
+                            item = item.id,
+                            partner = partner.id,
+                            count = count,
+                            platform = platform.name,
+                            limit = platform.limit
                         ),
                     )
-                    .hint(format!(
-                        "shorten the text by {} characters, or add a shorter version under [variants]: {} = \"…\"",
-                        count - platform.limit,
-                        platform.id
+                    .hint(crate::tr!(
+                        "shorten the text by {n} characters, or add a shorter version under [variants]: {platform} = \"…\"",
+                        "maak de tekst {n} tekens korter, of voeg onder [variants] een kortere versie toe: {platform} = \"…\"",
+                        n = count - platform.limit,
+                        platform = platform.id
                     )),
                 ));
             }
@@ -230,18 +236,22 @@ pub fn render_texts<'k>(
                         src_text,
                         Diagnostic::error(
                             "hashtags",
-                            format!(
-                                "`{}` for partner `{}` has {} hashtags on {}; it takes at most {max}",
-                                item.id,
-                                partner.id,
-                                tags.len(),
-                                platform.name
+                            crate::tr!(
+                                "`{item}` for partner `{partner}` has {n} hashtags on {platform}; it takes at most {max}",
+                                "`{item}` voor partner `{partner}` heeft {n} hashtags op {platform}; daar kunnen er hoogstens {max}",
+                                item = item.id,
+                                partner = partner.id,
+                                n = tags.len(),
+                                platform = platform.name,
+                                max = max
                             ),
                         )
-                        .hint(format!(
-                            "keep at most {max} of {}, or add a version under [variants]: {} = \"…\"",
-                            tags.join(" "),
-                            platform.id
+                        .hint(crate::tr!(
+                            "keep at most {max} of {tags}, or add a version under [variants]: {platform} = \"…\"",
+                            "houd er hoogstens {max} over van {tags}, of voeg onder [variants] een versie toe: {platform} = \"…\"",
+                            max = max,
+                            tags = tags.join(" "),
+                            platform = platform.id
                         )),
                     ));
                 }

@@ -53,7 +53,10 @@ pub fn meta(scripts: &[&str]) -> String {
 /// and the `<html>` tag may come before `<head>`: anything else could run before the policy.
 pub fn insert(html: &str, scripts: &[&str]) -> Result<String, String> {
     let at = head_end(html).ok_or_else(|| {
-        "the page has no <head> near its start, so partnerkit cannot protect it".to_string()
+        crate::tr!(
+            "the page has no <head> near its start, so partnerkit cannot protect it",
+            "de pagina heeft geen <head> vlak bij het begin, dus partnerkit kan haar niet beschermen"
+        )
     })?;
     let mut out = String::with_capacity(html.len() + 300);
     out.push_str(&html[..at]);

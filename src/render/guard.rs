@@ -58,8 +58,16 @@ pub fn check_source(text: &str) -> Result<(), ShapeError> {
                 depth += 1;
                 if depth > MAX_BLOCK_DEPTH {
                     return Err(ShapeError {
-                        message: format!("blocks such as {{{{#if}}}} are nested more than {MAX_BLOCK_DEPTH} deep here"),
-                        hint: format!("simplify the text: partnerkit allows at most {MAX_BLOCK_DEPTH} levels"),
+                        message: crate::tr!(
+                            "blocks such as {{#if}} are nested more than {max} deep here",
+                            "blokken zoals {{#if}} zijn hier meer dan {max} diep genest",
+                            max = MAX_BLOCK_DEPTH
+                        ),
+                        hint: crate::tr!(
+                            "simplify the text: partnerkit allows at most {max} levels",
+                            "maak de tekst eenvoudiger: partnerkit staat hoogstens {max} niveaus toe",
+                            max = MAX_BLOCK_DEPTH
+                        ),
                         at: Some(line_col(text, start)),
                     });
                 }
@@ -76,8 +84,15 @@ pub fn check_source(text: &str) -> Result<(), ShapeError> {
                     parens += 1;
                     if parens > MAX_BLOCK_DEPTH {
                         return Err(ShapeError {
-                            message: format!("sub-expressions `( … )` are nested more than {MAX_BLOCK_DEPTH} deep here"),
-                            hint: "simplify the expression".into(),
+                            message: crate::tr!(
+                                "sub-expressions `( … )` are nested more than {max} deep here",
+                                "deeluitdrukkingen `( … )` zijn hier meer dan {max} diep genest",
+                                max = MAX_BLOCK_DEPTH
+                            ),
+                            hint: crate::tr!(
+                                "simplify the expression",
+                                "maak de uitdrukking eenvoudiger"
+                            ),
                             at: Some(line_col(text, j + k)),
                         });
                     }
@@ -95,19 +110,32 @@ pub fn check_source(text: &str) -> Result<(), ShapeError> {
 pub fn check_parsed(t: &Template) -> Result<(), ShapeError> {
     for (n, e) in t.elements.iter().enumerate() {
         let at = t.mapping.get(n).map(|m| (m.0, m.1));
-        let refuse = |what: &str| ShapeError {
-            message: format!("{what} are not supported in kit texts and templates"),
-            hint:
-                "write the text out in full; partnerkit's templates cannot include other templates"
-                    .into(),
+        let refuse = |what: &str| {
+            ShapeError {
+            message: crate::tr!(
+                "{what} are not supported in kit texts and templates",
+                "{what} worden niet ondersteund in teksten en sjablonen van een kit",
+                what = what
+            ),
+            hint: crate::tr!(
+                "write the text out in full; partnerkit's templates cannot include other templates",
+                "schrijf de tekst helemaal uit; sjablonen van partnerkit kunnen geen andere sjablonen invoegen"
+            ),
             at,
+        }
         };
         match e {
             TemplateElement::PartialExpression(_) | TemplateElement::PartialBlock(_) => {
-                return Err(refuse("partials such as {{> name}}"))
+                return Err(refuse(&crate::tr!(
+                    "partials such as {{> name}}",
+                    "partials zoals {{> name}}"
+                )))
             }
             TemplateElement::DecoratorExpression(_) | TemplateElement::DecoratorBlock(_) => {
-                return Err(refuse("decorators such as {{#* inline}}"))
+                return Err(refuse(&crate::tr!(
+                    "decorators such as {{#* inline}}",
+                    "decorators zoals {{#* inline}}"
+                )))
             }
             TemplateElement::HelperBlock(h)
             | TemplateElement::Expression(h)
@@ -140,7 +168,10 @@ fn spend() -> Result<(), RenderError> {
         let left = b.get();
         if left == 0 {
             return Err(RenderErrorReason::Other(
-                "the template repeats too often ({{#each}} inside {{#each}}); it would take too long to render".into(),
+                crate::tr!(
+                    "the template repeats too often ({{#each}} inside {{#each}}); it would take too long to render",
+                    "het sjabloon herhaalt te vaak ({{#each}} binnen {{#each}}); het zou te lang duren om te maken"
+                ),
             )
             .into());
         }

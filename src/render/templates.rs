@@ -9,6 +9,7 @@
 //! the name, never an empty hole in a partner's text. Values from the kit are passed as data, so
 //! `{{` inside a partner name is printed, never evaluated.
 
+use crate::tr;
 use std::path::PathBuf;
 
 use handlebars::{
@@ -231,9 +232,11 @@ impl ContentTemplates {
         let ctx = Context::wraps(cx).map_err(|e| {
             Diagnostic::error(
                 "template",
-                format!(
-                    "cannot prepare the texts of partner `{}` ({e})",
-                    cx.partner.id
+                tr!(
+                    "cannot prepare the texts of partner `{partner}` ({e})",
+                    "de teksten van partner `{partner}` zijn niet voor te bereiden ({e})",
+                    partner = cx.partner.id,
+                    e = e
                 ),
             )
         })?;
@@ -267,13 +270,17 @@ impl ContentTemplates {
                 None,
                 Diagnostic::error(
                     "too-large",
-                    format!(
-                        "this text becomes larger than {} for partner `{}`",
-                        crate::util::human_size(CONTENT_BYTES as u64),
-                        cx.partner
+                    tr!(
+                        "this text becomes larger than {max} for partner `{partner}`",
+                        "deze tekst wordt groter dan {max} voor partner `{partner}`",
+                        max = crate::util::human_size(CONTENT_BYTES as u64),
+                        partner = cx.partner
                     ),
                 )
-                .hint("a text is meant to be read; check {{#each}} blocks that repeat it"),
+                .hint(tr!(
+                    "a text is meant to be read; check {{#each}} blocks that repeat it",
+                    "een tekst is om te lezen; kijk naar {{#each}}-blokken die hem herhalen"
+                )),
             ),
         })
     }
@@ -330,32 +337,64 @@ fn template_error(kit: &Kit, text: &Text, e: &TemplateError) -> Diagnostic {
     let (line, col) = e.pos().map_or((None, None), |(l, c)| (Some(l), Some(c)));
     let d = Diagnostic::error(
         "template",
-        format!("this text is not valid Handlebars: {}", e.reason()),
+        tr!(
+            "this text is not valid Handlebars: {why}",
+            "deze tekst is geen geldige Handlebars: {why}",
+            why = e.reason()
+        ),
     )
-    .hint("every {{ needs a matching }}, and every {{#if …}} a {{/if}}");
+    .hint(tr!(
+        "every {{ needs a matching }}, and every {{#if …}} a {{/if}}",
+        "elke {{ heeft een bijpassende }} nodig, en elke {{#if …}} een {{/if}}"
+    ));
     place(kit, text, line, col, d)
 }
 
 fn render_error(kit: &Kit, text: &Text, e: &RenderError, partner: &str) -> Diagnostic {
     let (message, hint) = match e.reason() {
         RenderErrorReason::MissingVariable(Some(path)) => (
-            format!("`{{{{{path}}}}}` has no value (for partner `{partner}`)"),
+            tr!(
+                "`{{{path}}}` has no value (for partner `{partner}`)",
+                "`{{{path}}}` heeft geen waarde (voor partner `{partner}`)",
+                path = path,
+                partner = partner
+            ),
             variable_hint(kit, path),
         ),
         RenderErrorReason::MissingVariable(None) => {
-            (format!("a value used here is missing (for partner `{partner}`)"), variable_hint(kit, ""))
+            (
+                tr!(
+                    "a value used here is missing (for partner `{partner}`)",
+                    "een waarde die hier gebruikt wordt ontbreekt (voor partner `{partner}`)",
+                    partner = partner
+                ),
+                variable_hint(kit, ""),
+            )
         }
         RenderErrorReason::HelperNotFound(name) => (
-            format!("there is no helper `{name}`"),
+            tr!("there is no helper `{name}`", "er is geen helper `{name}`", name = name),
             match crate::diag::nearest(name, ["address", "if", "unless", "each", "with"]) {
-                Some(n) => format!("did you mean `{n}`? Texts can use {{{{address \"je\" \"u\"}}}}, {{{{#if …}}}} and {{{{#each …}}}}"),
-                None => "texts can use {{address \"je\" \"u\"}}, {{#if …}}…{{/if}} and {{#each …}}…{{/each}}".to_string(),
+                Some(n) => tr!(
+                    "did you mean `{n}`? Texts can use {{address \"je\" \"u\"}}, {{#if …}} and {{#each …}}",
+                    "bedoelt u `{n}`? Teksten kunnen {{address \"je\" \"u\"}}, {{#if …}} en {{#each …}} gebruiken",
+                    n = n
+                ),
+                None => tr!(
+                    "texts can use {{address \"je\" \"u\"}}, {{#if …}}…{{/if}} and {{#each …}}…{{/each}}",
+                    "teksten kunnen {{address \"je\" \"u\"}}, {{#if …}}…{{/if}} en {{#each …}}…{{/each}} gebruiken"
+                ),
             },
         ),
         RenderErrorReason::PartialNotFound(name) => {
-            (format!("there is no partial `{name}`"), "texts cannot include other files".to_string())
+            (
+                tr!("there is no partial `{name}`", "er is geen partial `{name}`", name = name),
+                tr!("texts cannot include other files", "teksten kunnen geen andere bestanden invoegen"),
+            )
         }
-        other => (other.to_string(), "see the kit format for what texts may use".to_string()),
+        other => (
+            other.to_string(),
+            tr!("see the kit format for what texts may use", "het kitformaat zegt wat teksten mogen gebruiken"),
+        ),
     };
     place(
         kit,
@@ -396,20 +435,23 @@ fn variable_hint(kit: &Kit, path: &str) -> String {
             .map(|p| p.id.as_str())
             .collect();
         if missing.len() < kit.partners.len() {
-            return format!(
-                "give these partners `{var}` under [partners.vars], or write {{{{#if partner.vars.{var}}}}}…{{{{else}}}}…{{{{/if}}}}: {}",
-                missing.join(", ")
+            return tr!(
+                "give these partners `{var}` under [partners.vars], or write {{#if partner.vars.{var}}}…{{else}}…{{/if}}: {list}",
+                "geef deze partners `{var}` onder [partners.vars], of schrijf {{#if partner.vars.{var}}}…{{else}}…{{/if}}: {list}",
+                var = var,
+                list = missing.join(", ")
             );
         }
     }
     if path == "campaign.url" || path == "campaign.contact" {
-        return format!(
-            "add `{}` to [campaign] in kit.toml",
-            path.trim_start_matches("campaign.")
+        return tr!(
+            "add `{key}` to [campaign] in kit.toml",
+            "voeg `{key}` toe aan [campaign] in kit.toml",
+            key = path.trim_start_matches("campaign.")
         );
     }
     let refs: Vec<&str> = valid.iter().map(String::as_str).collect();
-    crate::diag::choices_hint(path, "names", &refs)
+    crate::diag::choices_hint(path, &tr!("names", "namen"), &refs)
 }
 
 /// Our own pages and images: built-in templates, or the kit's overrides of them.
@@ -439,9 +481,9 @@ impl PageTemplates {
                     (kit.template_overrides.get(*name), find_ci(text, "</style"))
                 {
                     diags.push(
-                        Diagnostic::error("template", "the stylesheet contains `</style`, which would end the page's style element")
+                        Diagnostic::error("template", tr!("the stylesheet contains `</style`, which would end the page's style element", "het stylesheet bevat `</style`, dat het style-element van de pagina zou afsluiten"))
                             .at(src, at..at + 7)
-                            .hint("remove it; a stylesheet holds only CSS rules"),
+                            .hint(tr!("remove it; a stylesheet holds only CSS rules", "haal het weg; een stylesheet bevat alleen CSS-regels")),
                     );
                 }
                 origin.insert(name.to_string(), from);
@@ -474,7 +516,12 @@ impl PageTemplates {
                     Err(e) => {
                         let d = Diagnostic::error(
                             "template",
-                            format!("`{name}` is not a valid template: {}", e.reason()),
+                            tr!(
+                                "`{name}` is not a valid template: {why}",
+                                "`{name}` is geen geldig sjabloon: {why}",
+                                name = name,
+                                why = e.reason()
+                            ),
                         );
                         diags.push(placed(d, e.pos()));
                     }
@@ -502,9 +549,9 @@ impl PageTemplates {
             return Ok(out);
         }
         super::csp::insert(&out, &[]).map_err(|why| {
-            Diagnostic::error("template", format!("`{name}` cannot be used: {why}"))
+            Diagnostic::error("template", tr!("`{name}` cannot be used: {why}", "`{name}` is niet te gebruiken: {why}", name = name, why = why))
                 .in_file(self.origin.get(name).cloned().unwrap_or_default())
-                .hint("a page template starts with <!DOCTYPE html>, <html lang=…> and <head>, like the built-in one")
+                .hint(tr!("a page template starts with <!DOCTYPE html>, <html lang=…> and <head>, like the built-in one", "een paginasjabloon begint met <!DOCTYPE html>, <html lang=…> en <head>, zoals het ingebouwde"))
         })
     }
 
@@ -518,22 +565,22 @@ impl PageTemplates {
             let Some(e) = e else {
                 return Diagnostic::error(
                     "too-large",
-                    format!("`{name}` becomes larger than {}", crate::util::human_size(PAGE_BYTES as u64)),
+                    tr!("`{name}` becomes larger than {max}", "`{name}` wordt groter dan {max}", name = name, max = crate::util::human_size(PAGE_BYTES as u64)),
                 )
                 .in_file(self.origin.get(name).cloned().unwrap_or_default())
-                .hint("check {{#each}} blocks that repeat the page");
+                .hint(tr!("check {{#each}} blocks that repeat the page", "kijk naar {{#each}}-blokken die de pagina herhalen"));
             };
             let what = match e.reason() {
-                RenderErrorReason::MissingVariable(Some(p)) => format!("`{{{{{p}}}}}` has no value in this template"),
-                RenderErrorReason::HelperNotFound(h) => format!("there is no helper `{h}`"),
+                RenderErrorReason::MissingVariable(Some(p)) => tr!("`{{{p}}}` has no value in this template", "`{{{p}}}` heeft geen waarde in dit sjabloon", p = p),
+                RenderErrorReason::HelperNotFound(h) => tr!("there is no helper `{h}`", "er is geen helper `{h}`", h = h),
                 other => other.to_string(),
             };
-            let mut d = Diagnostic::error("template", format!("cannot render `{name}`: {what}"));
+            let mut d = Diagnostic::error("template", tr!("cannot render `{name}`: {what}", "`{name}` is niet te maken: {what}", name = name, what = what));
             match (kit.template_overrides.get(name), e.line_no) {
                 (Some(src), Some(l)) => d = d.at_line(src, l, e.column_no.unwrap_or(1)),
                 _ => d = d.in_file(self.origin.get(name).cloned().unwrap_or_default()),
             }
-            d.hint("compare the override with the built-in template of the same name (`partnerkit new --templates`)")
+            d.hint(tr!("compare the override with the built-in template of the same name (`partnerkit new --templates`)", "vergelijk uw versie met het ingebouwde sjabloon met dezelfde naam (`partnerkit new --templates`)"))
         })
     }
 

@@ -270,7 +270,7 @@ fn a_failed_build_keeps_the_previous_output() {
     );
     let o = run(&[&"build", &k, &"--out", &out]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("the previous output is unchanged"));
+    assert!(stderr(&o).contains("de vorige uitvoer is ongewijzigd"));
     assert_eq!(files(&dir), before);
     let leftovers: Vec<_> = std::fs::read_dir(&out)
         .unwrap()
@@ -353,8 +353,8 @@ fn new_templates_adds_to_an_existing_kit_without_overwriting() {
     assert!(o.status.success(), "{}", stderr(&o));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
-        out.contains("added templates/overview.html.hbs")
-            && out.contains("kept your templates/style.css"),
+        out.contains("templates/overview.html.hbs toegevoegd")
+            && out.contains("uw templates/style.css gehouden"),
         "{out}"
     );
     assert_eq!(

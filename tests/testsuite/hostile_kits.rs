@@ -105,18 +105,18 @@ fn only_regular_files_inside_the_kit_are_read() {
     refused("content folder links outside", |d| {
         std::fs::remove_dir_all(d.join("content")).unwrap();
         symlink(&o, d.join("content")).unwrap();
-    }, &["the folder `content` cannot be read: it is a symbolic link to something outside the kit folder", "--> content"]);
+    }, &["de map `content` kan niet worden gelezen: het is een symbolische koppeling naar iets buiten de kitmap", "--> content"]);
     refused("templates folder links outside", |d| symlink(&o, d.join("templates")).unwrap(),
-        &["the folder `templates` cannot be read: it is a symbolic link to something outside the kit folder"]);
+        &["de map `templates` kan niet worden gelezen: het is een symbolische koppeling naar iets buiten de kitmap"]);
     refused("assets folder links outside", |d| {
         std::fs::copy(d.join("assets/logo.svg"), o.join("logo.svg")).unwrap();
         std::fs::remove_dir_all(d.join("assets")).unwrap();
         symlink(&o, d.join("assets")).unwrap();
-    }, &["cannot use the logo `assets/logo.svg`: it lies in a folder that links to somewhere outside the kit folder", "--> kit.toml:14:8"]);
+    }, &["het logo `assets/logo.svg` is niet te gebruiken: het staat in een map die naar een plek buiten de kitmap verwijst", "--> kit.toml:14:8"]);
     refused(
         "content file is a named pipe",
         |d| mkfifo(&d.join("content/pijp.md")),
-        &["`content/pijp.md` cannot be read: it is a named pipe, not a regular file"],
+        &["`content/pijp.md` kan niet worden gelezen: het is een named pipe, geen gewoon bestand"],
     );
     refused(
         "kit.toml is a named pipe",
@@ -137,21 +137,21 @@ fn only_regular_files_inside_the_kit_are_read() {
                 "logo = \"assets/pijp.png\"",
             );
         },
-        &["cannot use the logo `assets/pijp.png`: it is a named pipe, not a regular file"],
+        &["het logo `assets/pijp.png` is niet te gebruiken: het is een named pipe, geen gewoon bestand"],
     );
     refused("content file links to /dev/zero", |d| symlink("/dev/zero", d.join("content/nul.md")).unwrap(),
-        &["`content/nul.md` cannot be read: it is a symbolic link to something outside the kit folder"]);
+        &["`content/nul.md` kan niet worden gelezen: het is een symbolische koppeling naar iets buiten de kitmap"]);
     refused("content file links to stdin", |d| symlink("/dev/stdin", d.join("content/in.md")).unwrap(),
-        &["`content/in.md` cannot be read: it is a symbolic link to something outside the kit folder"]);
+        &["`content/in.md` kan niet worden gelezen: het is een symbolische koppeling naar iets buiten de kitmap"]);
     refused(
         "template is a folder",
         |d| std::fs::create_dir_all(d.join("templates/style.css")).unwrap(),
-        &["`templates/style.css` cannot be read: it is a folder, not a regular file"],
+        &["`templates/style.css` kan niet worden gelezen: het is een map, geen gewoon bestand"],
     );
     refused(
         "content file is a folder",
         |d| std::fs::create_dir_all(d.join("content/map.md")).unwrap(),
-        &["`content/map.md` cannot be read: it is a folder, not a regular file"],
+        &["`content/map.md` kan niet worden gelezen: het is een map, geen gewoon bestand"],
     );
     refused(
         "content is a file",
@@ -159,15 +159,15 @@ fn only_regular_files_inside_the_kit_are_read() {
             std::fs::remove_dir_all(d.join("content")).unwrap();
             std::fs::write(d.join("content"), "x").unwrap();
         },
-        &["the folder `content` cannot be read: it is a file, not a folder"],
+        &["de map `content` kan niet worden gelezen: het is een bestand, geen map"],
     );
     refused("file name not UTF-8", |d| {
         use std::os::unix::ffi::OsStrExt;
         let name = std::ffi::OsStr::from_bytes(b"caf\xe9.md");
         std::fs::copy(d.join("content/verhaal.md"), d.join("content").join(name)).unwrap();
-    }, &["the folder `content` cannot be read: the name of `caf\u{fffd}.md` is not valid text (UTF-8)"]);
+    }, &["de map `content` kan niet worden gelezen: de naam van `caf\u{fffd}.md` is geen geldige tekst (UTF-8)"]);
     refused("dangling link", |d| symlink(d.join("nergens"), d.join("content/weg.md")).unwrap(),
-        &["`content/weg.md` cannot be read: it is a symbolic link to something that does not exist"]);
+        &["`content/weg.md` kan niet worden gelezen: het is een symbolische koppeling naar iets dat niet bestaat"]);
 }
 
 #[test]
@@ -191,8 +191,8 @@ fn svg_never_reaches_the_file_system() {
             name,
             |d| logo(d, "uit.svg", svg.as_bytes()),
             &[
-                "cannot use the logo `assets/uit.svg`: it refers to `",
-                "outside the SVG; partnerkit never reads other files or the network",
+                "het logo `assets/uit.svg` is niet te gebruiken: het verwijst naar `",
+                "buiten de SVG; partnerkit leest nooit andere bestanden of het netwerk",
             ],
         );
     }
@@ -208,7 +208,7 @@ fn svg_never_reaches_the_file_system() {
     let o = run(&[&"check", &tmp.path().join("kit")]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains("outside the SVG; partnerkit never reads other files"),
+        stderr(&o).contains("buiten de SVG; partnerkit leest nooit andere bestanden"),
         "{}",
         stderr(&o)
     );
@@ -257,22 +257,22 @@ fn svg_cost_is_bounded() {
     use base64_helper::encode;
     let bomb = encode(&png_header(100_000, 100_000));
     let cases: Vec<(&str, String, &str)> = vec![
-        ("embedded bomb", format!(r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><image href="data:image/png;base64,{bomb}" width="10" height="10"/></svg>"#), "an embedded image cannot be used: the image is 100000×100000 pixels"),
-        ("embedded svg", format!(r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><image href="data:image/svg+xml;base64,{}" width="10" height="10"/></svg>"#, encode(b"<svg xmlns='http://www.w3.org/2000/svg'/>")), "an embedded image cannot be used"),
-        ("turbulence", r#"<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="1000"><filter id="f"><feTurbulence baseFrequency="0.5" numOctaves="100000"/></filter><rect width="1000" height="1000" filter="url(#f)"/></svg>"#.into(), "a turbulence filter with numOctaves=100000"),
-        ("morphology", r#"<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="1000"><filter id="f"><feMorphology radius="100000"/></filter><rect width="1000" height="1000" filter="url(#f)"/></svg>"#.into(), "a morphology filter with radius"),
+        ("embedded bomb", format!(r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><image href="data:image/png;base64,{bomb}" width="10" height="10"/></svg>"#), "een ingebedde afbeelding is niet te gebruiken: de afbeelding is 100000×100000 pixels"),
+        ("embedded svg", format!(r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><image href="data:image/svg+xml;base64,{}" width="10" height="10"/></svg>"#, encode(b"<svg xmlns='http://www.w3.org/2000/svg'/>")), "een ingebedde afbeelding is niet te gebruiken"),
+        ("turbulence", r#"<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="1000"><filter id="f"><feTurbulence baseFrequency="0.5" numOctaves="100000"/></filter><rect width="1000" height="1000" filter="url(#f)"/></svg>"#.into(), "een turbulentiefilter met numOctaves=100000"),
+        ("morphology", r#"<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="1000"><filter id="f"><feMorphology radius="100000"/></filter><rect width="1000" height="1000" filter="url(#f)"/></svg>"#.into(), "een morfologiefilter met straal"),
         ("blur on many copies", {
             let mut s = String::from(r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="1000" height="1000"><filter id="f"><feGaussianBlur stdDeviation="30"/></filter><g id="a"><rect width="1000" height="1000" filter="url(#f)"/></g>"#);
             for _ in 0..200 { s.push_str(r##"<use xlink:href="#a"/>"##); }
             s.push_str("</svg>");
             s
-        }, "the SVG applies filters"),
+        }, "de SVG past"),
         ("use explosion", {
             let mut s = String::from(r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10"><rect id="l0" width="1" height="1"/>"#);
             for i in 1..6 { s.push_str(&format!(r##"<g id="l{i}">{}</g>"##, format!(r##"<use xlink:href="#l{}"/>"##, i - 1).repeat(8))); }
             s.push_str("</svg>");
             s
-        }, "elements once every <use> is expanded"),
+        }, "elementen als elke <use> is uitgeschreven"),
     ];
     for (name, svg, want) in cases {
         let start = Instant::now();
@@ -282,7 +282,7 @@ fn svg_cost_is_bounded() {
     refused(
         "compressed",
         |d| logo(d, "duur.svg", &[0x1f, 0x8b, 8, 0, 0, 0, 0, 0]),
-        &["compressed SVG (svgz) is not accepted"],
+        &["gecomprimeerde SVG (svgz) wordt niet aangenomen"],
     );
 }
 
@@ -319,7 +319,7 @@ fn templates_are_bounded() {
             )
         },
         &[
-            "partials such as {{> name}} are not supported",
+            "partials zoals {{> name}} worden niet ondersteund",
             "--> content/verhaal.md:8:1",
         ],
     );
@@ -333,7 +333,7 @@ fn templates_are_bounded() {
                 "{{#*inline \"x\"}}y{{/inline}} Sanne heeft",
             )
         },
-        &["decorators such as {{#* inline}} are not supported"],
+        &["decorators zoals {{#* inline}} worden niet ondersteund"],
     );
     let vars: String = (0..60).map(|i| format!("v{i} = \"x\"\n")).collect();
     let vars_for_loop = vars.clone();
@@ -357,7 +357,7 @@ fn templates_are_bounded() {
                 ),
             );
         },
-        &["the template repeats too often", "--> content/verhaal.md:8"],
+        &["het sjabloon herhaalt te vaak", "--> content/verhaal.md:8"],
     );
     refused(
         "each making gigabytes",
@@ -381,7 +381,7 @@ fn templates_are_bounded() {
                 &format!("{body}Sanne heeft"),
             );
         },
-        &["this text becomes larger than 4.2 MB for partner `werkgeversvereniging`"],
+        &["deze tekst wordt groter dan 4,2 MB voor partner `werkgeversvereniging`"],
     );
     refused(
         "deep page template",
@@ -395,7 +395,7 @@ fn templates_are_bounded() {
             std::fs::write(d.join("templates/article.html.hbs"), t).unwrap();
         },
         &[
-            "`article.html.hbs`: blocks such as {{#if}} are nested more than 16 deep here",
+            "`article.html.hbs`: blokken zoals {{#if}} zijn hier meer dan 16 diep genest",
             "--> templates/article.html.hbs:1:",
         ],
     );
@@ -409,7 +409,7 @@ fn templates_are_bounded() {
             )
             .unwrap();
         },
-        &["`index.html.hbs`: partials such as {{> name}} are not supported"],
+        &["`index.html.hbs`: partials zoals {{> name}} worden niet ondersteund"],
     );
     refused(
         "deep sub-expressions",
@@ -425,7 +425,7 @@ fn templates_are_bounded() {
                 ),
             )
         },
-        &["sub-expressions `( … )` are nested more than 16 deep here"],
+        &["deeluitdrukkingen `( … )` zijn hier meer dan 16 diep genest"],
     );
 }
 
@@ -442,7 +442,7 @@ fn pages_cannot_be_hijacked() {
             .unwrap();
         },
         &[
-            "the stylesheet contains `</style`",
+            "het stylesheet bevat `</style`",
             "--> templates/style.css:2:1",
         ],
     );
@@ -460,7 +460,7 @@ fn pages_cannot_be_hijacked() {
             )
             .unwrap();
         },
-        &["`article.html.hbs` cannot be used: the page has no <head> near its start"],
+        &["`article.html.hbs` is niet te gebruiken: de pagina heeft geen <head> vlak bij het begin"],
     );
 
     // A kit template with a script and an inline handler: built, but the policy forbids both.
@@ -513,9 +513,9 @@ fn invisible_characters_are_refused_where_they_stand() {
             )
         },
         &[
-            "an invisible character U+202E (right-to-left override) stands here",
+            "hier staat een onzichtbaar teken U+202E (right-to-left override)",
             "--> kit.toml:63:18",
-            "display in another order than it reads",
+            "in een andere volgorde dan hij gelezen wordt",
         ],
     );
     refused(
@@ -534,7 +534,7 @@ fn invisible_characters_are_refused_where_they_stand() {
         "NUL in a body",
         |d| replace(d, "content/verhaal.md", "Sanne heeft", "Sanne\0 heeft"),
         &[
-            "an invisible character U+0000 (NUL) stands here",
+            "hier staat een onzichtbaar teken U+0000 (NUL)",
             "--> content/verhaal.md:8:6",
         ],
     );
@@ -569,12 +569,12 @@ fn invisible_characters_are_refused_where_they_stand() {
         "Windows device name as partner id",
         |d| replace(d, "kit.toml", "id = \"gemeente\"", "id = \"con\""),
         &[
-            "`con` cannot be a partner id: Windows cannot use it as a file name",
+            "`con` kan geen partner-id zijn: Windows kan het niet als bestandsnaam gebruiken",
             "--> kit.toml:62:6",
         ],
     );
     refused("Windows device name as file", |d| std::fs::copy(d.join("content/verhaal.md"), d.join("content/lpt1.md")).map(|_| ()).unwrap(),
-        &["the file name `lpt1.md` cannot be an item id: Windows cannot use `lpt1` as a file name"]);
+        &["de bestandsnaam `lpt1.md` kan geen item-id zijn: Windows kan `lpt1` niet als bestandsnaam gebruiken"]);
     refused(
         "launch the calendar cannot hold",
         |d| {
@@ -586,9 +586,9 @@ fn invisible_characters_are_refused_where_they_stand() {
             )
         },
         &[
-            "`launch` is outside the dates partnerkit can put in calendars and zip files",
+            "`launch` valt buiten de datums die partnerkit in agenda's en zipbestanden kan zetten",
             "--> kit.toml:18:10",
-            "from 1980 to 2107",
+            "van 1980 tot 2107",
         ],
     );
     refused(
@@ -602,8 +602,8 @@ fn invisible_characters_are_refused_where_they_stand() {
             )
         },
         &[
-            "the text on the share image of `aftrap` for",
-            "does not fit, even at the smallest type size",
+            "de tekst op de deelafbeelding van `aftrap` voor",
+            "past niet, ook niet in de kleinste letter",
         ],
     );
 }
@@ -622,7 +622,7 @@ fn one_writer_per_output_folder() {
     let o = run(&[&"build", &kit, &"--out", &out]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains("another partnerkit (a build or serve) is writing"),
+        stderr(&o).contains("een andere partnerkit (een build of serve) schrijft nu"),
         "{}",
         stderr(&o)
     );
@@ -669,7 +669,7 @@ fn scale_is_not_an_attack() {
             ));
             std::fs::write(d.join("kit.toml"), toml).unwrap();
         },
-        &["deck `groot` has 201 cards; the limit is 200"],
+        &["kaartset `groot` heeft 201 kaarten; de grens is 200"],
     );
     refused(
         "many decks",
@@ -680,7 +680,7 @@ fn scale_is_not_an_attack() {
             }
             std::fs::write(d.join("kit.toml"), toml).unwrap();
         },
-        &["the kit has 22 decks; the limit is 20"],
+        &["de kit heeft 22 kaartsets; de grens is 20"],
     );
 
     // 20,000 partner vars and 300 texts: the partner's data is converted once, not per text.
@@ -783,7 +783,7 @@ fn costly_filters_are_refused_cheap_ones_kept() {
         refused(
             name,
             |d| logo(d, "f.svg", svg(prim, n).as_bytes()),
-            &["filter effects", "would take about"],
+            &["filtereffecten", "kosten ongeveer"],
         );
     }
     refused(
@@ -795,7 +795,7 @@ fn costly_filters_are_refused_cheap_ones_kept() {
                 svg(r#"<feMorphology radius="100"/>"#, 1).as_bytes(),
             )
         },
-        &["a morphology filter with radius 100"],
+        &["een morfologiefilter met straal 100"],
     );
     // One soft shadow over the whole logo is ordinary and accepted.
     let tmp = starter(|d| {

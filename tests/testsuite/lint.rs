@@ -40,7 +40,7 @@ fn reference_kit_has_full_coverage_and_one_finding() {
         [(
             "warning".to_string(),
             "unused-technique".to_string(),
-            "the technique `gesprek-op-gang` of barrier `olifant-in-de-kamer` is used by no content item or deck".to_string()
+            "de techniek `gesprek-op-gang` van barrière `olifant-in-de-kamer` wordt door geen tekst of kaartset gebruikt".to_string()
         )]
     );
     let f = &v["findings"][0];
@@ -75,11 +75,11 @@ fn the_terminal_shows_a_coverage_table() {
     let o = run(&[&"check", &reference_kit()]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
-        out.contains("  barrier               items  awvn ser vno-ncw randstad abu nbbu"),
+        out.contains("  barrière              teksten  awvn ser vno-ncw randstad abu nbbu"),
         "{out}"
     );
     assert!(
-        out.contains("  olifant-in-de-kamer       1   x    x     x       x      x   x"),
+        out.contains("  olifant-in-de-kamer         1   x    x     x       x      x   x"),
         "{out}"
     );
 }
@@ -108,17 +108,17 @@ fn gaps_are_found_exactly() {
         (
             "warning",
             "partner-gap",
-            "the pack of `gemeente` covers nothing for Capaciteit",
+            "het pakket van `gemeente` dekt niets voor Capaciteit",
         ),
         (
             "warning",
             "partner-gap",
-            "the pack of `werkgeversvereniging` covers nothing for Capaciteit",
+            "het pakket van `werkgeversvereniging` dekt niets voor Capaciteit",
         ),
         (
             "warning",
             "uncovered-barrier",
-            "no content item or card addresses the barrier `weet-niet-hoe`",
+            "geen tekst of kaart pakt de barrière `weet-niet-hoe` aan",
         ),
     ];
     assert_eq!(found.len(), expected.len(), "{found:?}");
@@ -152,7 +152,7 @@ fn partner_without_a_factor_is_named() {
     assert!(
         codes(&v)
             .iter()
-            .any(|f| f.2 == "the pack of `gemeente` covers nothing for Capaciteit"),
+            .any(|f| f.2 == "het pakket van `gemeente` dekt niets voor Capaciteit"),
         "{:?}",
         codes(&v)
     );
@@ -165,7 +165,7 @@ fn unknown_bct_code_is_an_error() {
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(
-        err.contains("error: `17.2` is not a code of the BCT Taxonomy v1"),
+        err.contains("fout: `17.2` is geen code uit de BCT Taxonomy v1"),
         "{err}"
     );
     assert!(err.contains("--> kit.toml:48:16"), "{err}");
@@ -193,13 +193,13 @@ fn hard_texts_are_named_with_long_sentences_and_words() {
         f["message"]
             .as_str()
             .unwrap()
-            .contains("on Flesch–Douma; the target is 60 (plain language, level B1)"),
+            .contains("op Flesch–Douma; het doel is 60 (eenvoudige taal, niveau B1)"),
         "{f}"
     );
     let hints = f["hints"].to_string();
-    assert!(hints.contains("line 8: a sentence of 37 words"), "{hints}");
+    assert!(hints.contains("regel 8: een zin van 37 woorden"), "{hints}");
     assert!(
-        hints.contains("“werkgeversservicepunt” (line 8, 7 syllables)"),
+        hints.contains("“werkgeversservicepunt” (regel 8, 7 lettergrepen)"),
         "{hints}"
     );
     let scores = v["readability"].as_array().unwrap();
@@ -228,7 +228,7 @@ fn lint_thresholds_come_from_the_kit() {
 #[test]
 fn report_shows_matrix_partners_techniques_and_findings() {
     let dir = reference_build();
-    let report = text(&dir, "report.html");
+    let report = text(dir, "report.html");
     for needle in [
         "<h3>Capaciteit</h3>",
         "<h3>Motivatie</h3>",
@@ -237,12 +237,12 @@ fn report_shows_matrix_partners_techniques_and_findings() {
         "<td>1.4</td>",
         "Handige hulpmiddelen <span class=\"muted\">(hulpmiddelen)</span></td><td>12.5</td>",
         "Dekking per partner",
-        "the technique ‘gesprek-op-gang’ of barrier ‘olifant-in-de-kamer’ is used by no content item or deck",
+        "de techniek ‘gesprek-op-gang’ van barrière ‘olifant-in-de-kamer’ wordt door geen tekst of kaartset gebruikt",
         "<span class=\"muted\">(kit.toml:51)</span>",
     ] {
         assert!(report.contains(needle), "report lacks {needle:?}");
     }
-    let index = text(&dir, "index.html");
+    let index = text(dir, "index.html");
     assert!(
         index.contains("Dekking: 6/6 gedekt"),
         "download page shows the campaign summary"

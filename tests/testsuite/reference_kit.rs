@@ -21,7 +21,7 @@ fn check_accepts_the_reference_kit() {
     let o = run(&[&"check", &reference_kit()]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(String::from_utf8_lossy(&o.stdout)
-        .contains("kit `gelijke-kansen-mkb` is fine: 6 partners, 5 content items, 1 deck"));
+        .contains("kit `gelijke-kansen-mkb` is in orde: 6 partners, 5 teksten, 1 kaartset"));
 }
 
 #[test]

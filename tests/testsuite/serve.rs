@@ -147,11 +147,11 @@ fn a_busy_port_is_an_error_before_building() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains(&format!("cannot listen on port {port}")),
+        stderr(&o).contains(&format!("poort {port} is niet te gebruiken")),
         "{}",
         stderr(&o)
     );
-    assert!(stderr(&o).contains("give another port with --port"));
+    assert!(stderr(&o).contains("geef een andere poort met --port"));
     assert!(start.elapsed() < Duration::from_secs(5));
 }
 

@@ -29,7 +29,7 @@ fn is_green(p: &Rgba<u8>) -> bool {
 #[test]
 fn every_platform_gets_its_size() {
     let dir = reference_build();
-    for (path, bytes) in files(&dir) {
+    for (path, bytes) in files(dir) {
         if path.contains("/social/") && path.ends_with(".png") {
             let platform = path.trim_end_matches(".png").rsplit('.').next().unwrap();
             let expected = partnerkit::platforms::get(platform).unwrap().image;
@@ -116,7 +116,7 @@ fn template_text_the_font_cannot_draw_is_an_error_not_an_empty_image() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains("the share image template has text the embedded font cannot draw"),
+        stderr(&o).contains("het sjabloon van de deelafbeelding heeft tekst die het ingebouwde lettertype niet kan tekenen"),
         "{}",
         stderr(&o)
     );
@@ -186,6 +186,6 @@ fn a_decompression_bomb_is_refused_before_decoding() {
     let o = run(&[&"check", &tmp.path().join("kit")]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert!(err.contains("cannot use the logo `assets/bom.png`: the image is 100000×100000 pixels; the limit is 40 megapixels"), "{err}");
+    assert!(err.contains("het logo `assets/bom.png` is niet te gebruiken: de afbeelding is 100000×100000 pixels; de grens is 40 megapixel"), "{err}");
     assert!(err.contains("--> kit.toml:14:8"), "{err}");
 }

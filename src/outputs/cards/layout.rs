@@ -414,9 +414,10 @@ pub fn front(m: &Measure, f: &Front<'_>) -> Result<Vec<Shape>, String> {
     let body_w = w - 2.0 * mt.safe - 2.0;
     let body_h = body_bottom - body_top;
     let Some((size, lines)) = m.fit(f.text, true, body_w, body_h, mt.max, mt.min) else {
-        return Err(format!(
-            "the text does not fit on the card, even at {} pt (the smallest readable size); shorten it",
-            mt.min
+        return Err(crate::tr!(
+            "the text does not fit on the card, even at {pt} pt (the smallest readable size); shorten it",
+            "de tekst past niet op de kaart, ook niet in {pt} pt (de kleinste leesbare letter); maak hem korter",
+            pt = crate::util::decimal(f64::from(mt.min), 1)
         ));
     };
     let lh = line_height(size);

@@ -171,7 +171,7 @@ fn card_texts<'a>(kit: &Kit, deck: &'a Deck) -> Vec<CardText<'a>> {
             label: deck.title.clone(),
             outline: outline.to_string(),
             line: deck.line,
-            which: "the intro card".to_string(),
+            which: crate::tr!("the intro card", "de introkaart"),
         });
     }
     for (i, card) in deck.cards.iter().enumerate() {
@@ -199,7 +199,7 @@ fn card_texts<'a>(kit: &Kit, deck: &'a Deck) -> Vec<CardText<'a>> {
             label,
             outline: format!("{outline}: {}", short(&card.text, 60)),
             line: card.line,
-            which: format!("card {} of {n}", i + 1),
+            which: crate::tr!("card {i} of {n}", "kaart {i} van {n}", i = i + 1, n = n),
         });
     }
     out
@@ -293,7 +293,16 @@ fn render_deck(
     let src = kit.sources.get(std::path::Path::new("kit.toml"));
     for t in &texts {
         let fail = |why: String| {
-            let d = Diagnostic::error("card", format!("{} of deck `{}`: {why}", t.which, deck.id));
+            let d = Diagnostic::error(
+                "card",
+                crate::tr!(
+                    "{which} of deck `{deck}`: {why}",
+                    "{which} van kaartset `{deck}`: {why}",
+                    which = t.which,
+                    deck = deck.id,
+                    why = why
+                ),
+            );
             match src {
                 Some(src) => d.at_line(src, t.line, 1),
                 None => d.in_file("kit.toml"),
@@ -306,13 +315,15 @@ fn render_deck(
                 .map(|c| format!("`{c}` (U+{:04X})", *c as u32))
                 .collect();
             diags.push(
-                fail(format!(
-                    "the card font has no glyph for {}",
-                    list.join(", ")
+                fail(crate::tr!(
+                    "the card font has no glyph for {list}",
+                    "het lettertype van de kaarten heeft geen teken voor {list}",
+                    list = list.join(", ")
                 ))
-                .hint(
+                .hint(crate::tr!(
                     "replace those characters; the font covers Latin, Greek and Cyrillic scripts",
-                ),
+                    "vervang die tekens; het lettertype dekt het Latijnse, Griekse en Cyrillische schrift"
+                )),
             );
             continue;
         }
@@ -330,7 +341,12 @@ fn render_deck(
             Ok(shapes) => fronts.push(shapes),
             Err(why) => {
                 let chars = t.text.chars().count();
-                diags.push(fail(why).hint(format!("the text has {chars} characters; cards of this size hold about {} at the smallest size", capacity(deck.size))))
+                diags.push(fail(why).hint(crate::tr!(
+                    "the text has {chars} characters; cards of this size hold about {max} at the smallest size",
+                    "de tekst heeft {chars} tekens; kaarten van dit formaat bevatten er ongeveer {max} in de kleinste letter",
+                    chars = chars,
+                    max = capacity(deck.size)
+                )))
             }
         }
     }
@@ -416,7 +432,12 @@ fn render_deck(
     .map_err(|e| {
         vec![Diagnostic::error(
             "pdf",
-            format!("cannot make the card sheets of deck `{}`: {e}", deck.id),
+            crate::tr!(
+                "cannot make the card sheets of deck `{deck}`: {e}",
+                "de kaartvellen van kaartset `{deck}` zijn niet te maken: {e}",
+                deck = deck.id,
+                e = e
+            ),
         )]
     })?;
 
@@ -449,7 +470,12 @@ fn render_deck(
     .map_err(|e| {
         vec![Diagnostic::error(
             "pdf",
-            format!("cannot make the print-shop file of deck `{}`: {e}", deck.id),
+            crate::tr!(
+                "cannot make the print-shop file of deck `{deck}`: {e}",
+                "het drukkerijbestand van kaartset `{deck}` is niet te maken: {e}",
+                deck = deck.id,
+                e = e
+            ),
         )]
     })?;
 
@@ -471,7 +497,12 @@ fn render_deck(
         let png = crate::raster::svg_to_png(&svg, PREVIEW_WIDTH, px_h).map_err(|e| {
             vec![Diagnostic::error(
                 "preview",
-                format!("cannot draw the preview of deck `{}`: {e}", deck.id),
+                crate::tr!(
+                    "cannot draw the preview of deck `{deck}`: {e}",
+                    "het voorbeeld van kaartset `{deck}` is niet te tekenen: {e}",
+                    deck = deck.id,
+                    e = e
+                ),
             )]
         })?;
         let n = if deck.intro.is_some() { i } else { i + 1 };

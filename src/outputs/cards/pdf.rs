@@ -352,7 +352,12 @@ fn draw(
                 None => {
                     let img =
                         Image::from_png(Data::from(logo.png.clone()), false).map_err(|e| {
-                            format!("the logo `{}` cannot be embedded ({e})", logo.path)
+                            crate::tr!(
+                                "the logo `{path}` cannot be embedded ({e})",
+                                "het logo `{path}` is niet in te sluiten ({e})",
+                                path = logo.path,
+                                e = e
+                            )
                         })?;
                     images.push((logo.png.clone(), img.clone()));
                     img
