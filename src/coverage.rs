@@ -13,6 +13,56 @@ pub struct Coverage {
     pub groups: Vec<Group>,
     /// Per partner: which barriers and factors its pack covers.
     pub partners: Vec<PartnerCoverage>,
+    /// Every technique of the kit with its BCT Taxonomy v1 label and intervention function.
+    pub techniques: Vec<TechniqueInfo>,
+    /// The behaviour goal in one sentence, when the kit has `[behaviour]`.
+    pub goal: Option<String>,
+    /// The COM-B components against the intervention functions: which functions serve each
+    /// component, and which the kit's techniques for its barriers use.
+    pub functions: Vec<FunctionRow>,
+}
+
+/// A technique as the report and the JSON show it.
+#[derive(Debug, Serialize)]
+pub struct TechniqueInfo {
+    /// Id in the kit.
+    pub id: String,
+    /// The kit's own label.
+    pub label: String,
+    /// BCT Taxonomy v1 code.
+    pub bct: Option<String>,
+    /// The official label of that code.
+    pub bct_label: Option<&'static str>,
+    /// The taxonomy group of that code.
+    pub bct_group: Option<&'static str>,
+    /// Intervention function id.
+    pub function: Option<&'static str>,
+    /// Intervention function in the kit's language.
+    pub function_label: Option<&'static str>,
+    /// Items and decks that apply it.
+    pub used_by: Vec<String>,
+}
+
+/// One COM-B component of the kit's barriers against the nine intervention functions.
+#[derive(Debug, Serialize)]
+pub struct FunctionRow {
+    /// C-ph, C-ps, O-ph, O-so, M-r or M-a.
+    pub component: &'static str,
+    /// In the kit's language.
+    pub label: &'static str,
+    /// One cell per function, in wheel order.
+    pub cells: Vec<FunctionCell>,
+}
+
+/// Whether a function serves a component, and whether the kit uses it there.
+#[derive(Debug, Serialize)]
+pub struct FunctionCell {
+    /// Function id.
+    pub function: &'static str,
+    /// The function can change the component (Michie, van Stralen & West 2011).
+    pub serves: bool,
+    /// A technique that answers a barrier of this component has this function.
+    pub used: bool,
 }
 
 /// A content item or deck.
@@ -46,6 +96,10 @@ pub struct Row {
     pub insight: String,
     /// Whether anything addresses it.
     pub covered: bool,
+    /// Its COM-B component (C-ph, C-ps, O-ph, O-so, M-r, M-a), when the kit names one.
+    pub component: Option<&'static str>,
+    /// The component in the kit's language.
+    pub component_label: Option<&'static str>,
     /// One cell per column.
     pub cells: Vec<Cell>,
 }
@@ -72,6 +126,10 @@ pub struct PartnerCoverage {
     pub barriers: Vec<bool>,
     /// COM-B factors of the analysis that the pack leaves uncovered.
     pub missing_factors: Vec<&'static str>,
+    /// Ids of the barriers the pack works on.
+    pub covers: Vec<String>,
+    /// Ids of the barriers the pack leaves alone.
+    pub misses: Vec<String>,
 }
 
 /// Replaces `{{…}}` expressions with `…`, for titles shown outside a partner's pack.
@@ -137,10 +195,12 @@ pub fn compute(kit: &Kit) -> Coverage {
     let mut groups = Vec::new();
     let mut barrier_order = Vec::new();
     for factor in Factor::ALL {
-        let rows: Vec<Row> = kit
-            .barriers
-            .iter()
-            .filter(|b| b.factor == factor)
+        // Within a factor, barriers by component (those without one last), else in kit order.
+        let mut of_factor: Vec<&crate::kit::Barrier> =
+            kit.barriers.iter().filter(|b| b.factor == factor).collect();
+        of_factor.sort_by_key(|b| b.component.map_or(6, |c| c as usize));
+        let rows: Vec<Row> = of_factor
+            .into_iter()
             .map(|b| {
                 barrier_order.push(b.id.clone());
                 let cells: Vec<Cell> = sources
@@ -183,6 +243,8 @@ pub fn compute(kit: &Kit) -> Coverage {
                     id: b.id.clone(),
                     insight: b.insight.clone(),
                     covered: cells.iter().any(|c| c.hit),
+                    component: b.component.map(|c| c.code()),
+                    component_label: b.component.map(|c| c.label(lang)),
                     cells,
                 }
             })
@@ -217,11 +279,18 @@ pub fn compute(kit: &Kit) -> Coverage {
                 .filter(|f| !covered.contains(f))
                 .map(|f| f.label(lang))
                 .collect();
+            let (covers, misses): (Vec<(String, bool)>, Vec<(String, bool)>) = barrier_order
+                .iter()
+                .cloned()
+                .zip(barriers.iter().copied())
+                .partition(|(_, hit)| *hit);
             PartnerCoverage {
                 id: p.id.clone(),
                 name: p.name.clone(),
                 barriers,
                 missing_factors,
+                covers: covers.into_iter().map(|(id, _)| id).collect(),
+                misses: misses.into_iter().map(|(id, _)| id).collect(),
             }
         })
         .collect();
@@ -229,7 +298,92 @@ pub fn compute(kit: &Kit) -> Coverage {
         columns,
         groups,
         partners,
+        techniques: technique_infos(kit),
+        goal: goal_sentence(kit),
+        functions: function_rows(kit),
     }
+}
+
+fn technique_infos(kit: &Kit) -> Vec<TechniqueInfo> {
+    let lang = kit.campaign.language;
+    kit.techniques
+        .iter()
+        .map(|t| {
+            let official = t.bct.as_deref().and_then(crate::bcw::bct);
+            TechniqueInfo {
+                id: t.id.clone(),
+                label: t.label.clone(),
+                bct: t.bct.clone(),
+                bct_label: official.map(|b| b.label),
+                bct_group: official.map(|b| crate::bcw::GROUPS[usize::from(b.group) - 1]),
+                function: t.function.map(|f| f.id()),
+                function_label: t.function.map(|f| f.label(lang)),
+                used_by: kit
+                    .items
+                    .iter()
+                    .filter(|i| i.techniques.contains(&t.id))
+                    .map(|i| i.id.clone())
+                    .chain(
+                        kit.decks
+                            .iter()
+                            .filter(|d| d.techniques.contains(&t.id))
+                            .map(|d| d.id.clone()),
+                    )
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// The behaviour goal in one sentence (the IAK form when the kit gives all of it).
+fn goal_sentence(kit: &Kit) -> Option<String> {
+    let b = &kit.behaviour;
+    if b.audience.trim().is_empty() && b.target.trim().is_empty() {
+        return None;
+    }
+    let (audience, target) = (b.audience.trim(), b.target.trim().trim_end_matches('.'));
+    Some(match (&b.current, &b.context) {
+        (Some(current), Some(context)) => crate::tr!(
+            "{audience}: from now on {target} instead of {current}, {context}.",
+            "{audience}: voortaan {target} in plaats van {current}, {context}.",
+            audience = audience,
+            target = target,
+            current = current.trim().trim_end_matches('.'),
+            context = context.trim().trim_end_matches('.')
+        ),
+        _ => format!("{audience}: {target}."),
+    })
+}
+
+/// The components the kit's barriers name, against the nine intervention functions.
+fn function_rows(kit: &Kit) -> Vec<FunctionRow> {
+    use crate::bcw::{Component, Function};
+    let lang = kit.campaign.language;
+    Component::ALL
+        .into_iter()
+        .filter(|c| kit.barriers.iter().any(|b| b.component == Some(*c)))
+        .map(|c| {
+            let used: Vec<Function> = kit
+                .barriers
+                .iter()
+                .filter(|b| b.component == Some(c))
+                .flat_map(|b| crate::lint::answering_techniques(kit, b))
+                .filter_map(|t| t.function)
+                .collect();
+            FunctionRow {
+                component: c.code(),
+                label: c.label(lang),
+                cells: Function::ALL
+                    .into_iter()
+                    .map(|f| FunctionCell {
+                        function: f.id(),
+                        serves: c.functions().contains(&f),
+                        used: used.contains(&f),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

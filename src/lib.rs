@@ -14,6 +14,7 @@
 // A `Diagnostic` is a few hundred bytes; it is returned once per mistake, never on a hot path.
 #![allow(clippy::result_large_err)]
 
+pub mod bcw;
 pub mod build;
 pub mod cli;
 pub mod cmd;

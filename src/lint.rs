@@ -82,7 +82,94 @@ pub fn lint(kit: &Kit) -> Vec<Diagnostic> {
             }
         }
     }
+    out.extend(function_findings(kit, &at_barrier));
     out.extend(readability_findings(kit));
+    out
+}
+
+/// The techniques that answer a barrier: its own, and those of the items and decks that
+/// address it.
+pub fn answering_techniques<'k>(
+    kit: &'k Kit,
+    barrier: &crate::kit::Barrier,
+) -> Vec<&'k crate::kit::Technique> {
+    let mut ids: Vec<&str> = barrier.techniques.iter().map(String::as_str).collect();
+    for item in kit
+        .items
+        .iter()
+        .filter(|i| i.addresses.contains(&barrier.id))
+    {
+        ids.extend(item.techniques.iter().map(String::as_str));
+    }
+    for deck in &kit.decks {
+        if deck.cards.iter().any(|c| c.addresses.contains(&barrier.id)) {
+            ids.extend(deck.techniques.iter().map(String::as_str));
+        }
+    }
+    let mut out: Vec<&crate::kit::Technique> = kit
+        .techniques
+        .iter()
+        .filter(|t| ids.contains(&t.id.as_str()))
+        .collect();
+    out.dedup_by(|a, b| a.id == b.id);
+    out
+}
+
+/// A barrier with a COM-B component whose techniques all have intervention functions that do
+/// not serve that component (the Behaviour Change Wheel's links): it is answered with the wrong
+/// kind of intervention.
+fn function_findings(
+    kit: &Kit,
+    at_barrier: &dyn Fn(Diagnostic, &str) -> Diagnostic,
+) -> Vec<Diagnostic> {
+    let lang = kit.campaign.language;
+    let mut out = Vec::new();
+    for b in &kit.barriers {
+        let Some(component) = b.component else {
+            continue;
+        };
+        let with_function: Vec<(&crate::kit::Technique, crate::bcw::Function)> =
+            answering_techniques(kit, b)
+                .into_iter()
+                .filter_map(|t| t.function.map(|f| (t, f)))
+                .collect();
+        if with_function.is_empty()
+            || with_function
+                .iter()
+                .any(|(_, f)| component.functions().contains(f))
+        {
+            continue;
+        }
+        let used: Vec<String> = with_function
+            .iter()
+            .map(|(t, f)| format!("{} ({})", t.id, f.label(lang)))
+            .collect();
+        let would: Vec<&str> = component
+            .functions()
+            .iter()
+            .map(|f| f.kit_name(lang))
+            .collect();
+        out.push(at_barrier(
+            Diagnostic::warning(
+                "function-mismatch",
+                tr!(
+                    "the barrier `{id}` is {component}, but its techniques only do {used}, which does not change that",
+                    "de barrière `{id}` is {component}, maar haar technieken doen alleen {used}, en dat verandert dat niet",
+                    id = b.id,
+                    component = component.label(lang).to_lowercase(),
+                    used = used.join(", ")
+                ),
+            )
+            .hint(tr!(
+                "functions that serve {component} ({code}): {would}; give a technique one of them, or answer the barrier with another technique",
+                "functies die {component} ({code}) veranderen: {would}; geef een techniek een daarvan, of pak de barrière met een andere techniek aan",
+                component = component.label(lang).to_lowercase(),
+                code = component.code(),
+                would = would.join(", ")
+            )),
+            &b.id,
+        ));
+    }
     out
 }
 

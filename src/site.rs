@@ -74,21 +74,13 @@ struct IndexView<'a> {
 }
 
 #[derive(Serialize)]
-struct TechniqueRow {
-    id: String,
-    label: String,
-    bct: Option<String>,
-    used_by: Vec<String>,
-}
-
-#[derive(Serialize)]
 struct ReportView<'a> {
     #[serde(flatten)]
     base: PageBase<'a>,
     coverage: &'a Coverage,
     span: usize,
     barrier_ids: Vec<String>,
-    techniques: Vec<TechniqueRow>,
+    function_names: Vec<&'static str>,
     findings: Vec<Finding>,
     summary: String,
 }
@@ -201,33 +193,6 @@ pub fn report(
     diags: &[Diagnostic],
 ) -> Result<String, Diagnostic> {
     let cov = coverage::compute(kit);
-    let techniques = kit
-        .techniques
-        .iter()
-        .map(|t| {
-            let mut used_by: Vec<String> = kit
-                .items
-                .iter()
-                .filter(|i| i.techniques.contains(&t.id))
-                .map(|i| i.id.clone())
-                .chain(
-                    kit.decks
-                        .iter()
-                        .filter(|d| d.techniques.contains(&t.id))
-                        .map(|d| d.id.clone()),
-                )
-                .collect();
-            if used_by.is_empty() {
-                used_by.push("–".into());
-            }
-            TechniqueRow {
-                id: t.id.clone(),
-                label: t.label.clone(),
-                bct: t.bct.clone(),
-                used_by,
-            }
-        })
-        .collect();
     let view = ReportView {
         base: PageBase::new(kit, pages, kit.campaign.colour),
         span: cov.columns.len() + 1,
@@ -238,7 +203,10 @@ pub fn report(
             .collect(),
         summary: coverage_summary(kit, &cov),
         coverage: &cov,
-        techniques,
+        function_names: crate::bcw::Function::ALL
+            .iter()
+            .map(|f| f.label(kit.campaign.language))
+            .collect(),
         findings: findings(kit, diags),
     };
     pages.render(kit, "report.html.hbs", &view)

@@ -85,22 +85,6 @@ struct Known {
     launch: Option<Moment>,
 }
 
-const BCT_GROUP_SIZES: [u32; 16] = [9, 7, 3, 4, 6, 3, 8, 8, 3, 11, 4, 6, 5, 10, 4, 3];
-
-/// Whether `code` is a technique code of the BCT Taxonomy v1 (1.1 to 16.3).
-pub fn is_bct_code(code: &str) -> bool {
-    let Some((g, n)) = code.split_once('.') else {
-        return false;
-    };
-    if g.starts_with('0') || n.starts_with('0') {
-        return false;
-    }
-    let (Ok(g), Ok(n)) = (g.parse::<usize>(), n.parse::<u32>()) else {
-        return false;
-    };
-    (1..=16).contains(&g) && (1..=BCT_GROUP_SIZES[g - 1]).contains(&n)
-}
-
 impl Loader {
     fn err(&mut self, d: Diagnostic) {
         self.diags.push(d);
@@ -368,10 +352,49 @@ impl Loader {
         };
 
         let behaviour = match raw.behaviour {
-            Some(b) => Behaviour {
-                audience: b.audience.into_inner(),
-                target: b.target.into_inner(),
-            },
+            Some(b) => {
+                // The IAK form is all or nothing: half of it is a goal nobody can check.
+                if b.current.is_some() != b.context.is_some() {
+                    let (missing, span) = match (&b.current, &b.context) {
+                        (Some(c), None) => ("context", c.span()),
+                        (None, Some(c)) => ("current", c.span()),
+                        _ => unreachable!(),
+                    };
+                    self.err(
+                        Diagnostic::warning(
+                            "goal",
+                            tr!(
+                                "the behaviour goal is incomplete: `{missing}` is missing",
+                                "het gedragsdoel is niet compleet: `{missing}` ontbreekt",
+                                missing = missing
+                            ),
+                        )
+                        .at(src, span)
+                        .hint(tr!(
+                            "the goal says who (audience) does what (target) instead of what (current), where and when (context); add `{missing} = \"…\"` to [behaviour]",
+                            "het doel zegt wie (audience) wat doet (target) in plaats van wat (current), waar en wanneer (context); voeg `{missing} = \"…\"` toe aan [behaviour]",
+                            missing = missing
+                        )),
+                    );
+                }
+                for (key, v) in [("current", &b.current), ("context", &b.context)] {
+                    if let Some(v) = v.as_ref().filter(|v| v.get_ref().trim().is_empty()) {
+                        self.err(
+                            Diagnostic::warning(
+                                "goal",
+                                tr!("`{key}` is empty", "`{key}` is leeg", key = key),
+                            )
+                            .at(src, v.span()),
+                        );
+                    }
+                }
+                Behaviour {
+                    audience: b.audience.into_inner(),
+                    target: b.target.into_inner(),
+                    current: b.current.map(Spanned::into_inner),
+                    context: b.context.map(Spanned::into_inner),
+                }
+            }
             None => {
                 self.err(
                     Diagnostic::warning(
@@ -389,26 +412,58 @@ impl Loader {
         let mut techniques = Vec::new();
         for (id, t) in raw.techniques {
             self.slug(src, &id, nouns::TECHNIQUE_ID);
-            let (label, bct) = match t.get_ref() {
-                raw::RawTechnique::Label(l) => (l.clone(), None),
-                raw::RawTechnique::Full(f) => (f.label.clone(), f.bct.clone()),
+            let (label, bct, function) = match t.get_ref() {
+                raw::RawTechnique::Label(l) => (l.clone(), None, None),
+                raw::RawTechnique::Full(f) => (f.label.clone(), f.bct.clone(), f.function.clone()),
             };
             if let Some(code) = &bct {
-                if !is_bct_code(code) {
-                    self.err(
-                        Diagnostic::error(
-                            "bct",
-                            tr!("`{code}` is not a code of the BCT Taxonomy v1", "`{code}` is geen code uit de BCT Taxonomy v1", code = code),
-                        )
-                        .at(src, t.span())
-                        .hint(tr!("codes run from 1.1 to 16.3, e.g. bct = \"1.4\" (action planning)", "de codes lopen van 1.1 tot 16.3, bijvoorbeeld bct = \"1.4\" (actieplanning)")),
-                    );
+                if crate::bcw::bct(code).is_none() {
+                    let mut d = Diagnostic::error(
+                        "bct",
+                        tr!(
+                            "`{code}` is not a code of the BCT Taxonomy v1",
+                            "`{code}` is geen code uit de BCT Taxonomy v1",
+                            code = code
+                        ),
+                    )
+                    .at(src, t.span());
+                    if let Some(n) = crate::bcw::nearest_code(code) {
+                        d = d.hint(tr!(
+                            "did you mean {code} ({label})? The 93 codes run from 1.1 to 16.3",
+                            "bedoelt u {code} ({label})? De 93 codes lopen van 1.1 tot 16.3",
+                            code = n.code,
+                            label = n.label
+                        ));
+                    }
+                    self.err(d);
                 }
             }
+            let function = function.and_then(|f| match crate::bcw::Function::parse(&f) {
+                Some(f) => Some(f),
+                None => {
+                    self.err(
+                        Diagnostic::error(
+                            "function",
+                            tr!(
+                                "`{f}` is not an intervention function of the Behaviour Change Wheel",
+                                "`{f}` is geen interventiefunctie van het Behaviour Change Wheel",
+                                f = f
+                            ),
+                        )
+                        .at(src, t.span())
+                        .hint(choices_hint(&f, &tr!("functions", "functies"), &{
+                            let lang = tr::lang();
+                            crate::bcw::Function::ALL.map(|f| f.kit_name(lang))
+                        })),
+                    );
+                    None
+                }
+            });
             techniques.push(Technique {
                 id: id.into_inner(),
                 label,
                 bct,
+                function,
             });
         }
         let technique_ids: Vec<&str> = techniques.iter().map(|t| t.id.as_str()).collect();
@@ -445,11 +500,39 @@ impl Loader {
             for t in &b.techniques {
                 self.reference(src, t, nouns::TECHNIQUE, &technique_ids);
             }
+            let component = b.component.as_ref().and_then(|c| {
+                match crate::bcw::Component::parse(factor, c.get_ref()) {
+                    Ok(comp) => Some(comp),
+                    Err(valid) => {
+                        self.err(
+                            Diagnostic::error(
+                                "component",
+                                tr!(
+                                    "`{c}` is not a COM-B component of {factor}",
+                                    "`{c}` is geen COM-B-component van {factor}",
+                                    c = c.get_ref(),
+                                    factor = factor.label(tr::lang())
+                                ),
+                            )
+                            .at(src, c.span())
+                            .hint(choices_hint(
+                                c.get_ref(),
+                                &tr!("components here", "componenten hier"),
+                                valid,
+                            )),
+                        );
+                        None
+                    }
+                }
+            });
+            let (line, column, _) = src.locate(b.id.span().start);
             barriers.push(Barrier {
                 id: b.id.into_inner(),
                 factor,
                 insight: b.insight.into_inner(),
                 techniques: b.techniques.into_iter().map(Spanned::into_inner).collect(),
+                component,
+                at: (line, column),
             });
         }
         let barrier_ids: Vec<String> = barriers.iter().map(|b| b.id.clone()).collect();
@@ -1525,17 +1608,17 @@ fn plain_toml_message(m: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
 
     #[test]
     fn knows_bct_taxonomy_codes() {
-        for ok in ["1.1", "1.9", "4.1", "10.11", "16.3", "12.5"] {
-            assert!(is_bct_code(ok), "{ok}");
+        let ok = |c| crate::bcw::bct(c).is_some();
+        for c in ["1.1", "1.9", "4.1", "8.7", "10.11", "16.3", "12.5"] {
+            assert!(ok(c), "{c}");
         }
-        for bad in [
-            "0.1", "1.10", "16.4", "17.1", "1", "1.04", "01.4", "a.b", "",
+        for c in [
+            "0.1", "1.10", "8.8", "16.4", "17.1", "1", "1.04", "01.4", "a.b", "",
         ] {
-            assert!(!is_bct_code(bad), "{bad}");
+            assert!(!ok(c), "{c}");
         }
     }
 }

@@ -107,6 +107,10 @@ pub struct Behaviour {
     pub audience: String,
     /// The behaviour the campaign wants.
     pub target: String,
+    /// What the audience does today instead (the IAK form).
+    pub current: Option<String>,
+    /// Where and when (the IAK form).
+    pub context: Option<String>,
 }
 
 /// The three COM-B factors.
@@ -178,6 +182,10 @@ pub struct Barrier {
     pub insight: String,
     /// Technique ids that answer it.
     pub techniques: Vec<String>,
+    /// Its COM-B component, when the kit names one.
+    pub component: Option<crate::bcw::Component>,
+    /// Where `id = "…"` stands in kit.toml (line, column), for findings about the barrier.
+    pub at: (usize, usize),
 }
 
 /// A behaviour-change technique.
@@ -189,6 +197,8 @@ pub struct Technique {
     pub label: String,
     /// BCT Taxonomy v1 code, e.g. `1.4`.
     pub bct: Option<String>,
+    /// Its intervention function, when the kit names one.
+    pub function: Option<crate::bcw::Function>,
 }
 
 /// An sRGB colour.

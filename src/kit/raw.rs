@@ -57,6 +57,10 @@ pub struct RawCampaign {
 pub struct RawBehaviour {
     pub audience: S,
     pub target: S,
+    /// The behaviour today (the IAK form, version 2).
+    pub current: Option<S>,
+    /// Where and when (the IAK form, version 2).
+    pub context: Option<S>,
 }
 
 /// One `[[barriers]]` entry.
@@ -68,6 +72,8 @@ pub struct RawBarrier {
     pub insight: S,
     #[serde(default)]
     pub techniques: Vec<S>,
+    /// The COM-B component within the factor (version 2).
+    pub component: Option<S>,
 }
 
 /// A `[techniques]` value: a plain label or a table with a BCT code.
@@ -86,6 +92,8 @@ pub enum RawTechnique {
 pub struct RawTechniqueTable {
     pub label: String,
     pub bct: Option<String>,
+    /// The Behaviour Change Wheel intervention function (version 2).
+    pub function: Option<String>,
 }
 
 /// One `[[partners]]` entry.

@@ -252,3 +252,163 @@ fn report_shows_matrix_partners_techniques_and_findings() {
         "download page shows the findings"
     );
 }
+
+/// A kit whose barriers name all six COM-B components, each answered by a technique with a
+/// fitting intervention function.
+fn every_component_kit() -> tempfile::TempDir {
+    starter(|d| {
+        replace(
+            d,
+            "kit.toml",
+            "factor = \"capaciteit\"\n",
+            "factor = \"capaciteit\"\ncomponent = \"psychologisch\"\n",
+        );
+        replace(
+            d,
+            "kit.toml",
+            "factor = \"motivatie\"\n",
+            "factor = \"motivatie\"\ncomponent = \"reflectief\"\n",
+        );
+        replace(
+            d,
+            "kit.toml",
+            "factor = \"omgeving\"\n",
+            "factor = \"omgeving\"\ncomponent = \"sociaal\"\n",
+        );
+        replace(
+            d,
+            "kit.toml",
+            "stappenplan = { label = \"Stappenplan\", bct = \"1.4\" }\nwinstframing = { label = \"Winstframing\", bct = \"5.1\" }\nrolmodellen = { label = \"Rolmodellen\", bct = \"6.2\" }\n",
+            "stappenplan = { label = \"Stappenplan\", bct = \"1.4\", function = \"mogelijk-maken\" }\nwinstframing = { label = \"Winstframing\", bct = \"5.1\", function = \"persuasion\" }\nrolmodellen = { label = \"Rolmodellen\", bct = \"6.2\", function = \"modelling\" }\noefenen = { label = \"Oefenen\", bct = \"8.1\", function = \"training\" }\ninrichten = { label = \"Werkplek inrichten\", bct = \"12.1\", function = \"environmental-restructuring\" }\ngewoonte = { label = \"Gewoonte maken\", bct = \"8.3\", function = \"training\" }\n",
+        );
+        replace(
+            d,
+            "kit.toml",
+            "[techniques]",
+            "[[barriers]]\nid = \"handen\"\nfactor = \"capability\"\ncomponent = \"physical\"\ninsight = \"Het vraagt handigheid.\"\ntechniques = [\"oefenen\"]\n\n[[barriers]]\nid = \"geen-plek\"\nfactor = \"environment\"\ncomponent = \"physical\"\ninsight = \"Er is geen plek voor.\"\ntechniques = [\"inrichten\"]\n\n[[barriers]]\nid = \"vergeten\"\nfactor = \"motivation\"\ncomponent = \"automatic\"\ninsight = \"Ze vergeten het in de drukte.\"\ntechniques = [\"gewoonte\"]\n\n[techniques]",
+        );
+        replace(
+            d,
+            "kit.toml",
+            "target = \"Zet deze maand één concrete stap\"\n",
+            "target = \"zet deze maand één concrete stap\"\ncurrent = \"het uitstellen tot er tijd is\"\ncontext = \"bij de eerstvolgende vacature\"\n",
+        );
+    })
+}
+
+#[test]
+fn every_component_is_grouped_named_and_matched_with_its_functions() {
+    let tmp = every_component_kit();
+    let kit = tmp.path().join("kit");
+    let (v, _) = json(&kit, &[]);
+    // No function mismatch: every component has a technique whose function serves it.
+    assert!(
+        !codes(&v).iter().any(|c| c.1 == "function-mismatch"),
+        "{:?}",
+        codes(&v)
+    );
+    let components: Vec<&str> = v["coverage"]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["rows"].as_array().unwrap())
+        .map(|r| r["component"].as_str().unwrap())
+        .collect();
+    assert_eq!(components, ["C-ph", "C-ps", "M-r", "M-a", "O-ph", "O-so"]);
+    let functions = v["coverage"]["functions"].as_array().unwrap();
+    assert_eq!(functions.len(), 6);
+    let row = |code: &str| {
+        functions.iter().find(|r| r["component"] == code).unwrap()["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["function"].as_str().unwrap().to_string(),
+                    c["serves"].as_bool().unwrap(),
+                    c["used"].as_bool().unwrap(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    // Physical capability: only training serves it, and the kit uses training there.
+    let cph = row("C-ph");
+    assert_eq!(
+        cph.iter()
+            .filter(|c| c.1)
+            .map(|c| c.0.as_str())
+            .collect::<Vec<_>>(),
+        ["training"]
+    );
+    assert!(cph.iter().any(|c| c.0 == "training" && c.2));
+    assert_eq!(
+        v["coverage"]["goal"],
+        "Werkgevers in het mkb die willen beginnen, maar niet weten hoe: voortaan zet deze maand één concrete stap in plaats van het uitstellen tot er tijd is, bij de eerstvolgende vacature."
+    );
+    let tech = v["coverage"]["techniques"].as_array().unwrap();
+    let oefenen = tech.iter().find(|t| t["id"] == "oefenen").unwrap();
+    assert_eq!(oefenen["bct_label"], "Behavioral practice/rehearsal");
+    assert_eq!(oefenen["bct_group"], "Repetition and substitution");
+    assert_eq!(oefenen["function"], "training");
+
+    let out = tmp.path().join("out");
+    let dir = build(&kit, &out);
+    let report = text(&dir, "report.html");
+    for s in [
+        "Gedragsdoel",
+        "C-ph · Fysieke capaciteit",
+        "O-so · Sociale omgeving",
+        "COM-B-componenten en interventiefuncties",
+        "Behavioral practice/rehearsal",
+        "Mogelijk maken",
+        "Dekt",
+    ] {
+        assert!(report.contains(s), "report lacks {s:?}");
+    }
+}
+
+#[test]
+fn a_function_that_does_not_serve_the_component_is_named() {
+    let tmp = starter(|d| {
+        replace(
+            d,
+            "kit.toml",
+            "factor = \"omgeving\"\n",
+            "factor = \"omgeving\"\ncomponent = \"sociaal\"\n",
+        );
+        replace(
+            d,
+            "kit.toml",
+            "rolmodellen = { label = \"Rolmodellen\", bct = \"6.2\" }",
+            "rolmodellen = { label = \"Rolmodellen\", bct = \"6.2\", function = \"educatie\" }",
+        );
+    });
+    let o = run(&[&"check", &tmp.path().join("kit")]);
+    assert_eq!(o.status.code(), Some(0), "a warning, not an error");
+    let err = stderr(&o);
+    let at = err
+        .find("waarschuwing: de barrière `niemand-doet-het`")
+        .expect(&err);
+    insta::assert_snapshot!(err[at..].split("\n\n").next().unwrap());
+}
+
+#[test]
+fn a_component_of_another_factor_and_half_a_goal_are_named() {
+    let tmp = starter(|d| {
+        replace(
+            d,
+            "kit.toml",
+            "factor = \"capaciteit\"\n",
+            "factor = \"capaciteit\"\ncomponent = \"sociaal\"\n",
+        );
+        replace(
+            d,
+            "kit.toml",
+            "target = \"Zet deze maand één concrete stap\"\n",
+            "target = \"Zet deze maand één concrete stap\"\ncurrent = \"uitstellen\"\n",
+        );
+    });
+    let o = run(&[&"check", &tmp.path().join("kit")]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!(normalise(&stderr(&o), &tmp.path().join("kit")));
+}
