@@ -279,18 +279,22 @@ pub fn compute(kit: &Kit) -> Coverage {
                 .filter(|f| !covered.contains(f))
                 .map(|f| f.label(lang))
                 .collect();
-            let (covers, misses): (Vec<(String, bool)>, Vec<(String, bool)>) = barrier_order
-                .iter()
-                .cloned()
-                .zip(barriers.iter().copied())
-                .partition(|(_, hit)| *hit);
+            let pick = |want: bool| -> Vec<String> {
+                barrier_order
+                    .iter()
+                    .zip(&barriers)
+                    .filter(|(_, hit)| **hit == want)
+                    .map(|(id, _)| id.clone())
+                    .collect()
+            };
+            let (covers, misses) = (pick(true), pick(false));
             PartnerCoverage {
                 id: p.id.clone(),
                 name: p.name.clone(),
                 barriers,
                 missing_factors,
-                covers: covers.into_iter().map(|(id, _)| id).collect(),
-                misses: misses.into_iter().map(|(id, _)| id).collect(),
+                covers,
+                misses,
             }
         })
         .collect();
