@@ -412,3 +412,33 @@ fn a_component_of_another_factor_and_half_a_goal_are_named() {
     assert_eq!(o.status.code(), Some(1));
     insta::assert_snapshot!(normalise(&stderr(&o), &tmp.path().join("kit")));
 }
+
+#[test]
+fn the_example_kit_states_its_goal_components_and_functions() {
+    let kit = Path::new(env!("CARGO_MANIFEST_DIR")).join("kits/een-klein-gebaar");
+    let (v, code) = json(&kit, &["--deny-warnings"]);
+    assert_eq!(code, 0, "{:?}", codes(&v));
+    assert!(v["coverage"]["goal"]
+        .as_str()
+        .unwrap()
+        .contains("in plaats van aan iemand denken en het daarbij laten"));
+    let components: Vec<&str> = v["coverage"]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["rows"].as_array().unwrap())
+        .map(|r| r["component"].as_str().unwrap())
+        .collect();
+    assert_eq!(components, ["C-ps", "M-r", "M-a", "O-so"]);
+    // Every component row uses at least one function that serves it.
+    for row in v["coverage"]["functions"].as_array().unwrap() {
+        assert!(
+            row["cells"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["serves"] == true && c["used"] == true),
+            "{row}"
+        );
+    }
+}
