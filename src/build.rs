@@ -78,6 +78,18 @@ pub fn build_in(
     warnings: &[Diagnostic],
     mode: Mode,
 ) -> Result<Built, Vec<Diagnostic>> {
+    build_with(kit, partners, warnings, mode, None)
+}
+
+/// [`build_in`] with the adviser's link key, for kits with private links (`build` needs it;
+/// `check` and the preview use a placeholder without it).
+pub fn build_with(
+    kit: &Kit,
+    partners: &[&Partner],
+    warnings: &[Diagnostic],
+    mode: Mode,
+    key: Option<&crate::distribution::LinkKey>,
+) -> Result<Built, Vec<Diagnostic>> {
     let mut timings = Vec::new();
     let t0 = Instant::now();
     let content = ContentTemplates::compile(kit)?;
@@ -138,18 +150,20 @@ pub fn build_in(
                 ),
             )]
         })?;
-        let zip_name = format!("{}-{}.zip", kit.campaign.id, partner.id);
+        let names = crate::distribution::names(kit, partner, key);
+        let zip_name = names.zip.clone();
         summaries.push(PackSummary {
             id: partner.id.clone(),
+            folder: names.folder.clone(),
             name: partner.name.clone(),
             zip: zip_name.clone(),
             bytes: zipped.len() as u64,
             sha256: sha256_hex(&zipped),
             summary: summary(kit, pack_files),
         });
-        collect_pictures(partner, pack_files, &mut previews, &mut shares);
+        collect_pictures(&names.folder, pack_files, &mut previews, &mut shares);
         for f in pack_files {
-            files.push((format!("{}/{}", partner.id, f.path), f.bytes.clone()));
+            files.push((format!("{}/{}", names.folder, f.path), f.bytes.clone()));
         }
         files.push((zip_name, zipped));
     }
@@ -161,6 +175,9 @@ pub fn build_in(
     let report = site::report(kit, &pages, warnings).map_err(|d| vec![d])?;
     files.push(("index.html".into(), index.into_bytes()));
     files.push(("report.html".into(), report.into_bytes()));
+    if kit.distribution.private_links {
+        files.push(("links.csv".into(), links_csv(kit, &summaries).into_bytes()));
+    }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     timings.push(("pages", t3.elapsed()));
     Ok(Built {
@@ -173,7 +190,7 @@ pub fn build_in(
 /// The first partner's card previews (one deck's worth each) and share images, for the download
 /// page; every partner's pack has its own.
 fn collect_pictures(
-    partner: &Partner,
+    folder: &str,
     files: &[Artifact],
     previews: &mut Vec<Picture>,
     shares: &mut Vec<Picture>,
@@ -184,7 +201,7 @@ fn collect_pictures(
     for f in files {
         let (width, height) = crate::outputs::overview::png_size(&f.bytes);
         let pic = Picture {
-            src: format!("{}/{}", partner.id, f.path),
+            src: format!("{folder}/{}", f.path),
             alt: f.meta.alt.clone().unwrap_or_default(),
             title: f.path.clone(),
             width: width.min(480),
@@ -248,4 +265,24 @@ pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -
         .into_iter()
         .map(|r| r.expect("every item is mapped"))
         .collect()
+}
+
+/// `links.csv`: one row per partner with the relative paths of its overview and zip, to mail
+/// each partner its own links (RFC 4180: comma-separated, fields quoted, CRLF line ends).
+fn links_csv(kit: &Kit, packs: &[PackSummary]) -> String {
+    let t = crate::i18n::labels(kit.campaign.language);
+    let field = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let mut out = ["partner", "name", "overview", "zip"].map(field).join(",");
+    out.push_str("\r\n");
+    for p in packs {
+        let row = [
+            p.id.clone(),
+            p.name.clone(),
+            format!("{}/{}", p.folder, t.overview_file),
+            p.zip.clone(),
+        ];
+        out.push_str(&row.iter().map(|s| field(s)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out
 }

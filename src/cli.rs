@@ -73,6 +73,10 @@ pub struct BuildArgs {
     /// Print how long each stage took.
     #[arg(long)]
     pub timings: bool,
+    /// The secret for private links (`[distribution] private_links = true`): a file holding at
+    /// least 32 random bytes, kept outside the kit. Default: the PARTNERKIT_LINK_KEY variable.
+    #[arg(long, value_name = "FILE")]
+    pub link_key: Option<PathBuf>,
 }
 
 /// `partnerkit serve`.

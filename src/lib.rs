@@ -20,6 +20,7 @@ pub mod cli;
 pub mod cmd;
 pub mod coverage;
 pub mod diag;
+pub mod distribution;
 pub mod fonts;
 pub mod i18n;
 pub mod kit;

@@ -13,8 +13,10 @@ use crate::util::human_size;
 
 /// A built partner pack, as the download page lists it.
 pub struct PackSummary {
-    /// Partner id (the pack folder).
+    /// Partner id.
     pub id: String,
+    /// The pack folder: the partner id, with private links followed by its token.
+    pub folder: String,
     /// Partner name.
     pub name: String,
     /// Zip file name.
@@ -45,6 +47,7 @@ pub struct Picture {
 #[derive(Serialize)]
 struct PartnerRow<'a> {
     id: &'a str,
+    folder: &'a str,
     name: &'a str,
     zip: &'a str,
     size: String,
@@ -71,6 +74,7 @@ struct IndexView<'a> {
     shares: Vec<Picture>,
     findings: Vec<Finding>,
     summary: String,
+    adviser_only: bool,
 }
 
 #[derive(Serialize)]
@@ -170,6 +174,7 @@ pub fn index(
             .iter()
             .map(|p| PartnerRow {
                 id: &p.id,
+                folder: &p.folder,
                 name: &p.name,
                 zip: &p.zip,
                 size: human_size(p.bytes),
@@ -182,8 +187,14 @@ pub fn index(
         shares,
         findings: findings(kit, diags),
         summary: coverage_summary(kit, &cov),
+        adviser_only: kit.distribution.private_links,
     };
-    pages.render(kit, "index.html.hbs", &view)
+    let html = pages.render(kit, "index.html.hbs", &view)?;
+    Ok(crate::distribution::mark_page(
+        html,
+        kit,
+        kit.distribution.private_links,
+    ))
 }
 
 /// Renders `report.html`.
@@ -209,5 +220,10 @@ pub fn report(
             .collect(),
         findings: findings(kit, diags),
     };
-    pages.render(kit, "report.html.hbs", &view)
+    let html = pages.render(kit, "report.html.hbs", &view)?;
+    Ok(crate::distribution::mark_page(
+        html,
+        kit,
+        kit.distribution.private_links,
+    ))
 }

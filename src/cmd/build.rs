@@ -11,7 +11,12 @@ use crate::write::Target;
 /// Runs `build`.
 pub fn run(args: &BuildArgs) -> ExitCode {
     let start = Instant::now();
-    match build(&args.kit_dir, &args.out, &args.partners) {
+    match build(
+        &args.kit_dir,
+        &args.out,
+        &args.partners,
+        args.link_key.as_deref(),
+    ) {
         Ok((dir, warnings, built)) => {
             super::report(&warnings);
             if args.timings {
@@ -40,12 +45,26 @@ pub fn build(
     kit_dir: &std::path::Path,
     out: &std::path::Path,
     only: &[String],
+    link_key: Option<&std::path::Path>,
 ) -> Result<(std::path::PathBuf, Vec<Diagnostic>, crate::build::Built), Vec<Diagnostic>> {
     let (kit, mut warnings) = kit::load(kit_dir)?;
     warnings.extend(crate::lint::lint(&kit));
     let partners = crate::build::select(&kit, only)?;
+    let key = if kit.distribution.private_links {
+        let key = crate::distribution::LinkKey::from_args(link_key).map_err(|d| vec![d])?;
+        crate::distribution::require_key(&kit, key.as_ref()).map_err(|d| vec![d])?;
+        key
+    } else {
+        None
+    };
     let target = Target::prepare(out, &kit.campaign.id, &kit.root).map_err(|d| vec![d])?;
-    let built = crate::build::build(&kit, &partners, &warnings)?;
+    let built = crate::build::build_with(
+        &kit,
+        &partners,
+        &warnings,
+        crate::build::Mode::Build,
+        key.as_ref(),
+    )?;
     if let Err(d) = target.write(&built.files) {
         target.abandon();
         return Err(vec![d]);

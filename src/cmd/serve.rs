@@ -534,15 +534,16 @@ fn build_in_memory(kit_dir: &Path) -> Result<(Site, Vec<Diagnostic>), Vec<Diagno
     warnings.extend(crate::lint::lint(&kit));
     let partners: Vec<_> = kit.partners.iter().collect();
     let built = crate::build::build(&kit, &partners, &warnings)?;
+    // The picker links each partner's pack folder (with private links: id and token).
+    let partners = built
+        .packs
+        .iter()
+        .map(|p| (p.folder.clone(), p.name.clone()))
+        .collect();
     let files = built
         .files
         .into_iter()
         .map(|(p, b)| (p, Bytes::from(b)))
-        .collect();
-    let partners = kit
-        .partners
-        .iter()
-        .map(|p| (p.id.clone(), p.name.clone()))
         .collect();
     Ok((
         Site {

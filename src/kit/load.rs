@@ -820,6 +820,9 @@ impl Loader {
             items,
             template_overrides,
             lint,
+            distribution: super::Distribution {
+                private_links: raw.distribution.is_some_and(|d| d.private_links),
+            },
             sources: std::mem::take(&mut self.sources),
         })
     }
@@ -1450,7 +1453,7 @@ fn moment_error(src: &Source, span: Range<usize>, key: &str, e: MomentError) -> 
 /// (see [`raw::deserialize_all`]).
 fn parse_kit_toml(src: &Source) -> Result<RawKit, Vec<Diagnostic>> {
     use toml::de::{DeTable, DeValue};
-    const TABLES: [&str; 7] = [
+    const TABLES: [&str; 8] = [
         "campaign",
         "behaviour",
         "barriers",
@@ -1458,6 +1461,7 @@ fn parse_kit_toml(src: &Source) -> Result<RawKit, Vec<Diagnostic>> {
         "partners",
         "decks",
         "lint",
+        "distribution",
     ];
 
     let (root, syntax) = DeTable::parse_recoverable(&src.text);

@@ -44,6 +44,8 @@ pub struct Kit {
     pub template_overrides: BTreeMap<String, Source>,
     /// Lint thresholds.
     pub lint: LintConfig,
+    /// How the packs are handed out.
+    pub distribution: Distribution,
     /// `kit.toml` and every content file, for placing diagnostics found after loading.
     pub sources: BTreeMap<PathBuf, Source>,
 }
@@ -98,6 +100,13 @@ pub struct Campaign {
     pub colour: Colour,
     /// The collective kick-off: nothing is published before it.
     pub launch: Moment,
+}
+
+/// `[distribution]`.
+#[derive(Debug, Default, Clone)]
+pub struct Distribution {
+    /// Each partner's folder and zip get an unguessable token in their names.
+    pub private_links: bool,
 }
 
 /// `[behaviour]`.

@@ -32,6 +32,17 @@ pub struct RawKit {
     pub decks: Vec<Spanned<RawDeck>>,
     /// Thresholds for the content lint (an extension of the format).
     pub lint: Option<RawLint>,
+    /// How packs are handed out (version 2).
+    pub distribution: Option<RawDistribution>,
+}
+
+/// `[distribution]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDistribution {
+    /// Unguessable folder and zip names per partner.
+    #[serde(default)]
+    pub private_links: bool,
 }
 
 /// `[campaign]`.

@@ -7,6 +7,7 @@ mod common;
 
 mod broken_kits;
 mod crash_safety;
+mod distribution;
 mod errors;
 mod hostile_kits;
 mod lint;

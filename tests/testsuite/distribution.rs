@@ -1,0 +1,175 @@
+//! Handing packs out: private links per partner from the adviser's key, and the embargo on
+//! every page until the launch.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::common::*;
+
+const KEY_A: &str = "WvXo3kq0Qn7Cz1m3yQ6b0Hc2kz8Xq5GJ0yq9b0pQm6E=";
+const KEY_B: &str = "p5Y0g6QkS1yJt8m2Zr4Vx7cL9nB3dF0hK2jA6sE8wQ1=";
+
+/// Builds `kit` into `out` with the link key `key` (through the environment variable).
+fn build_with_key(kit: &Path, out: &Path, key: &str) -> std::path::PathBuf {
+    let o = Command::new(env!("CARGO_BIN_EXE_partnerkit"))
+        .args([
+            "build".as_ref(),
+            kit.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ])
+        .env("PARTNERKIT_LINK_KEY", key)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    out.join("gelijke-kansen-mkb")
+}
+
+fn private_kit(tmp: &Path) -> std::path::PathBuf {
+    let kit = tmp.join("kit");
+    copy_dir(&reference_kit(), &kit);
+    let mut toml = std::fs::read_to_string(kit.join("kit.toml")).unwrap();
+    toml.push_str("\n[distribution]\nprivate_links = true\n");
+    std::fs::write(kit.join("kit.toml"), toml).unwrap();
+    kit
+}
+
+/// (partner id, token) from links.csv.
+fn tokens(dir: &Path) -> Vec<(String, String)> {
+    let csv = text(dir, "links.csv");
+    csv.lines()
+        .skip(1)
+        .map(|l| {
+            let cols: Vec<&str> = l.split(',').map(|c| c.trim_matches('"')).collect();
+            let folder = cols[2].split('/').next().unwrap();
+            let token = folder.rsplit('-').next().unwrap().to_string();
+            (cols[0].to_string(), token)
+        })
+        .collect()
+}
+
+#[test]
+fn private_links_are_stable_per_key_and_never_cross_partners() {
+    let tmp = tempfile::tempdir().unwrap();
+    let kit = private_kit(tmp.path());
+    let a1 = build_with_key(&kit, &tmp.path().join("a1"), KEY_A);
+    let a2 = build_with_key(&kit, &tmp.path().join("a2"), KEY_A);
+    let b = build_with_key(&kit, &tmp.path().join("b"), KEY_B);
+    let (ta, tb) = (tokens(&a1), tokens(&b));
+    assert_eq!(ta.len(), 6);
+    assert_eq!(ta, tokens(&a2), "the same key gives the same links");
+    for ((pa, a), (pb, bt)) in ta.iter().zip(&tb) {
+        assert_eq!(pa, pb);
+        assert_ne!(a, bt, "another key gives other links");
+        assert_eq!(a.len(), 26, "128 bits in base32");
+        assert!(a1.join(format!("{pa}-{a}")).is_dir());
+        assert!(a1
+            .join(format!("gelijke-kansen-mkb-{pa}-{a}.zip"))
+            .is_file());
+        assert!(!a1.join(pa).exists(), "no folder without its token");
+    }
+    // No file of one partner (its folder or its zip) names another partner's token.
+    for (partner, token) in &ta {
+        let mut own = files(&a1.join(format!("{partner}-{token}")));
+        own.push((
+            "zip".into(),
+            std::fs::read(a1.join(format!("gelijke-kansen-mkb-{partner}-{token}.zip"))).unwrap(),
+        ));
+        for (other, other_token) in ta.iter().filter(|(p, _)| p != partner) {
+            for (path, bytes) in &own {
+                assert!(
+                    !bytes
+                        .windows(other_token.len())
+                        .any(|w| w == other_token.as_bytes()),
+                    "{partner}'s {path} names {other}'s token"
+                );
+            }
+        }
+    }
+    // The download page is the adviser's: not for publication, not for search engines.
+    let index = text(&a1, "index.html");
+    assert!(index.contains("Niet publiceren: deze pagina is alleen voor de adviseur"));
+    assert!(index.contains("<meta name=\"robots\" content=\"noindex, nofollow\">"));
+    assert!(text(&a1, "report.html").contains("noindex"));
+    // The key is never in the output.
+    for (path, bytes) in files(&a1) {
+        assert!(
+            !bytes.windows(KEY_A.len()).any(|w| w == KEY_A.as_bytes()),
+            "{path} holds the key"
+        );
+    }
+}
+
+#[test]
+fn a_missing_or_short_key_is_explained() {
+    let tmp = tempfile::tempdir().unwrap();
+    let kit = private_kit(tmp.path());
+    let o = Command::new(env!("CARGO_BIN_EXE_partnerkit"))
+        .args([
+            "build".as_ref(),
+            kit.as_os_str(),
+            "--out".as_ref(),
+            tmp.path().join("o").as_os_str(),
+        ])
+        .env_remove("PARTNERKIT_LINK_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!("missing_key", stderr(&o));
+    std::fs::write(tmp.path().join("kort.key"), "kort\n").unwrap();
+    let o = run(&[
+        &"build",
+        &kit,
+        &"--out",
+        &tmp.path().join("o"),
+        &"--link-key",
+        &tmp.path().join("kort.key"),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!("short_key", stderr(&o));
+    // check needs no key: the links are not written.
+    assert!(run(&[&"check", &kit]).status.success());
+}
+
+#[test]
+fn before_the_launch_every_page_says_embargo_and_keeps_search_engines_out() {
+    let tmp = starter(|_| {});
+    let kit = tmp.path().join("kit");
+    let dir = build(&kit, &tmp.path().join("out"));
+    let pages: Vec<(String, Vec<u8>)> = files(&dir)
+        .into_iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .collect();
+    assert!(pages.len() >= 8, "{}", pages.len());
+    for (path, bytes) in &pages {
+        let html = String::from_utf8_lossy(bytes);
+        assert!(
+            html.contains("<meta name=\"robots\" content=\"noindex, nofollow\">"),
+            "{path} lacks noindex"
+        );
+        assert!(
+            html.contains("Embargo tot") || html.contains("Niet publiceren vóór"),
+            "{path} does not say the embargo"
+        );
+    }
+    // After the launch (the build's "now" from SOURCE_DATE_EPOCH): no more noindex.
+    let o = Command::new(env!("CARGO_BIN_EXE_partnerkit"))
+        .args([
+            "build".as_ref(),
+            kit.as_os_str(),
+            "--out".as_ref(),
+            tmp.path().join("later").as_os_str(),
+        ])
+        .env("SOURCE_DATE_EPOCH", "1900000000")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    for (path, bytes) in files(&tmp.path().join("later/mijn-campagne")) {
+        if path.ends_with(".html") {
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains("noindex"),
+                "{path} keeps noindex after the launch"
+            );
+        }
+    }
+}
