@@ -64,6 +64,7 @@ fn parts(kit_dir: &Path) {
         pages: &pages,
         folder: String::new(),
         draw: true,
+        release: None,
     };
     if let Some(item) = cx.items.iter().find(|r| !r.posts.is_empty()) {
         for post in &item.posts {

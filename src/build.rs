@@ -78,7 +78,7 @@ pub fn build_in(
     warnings: &[Diagnostic],
     mode: Mode,
 ) -> Result<Built, Vec<Diagnostic>> {
-    build_with(kit, partners, warnings, mode, None)
+    build_with(kit, partners, warnings, mode, None, None)
 }
 
 /// [`build_in`] with the adviser's link key, for kits with private links (`build` needs it;
@@ -89,6 +89,7 @@ pub fn build_with(
     warnings: &[Diagnostic],
     mode: Mode,
     key: Option<&crate::distribution::LinkKey>,
+    release: Option<&crate::changes::Release>,
 ) -> Result<Built, Vec<Diagnostic>> {
     let mut timings = Vec::new();
     let t0 = Instant::now();
@@ -100,7 +101,7 @@ pub fn build_with(
     let indexed: Vec<(usize, &Partner)> = partners.iter().copied().enumerate().collect();
     let results = parallel_map(&indexed, |(i, p)| {
         let draw = mode == Mode::Build || *i == 0;
-        pack::render(kit, p, &content, &pages, draw).map(|mut files| {
+        pack::render(kit, p, &content, &pages, draw, release).map(|mut files| {
             if !draw {
                 // Only checking: the metadata is all that is needed from here on.
                 for f in &mut files {
@@ -177,6 +178,12 @@ pub fn build_with(
     files.push(("report.html".into(), report.into_bytes()));
     if kit.distribution.private_links {
         files.push(("links.csv".into(), links_csv(kit, &summaries).into_bytes()));
+    }
+    if let Some(release) = release {
+        files.push((
+            crate::changes::STATE_FILE.into(),
+            release.state().into_bytes(),
+        ));
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     timings.push(("pages", t3.elapsed()));

@@ -190,10 +190,9 @@ pub fn mark_page(html: String, kit: &Kit, adviser_page: bool) -> String {
     if html.contains(robots) {
         return html;
     }
-    if let Some(head) = find_ci(&html, "<head") {
-        if let Some(end) = html[head..].find('>') {
-            html.insert_str(head + end + 1, robots);
-        }
+    // At the end of the head: the Content-Security-Policy stays the first thing in it.
+    if let Some(end) = find_ci(&html, "</head") {
+        html.insert_str(end, robots);
     }
     let t = crate::i18n::labels(kit.campaign.language);
     if embargo && !html.contains(t.not_before) {

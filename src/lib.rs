@@ -16,6 +16,7 @@
 
 pub mod bcw;
 pub mod build;
+pub mod changes;
 pub mod cli;
 pub mod cmd;
 pub mod coverage;

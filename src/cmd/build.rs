@@ -58,12 +58,14 @@ pub fn build(
         None
     };
     let target = Target::prepare(out, &kit.campaign.id, &kit.root).map_err(|d| vec![d])?;
+    let release = crate::changes::Release::after(&target.dir, &kit);
     let built = crate::build::build_with(
         &kit,
         &partners,
         &warnings,
         crate::build::Mode::Build,
         key.as_ref(),
+        Some(&release),
     )?;
     if let Err(d) = target.write(&built.files) {
         target.abandon();

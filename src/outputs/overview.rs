@@ -23,6 +23,51 @@ struct OverviewView<'a> {
     decks: Vec<DeckView>,
     schedule: Vec<ScheduleView>,
     files: Vec<FileView>,
+    /// "Versie 3 · zondag 29 november 2026", when written to `--out`.
+    version: Option<String>,
+    /// The changes file, when there is one.
+    changes: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct ChangesView<'a> {
+    #[serde(flatten)]
+    base: PageBase<'a>,
+    partner: &'a str,
+    version_line: String,
+    overview: &'static str,
+    #[serde(flatten)]
+    changes: &'a crate::changes::PackChanges,
+}
+
+/// `CHANGES.html`: what changed in this pack since the previous build into the same `--out`.
+pub fn changes(
+    cx: &PackContext<'_>,
+    changes: &crate::changes::PackChanges,
+) -> Result<Artifact, Diagnostic> {
+    let kit = cx.kit;
+    let view = ChangesView {
+        base: PageBase::new(kit, cx.pages, cx.partner.colour),
+        partner: &cx.partner.name,
+        version_line: version_line(cx).unwrap_or_default(),
+        overview: file_name(cx),
+        changes,
+    };
+    let html = cx.pages.render(kit, "changes.html.hbs", &view)?;
+    Ok(Artifact {
+        path: crate::changes::CHANGES_FILE.to_string(),
+        bytes: html.into_bytes(),
+        meta: FileMeta {
+            kind: "changes",
+            ..FileMeta::default()
+        },
+    })
+}
+
+fn version_line(cx: &PackContext<'_>) -> Option<String> {
+    let r = cx.release?;
+    let t = labels(cx.kit.campaign.language);
+    Some(format!("{} {} · {}", t.version, r.version, r.date))
 }
 
 #[derive(Serialize)]
@@ -223,6 +268,8 @@ pub fn render(cx: &PackContext<'_>, files: &[Artifact]) -> Result<Artifact, Diag
         decks,
         schedule: schedule.into_iter().map(|(_, s)| s).collect(),
         files: listed,
+        version: version_line(cx),
+        changes: cx.release.map(|_| crate::changes::CHANGES_FILE),
     };
     let html = cx.pages.render(kit, "overview.html.hbs", &view)?;
     Ok(Artifact {

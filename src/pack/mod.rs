@@ -103,6 +103,8 @@ pub struct PackContext<'k> {
     /// `false` when only checking: texts, limits and layouts are validated, but images and PDFs
     /// are not drawn (their bytes stay empty). `check` draws them for one partner only.
     pub draw: bool,
+    /// The build's version and the previous build, when the pack is written to `--out`.
+    pub release: Option<&'k crate::changes::Release>,
 }
 
 impl PackContext<'_> {
@@ -292,6 +294,7 @@ pub fn render<'k>(
     content: &ContentTemplates,
     pages: &'k PageTemplates,
     draw: bool,
+    release: Option<&'k crate::changes::Release>,
 ) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
     let (items, decks) = plan(kit, partner);
     let items = render_texts(kit, partner, content, &items)?;
@@ -303,6 +306,7 @@ pub fn render<'k>(
         pages,
         folder: format!("{}-{}", kit.campaign.id, partner.id),
         draw,
+        release,
     };
     let mut files = Vec::new();
     let mut diags = Vec::new();
@@ -316,6 +320,12 @@ pub fn render<'k>(
         return Err(diags);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    if let Some(release) = release {
+        let overview = outputs::overview::file_name(&cx);
+        let changes = crate::changes::compare(release, &partner.id, &files, overview);
+        files.push(outputs::overview::changes(&cx, &changes).map_err(|d| vec![d])?);
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+    }
     files.push(outputs::overview::render(&cx, &files).map_err(|d| vec![d])?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.push(outputs::manifest::render(&cx, &files));

@@ -28,6 +28,7 @@ pub const BUILTIN_NAMES: &[&str] = &[
     "overview.html.hbs",
     "index.html.hbs",
     "report.html.hbs",
+    "changes.html.hbs",
     "style.css",
     "share.svg.hbs",
 ];
@@ -48,6 +49,10 @@ const BUILTINS: &[(&str, &str)] = &[
     (
         "report.html.hbs",
         include_str!("../../templates/report.html.hbs"),
+    ),
+    (
+        "changes.html.hbs",
+        include_str!("../../templates/changes.html.hbs"),
     ),
     ("style.css", include_str!("../../templates/style.css")),
     (

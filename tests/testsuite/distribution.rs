@@ -173,3 +173,51 @@ fn before_the_launch_every_page_says_embargo_and_keeps_search_engines_out() {
         }
     }
 }
+
+#[test]
+fn each_build_numbers_itself_and_says_what_changed() {
+    let tmp = starter(|_| {});
+    let kit = tmp.path().join("kit");
+    let out = tmp.path().join("out");
+    let dir = build(&kit, &out);
+    let pack = dir.join("werkgeversvereniging");
+    assert!(text(&pack, "LEESMIJ.html").contains("Versie 1 · "));
+    assert!(text(&pack, "CHANGES.html").contains("Dit is de eerste versie van dit pakket."));
+    assert_eq!(text(&dir, ".partnerkit-build"), "version 1\n");
+
+    // An edit: the changed statement is listed with the changed word marked.
+    replace(
+        &kit,
+        "content/aftrap.md",
+        "Doet {{address \"je\" \"u\"}} mee?",
+        "Doet {{address \"je\" \"u\"}} ook mee?",
+    );
+    build(&kit, &out);
+    assert!(text(&pack, "LEESMIJ.html").contains("Versie 2 · "));
+    assert!(text(&pack, "LEESMIJ.html").contains("href=\"CHANGES.html\""));
+    let changes = text(&pack, "CHANGES.html");
+    assert!(changes.contains("Veranderd sinds versie 1."), "{changes}");
+    assert!(
+        changes.contains("<code>social/aftrap.linkedin.txt</code>"),
+        "{changes}"
+    );
+    assert!(
+        changes.contains("<mark>ook </mark>") || changes.contains("<mark>ook</mark>"),
+        "{changes}"
+    );
+    assert!(
+        !changes.contains("<code>manifest.json</code>"),
+        "versioned files are not listed"
+    );
+
+    // A build without changes says so.
+    build(&kit, &out);
+    assert!(text(&pack, "CHANGES.html").contains("Niets veranderd sinds versie 2."));
+    assert_eq!(text(&dir, ".partnerkit-build"), "version 3\n");
+
+    // A fresh --out starts again at version 1, byte for byte the same as any first build.
+    let fresh = build(&kit, &tmp.path().join("fresh"));
+    let again = build(&kit, &tmp.path().join("again"));
+    assert_eq!(files(&fresh), files(&again));
+    assert!(text(&fresh.join("werkgeversvereniging"), "LEESMIJ.html").contains("Versie 1 · "));
+}
