@@ -23,6 +23,8 @@ pub const CHANGES_FILE: &str = "CHANGES.html";
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 /// At most this much of a previous build is read.
 pub const MAX_TOTAL_BYTES: u64 = 256 * 1024 * 1024;
+/// At most this many files of a previous pack are looked at.
+pub const MAX_FILES: usize = 20_000;
 /// At most this many changed lines are listed per file.
 const MAX_LINES: usize = 200;
 
@@ -116,6 +118,9 @@ fn read_tree(dir: &Path, prefix: &str, out: &mut PackFiles, budget: &mut u64) {
         return;
     };
     for e in entries.flatten() {
+        if out.len() >= MAX_FILES {
+            return;
+        }
         let Some(name) = e.file_name().to_str().map(str::to_string) else {
             continue;
         };

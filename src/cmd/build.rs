@@ -24,12 +24,26 @@ pub fn run(args: &BuildArgs) -> ExitCode {
                     eprintln!("  {stage:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
                 }
             }
+            let n = built.packs.len();
+            let seconds = crate::util::decimal(start.elapsed().as_secs_f64(), 1);
             println!(
-                "built {} pack{} into {} in {:.1} s",
-                built.packs.len(),
-                if built.packs.len() == 1 { "" } else { "s" },
-                dir.display(),
-                start.elapsed().as_secs_f64()
+                "{}",
+                if n == 1 {
+                    crate::tr!(
+                        "built 1 pack into {dir} in {s} s",
+                        "1 pakket gebouwd in {dir} in {s} s",
+                        dir = dir.display(),
+                        s = seconds
+                    )
+                } else {
+                    crate::tr!(
+                        "built {n} packs into {dir} in {s} s",
+                        "{n} pakketten gebouwd in {dir} in {s} s",
+                        n = n,
+                        dir = dir.display(),
+                        s = seconds
+                    )
+                }
             );
             ExitCode::SUCCESS
         }

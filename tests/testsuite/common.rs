@@ -77,13 +77,24 @@ pub fn build(kit: &Path, out: &Path) -> PathBuf {
         kit.display(),
         stderr(&o)
     );
-    let line = String::from_utf8_lossy(&o.stdout).into_owned();
-    let dir = line
-        .split(" into ")
-        .nth(1)
-        .and_then(|s| s.split(" in ").next())
-        .expect("build reports its folder");
-    PathBuf::from(dir.trim())
+    // The campaign folder: the one folder in `out` that is not partnerkit's own (hidden) one,
+    // and the build names it in what it prints.
+    let dirs: Vec<PathBuf> = std::fs::read_dir(out)
+        .unwrap()
+        .flatten()
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(dirs.len(), 1, "one campaign folder in {}", out.display());
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let canonical = dirs[0].canonicalize().unwrap();
+    assert!(
+        stdout.contains(&dirs[0].display().to_string())
+            || stdout.contains(&canonical.display().to_string()),
+        "the build names its folder: {stdout}"
+    );
+    dirs[0].clone()
 }
 
 /// Copies a folder recursively.
