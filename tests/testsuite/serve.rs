@@ -249,8 +249,12 @@ fn live_on_every_save() {
     }
 
     // A broken kit: the errors over every page, the last good build still served.
+    // (A write truncates first: a build may see the empty file and show that error for a
+    // moment; wait for the edit's own.)
     std::fs::write(&story, text.replace("{{partner.name}}", "{{partner.naam}}")).unwrap();
-    last = next_version(port, Some(last), Duration::from_secs(30));
+    wait_for("the overlay of the broken edit", Duration::from_secs(30), || {
+        get(port, "/").contains("partner.naam")
+    });
     let page = get(port, "/");
     assert!(page.contains("id=\"partnerkit-errors\""), "overlay");
     assert!(
@@ -263,6 +267,8 @@ fn live_on_every_save() {
     );
     // The fix removes it.
     std::fs::write(&story, &text).unwrap();
-    next_version(port, Some(last), Duration::from_secs(30));
-    assert!(!get(port, "/").contains("id=\"partnerkit-errors\""));
+    wait_for("the fix to clear the overlay", Duration::from_secs(30), || {
+        !get(port, "/").contains("id=\"partnerkit-errors\"")
+    });
+    assert!(next_version(port, None, Duration::from_secs(5)) > last);
 }
