@@ -15,8 +15,9 @@ pub enum Counting {
     Chars,
     /// User-perceived characters (extended grapheme clusters).
     Graphemes,
-    /// X's weighted count (twitter-text v3): Latin and common punctuation weigh 1, every other
-    /// code point and every emoji weighs 2, every URL weighs 23. The limit is in these units.
+    /// X's weighted count (twitter-text v3, through the `twitter-text` crate): Latin and common
+    /// punctuation weigh 1, every other code point and every emoji weighs 2, every URL (with or
+    /// without `https://`, as X recognises it) weighs 23. The limit is in these units.
     XWeighted,
 }
 
@@ -35,6 +36,8 @@ pub struct Platform {
     pub url_length: Option<usize>,
     /// The most hashtags a post may carry.
     pub max_hashtags: Option<usize>,
+    /// The most UTF-8 bytes a post may have (besides `limit`).
+    pub max_bytes: Option<usize>,
     /// The recommended share-image size in pixels (width, height).
     pub image: (u32, u32),
     /// Where the rules come from.
@@ -50,6 +53,7 @@ pub const PLATFORMS: &[Platform] = &[
         counting: Counting::Chars,
         url_length: None,
         max_hashtags: None,
+        max_bytes: None,
         image: (1200, 627),
         source: "linkedin.com/help/linkedin/answer/a528176 (post length); share image 1.91:1",
     },
@@ -60,6 +64,7 @@ pub const PLATFORMS: &[Platform] = &[
         counting: Counting::XWeighted,
         url_length: Some(23),
         max_hashtags: None,
+        max_bytes: None,
         image: (1600, 900),
         source: "docs.x.com counting-characters (twitter-text v3 weights, t.co links = 23)",
     },
@@ -70,6 +75,7 @@ pub const PLATFORMS: &[Platform] = &[
         counting: Counting::Chars,
         url_length: None,
         max_hashtags: Some(5),
+        max_bytes: None,
         image: (1080, 1350),
         source: "help.instagram.com (caption 2,200 characters, at most 5 hashtags since Dec 2025)",
     },
@@ -80,6 +86,7 @@ pub const PLATFORMS: &[Platform] = &[
         counting: Counting::Chars,
         url_length: None,
         max_hashtags: None,
+        max_bytes: None,
         image: (1200, 630),
         source: "facebook.com/help (post length 63,206); link image 1200x630",
     },
@@ -90,6 +97,7 @@ pub const PLATFORMS: &[Platform] = &[
         counting: Counting::Chars,
         url_length: Some(23),
         max_hashtags: None,
+        max_bytes: None,
         image: (1280, 720),
         source: "docs.joinmastodon.org (500 characters on the default server; every URL counts 23)",
     },
@@ -100,8 +108,9 @@ pub const PLATFORMS: &[Platform] = &[
         counting: Counting::Graphemes,
         url_length: None,
         max_hashtags: None,
+        max_bytes: Some(3000),
         image: (1200, 675),
-        source: "docs.bsky.app app.bsky.feed.post (maxGraphemes 300)",
+        source: "docs.bsky.app app.bsky.feed.post (maxGraphemes 300, maxLength 3000 bytes)",
     },
     Platform {
         id: "threads",
@@ -110,6 +119,7 @@ pub const PLATFORMS: &[Platform] = &[
         counting: Counting::Graphemes,
         url_length: None,
         max_hashtags: None,
+        max_bytes: None,
         image: (1080, 1350),
         source: "help.instagram.com Threads (500 characters per post)",
     },
@@ -138,16 +148,23 @@ pub fn platform_ids() -> Vec<&'static str> {
 }
 
 impl Platform {
-    /// The length of `text` as this platform counts it.
+    /// The length of `text` as this platform counts it (after NFC normalisation, as every one
+    /// of them stores the text).
     pub fn count(&self, text: &str) -> usize {
+        use unicode_normalization::UnicodeNormalization;
+        let text: String = text.nfc().collect();
+        if self.counting == Counting::XWeighted {
+            let parsed = twitter_text::parse(&text, twitter_text_config::config_v3(), true);
+            return usize::try_from(parsed.weighted_length).unwrap_or(0);
+        }
         let mut total = 0;
-        for (is_url, piece) in split_urls(text) {
+        for (is_url, piece) in split_urls(&text) {
             total += match (is_url, self.url_length) {
                 (true, Some(n)) => n,
                 _ => match self.counting {
                     Counting::Chars => piece.chars().count(),
                     Counting::Graphemes => piece.graphemes(true).count(),
-                    Counting::XWeighted => x_weight(piece),
+                    Counting::XWeighted => unreachable!("counted by twitter-text above"),
                 },
             };
         }
@@ -203,36 +220,6 @@ fn split_urls(text: &str) -> Vec<(bool, &str)> {
     out
 }
 
-/// twitter-text v3: code points in these ranges weigh 1 (100/100), all others 2; an emoji
-/// sequence weighs 2 as a whole.
-fn x_weight(text: &str) -> usize {
-    const LIGHT: &[(u32, u32)] = &[(0, 4351), (8192, 8205), (8208, 8223), (8242, 8247)];
-    text.graphemes(true)
-        .map(|g| {
-            if is_emoji(g) {
-                2
-            } else {
-                g.chars()
-                    .map(|c| {
-                        if LIGHT.iter().any(|&(a, b)| (a..=b).contains(&(c as u32))) {
-                            1
-                        } else {
-                            2
-                        }
-                    })
-                    .sum()
-            }
-        })
-        .sum()
-}
-
-fn is_emoji(grapheme: &str) -> bool {
-    grapheme.chars().any(|c| {
-        let c = c as u32;
-        (0x1F000..=0x1FAFF).contains(&c) || (0x2600..=0x27BF).contains(&c) || c == 0xFE0F
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,7 +240,18 @@ mod tests {
     fn bluesky_counts_graphemes() {
         let b = get("bluesky").unwrap();
         assert_eq!(b.count("e\u{301}👩‍👩‍👧"), 2);
-        assert_eq!(get("linkedin").unwrap().count("e\u{301}"), 2);
+        // A decomposed accent counts once: every platform stores the NFC form.
+        assert_eq!(get("linkedin").unwrap().count("e\u{301}"), 1);
+        assert_eq!(get("x").unwrap().count("cafe\u{301}"), 4);
+    }
+
+    #[test]
+    fn x_counts_a_site_without_scheme_as_a_link() {
+        let x = get("x").unwrap();
+        assert_eq!(x.count("Kijk op nov.nl #doemee"), 8 + 23 + 8);
+        assert_eq!(x.count("Kijk op www.nov.nl/doe-mee"), 8 + 23);
+        // Not a domain: no top-level domain after the dot.
+        assert_eq!(x.count("1.5 miljoen, klaar.zoq"), 22);
     }
 
     #[test]

@@ -18,6 +18,7 @@ struct JsonReport<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     coverage: Option<Coverage>,
     readability: Vec<crate::lint::TextScore>,
+    statements: Vec<crate::pack::Statement>,
 }
 
 /// Runs `check`.
@@ -45,6 +46,10 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                 findings: &diags,
                 coverage: kit.as_ref().map(coverage::compute),
                 readability,
+                statements: kit
+                    .as_ref()
+                    .map(|k| crate::pack::statements(k))
+                    .unwrap_or_default(),
             };
             println!(
                 "{}",

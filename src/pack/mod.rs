@@ -86,6 +86,48 @@ pub struct Post {
     pub count: usize,
 }
 
+/// One statement as a platform will count it, for `check --format json`.
+#[derive(Debug, Serialize)]
+pub struct Statement {
+    /// Content item id.
+    pub item: String,
+    /// Partner id.
+    pub partner: String,
+    /// Platform id.
+    pub platform: &'static str,
+    /// Its length as the platform counts it.
+    pub count: usize,
+    /// The platform's limit.
+    pub limit: usize,
+}
+
+/// Every statement of every partner with its count and limit (empty when texts do not render:
+/// their errors are reported elsewhere).
+pub fn statements(kit: &Kit) -> Vec<Statement> {
+    let Ok(content) = ContentTemplates::compile(kit) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for partner in &kit.partners {
+        let (items, _) = plan(kit, partner);
+        let Ok(rendered) = render_texts(kit, partner, &content, &items) else {
+            continue;
+        };
+        for r in &rendered {
+            for post in &r.posts {
+                out.push(Statement {
+                    item: r.item.id.clone(),
+                    partner: partner.id.clone(),
+                    platform: post.platform.id,
+                    count: post.count,
+                    limit: post.platform.limit,
+                });
+            }
+        }
+    }
+    out
+}
+
 /// Everything an output needs to render one partner's files.
 pub struct PackContext<'k> {
     /// The kit.
@@ -226,6 +268,33 @@ pub fn render_texts<'k>(
                         "shorten the text by {n} characters, or add a shorter version under [variants]: {platform} = \"…\"",
                         "maak de tekst {n} tekens korter, of voeg onder [variants] een kortere versie toe: {platform} = \"…\"",
                         n = count - platform.limit,
+                        platform = platform.id
+                    )),
+                ));
+            }
+            let bytes = {
+                use unicode_normalization::UnicodeNormalization;
+                text.nfc().collect::<String>().len()
+            };
+            if let Some(max_bytes) = platform.max_bytes.filter(|m| bytes > *m) {
+                diags.push(place(
+                    kit,
+                    src_text,
+                    Diagnostic::error(
+                        "too-long",
+                        crate::tr!(
+                            "`{item}` for partner `{partner}` is {bytes} bytes on {platform}; the limit there is {max} bytes",
+                            "`{item}` voor partner `{partner}` is {bytes} bytes op {platform}; de grens daar is {max} bytes",
+                            item = item.id,
+                            partner = partner.id,
+                            bytes = bytes,
+                            platform = platform.name,
+                            max = max_bytes
+                        ),
+                    )
+                    .hint(crate::tr!(
+                        "characters outside Latin script take 2 to 4 bytes each; shorten the text or add a shorter version under [variants]: {platform} = \"…\"",
+                        "tekens buiten het Latijnse schrift kosten 2 tot 4 bytes; maak de tekst korter of voeg onder [variants] een kortere versie toe: {platform} = \"…\"",
                         platform = platform.id
                     )),
                 ));

@@ -382,3 +382,23 @@ fn every_error_of_a_front_matter_in_one_run() {
         );
     });
 }
+
+#[test]
+fn bluesky_counts_bytes_too() {
+    fails("bluesky_counts_bytes_too", |d| {
+        replace(
+            d,
+            "kit.toml",
+            "channels = [\"linkedin\", \"x\", \"website\"]",
+            "channels = [\"linkedin\", \"x\", \"bluesky\", \"website\"]",
+        );
+        // 130 graphemes (within 300), each a family emoji of 25 bytes: 3,250 bytes.
+        let family = "👩\u{200d}👩\u{200d}👧\u{200d}👦".repeat(130);
+        replace(
+            d,
+            "content/aftrap.md",
+            "[variants]",
+            &format!("[variants]\nbluesky = \"{family}\""),
+        );
+    });
+}

@@ -442,3 +442,16 @@ fn the_example_kit_states_its_goal_components_and_functions() {
         );
     }
 }
+
+#[test]
+fn json_lists_every_statement_with_its_count_and_limit() {
+    let (v, _) = json(&reference_kit(), &[]);
+    let statements = v["statements"].as_array().unwrap();
+    assert_eq!(statements.len(), 13);
+    let x = statements
+        .iter()
+        .find(|s| s["item"] == "aftrap" && s["partner"] == "awvn" && s["platform"] == "x")
+        .unwrap();
+    assert_eq!(x["limit"], 280);
+    assert!(x["count"].as_u64().unwrap() <= 280);
+}

@@ -252,9 +252,11 @@ fn live_on_every_save() {
     // (A write truncates first: a build may see the empty file and show that error for a
     // moment; wait for the edit's own.)
     std::fs::write(&story, text.replace("{{partner.name}}", "{{partner.naam}}")).unwrap();
-    wait_for("the overlay of the broken edit", Duration::from_secs(30), || {
-        get(port, "/").contains("partner.naam")
-    });
+    wait_for(
+        "the overlay of the broken edit",
+        Duration::from_secs(30),
+        || get(port, "/").contains("partner.naam"),
+    );
     let page = get(port, "/");
     assert!(page.contains("id=\"partnerkit-errors\""), "overlay");
     assert!(
@@ -267,8 +269,10 @@ fn live_on_every_save() {
     );
     // The fix removes it.
     std::fs::write(&story, &text).unwrap();
-    wait_for("the fix to clear the overlay", Duration::from_secs(30), || {
-        !get(port, "/").contains("id=\"partnerkit-errors\"")
-    });
+    wait_for(
+        "the fix to clear the overlay",
+        Duration::from_secs(30),
+        || !get(port, "/").contains("id=\"partnerkit-errors\""),
+    );
     assert!(next_version(port, None, Duration::from_secs(5)) > last);
 }
