@@ -48,7 +48,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                 readability,
                 statements: kit
                     .as_ref()
-                    .map(|k| crate::pack::statements(k))
+                    .map(crate::pack::statements)
                     .unwrap_or_default(),
             };
             println!(
