@@ -77,3 +77,38 @@ fn live_reload_in_a_real_browser() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// Every page of the reference and example kits reflows at 320 and 390 CSS px (WCAG 1.4.10),
+/// measured in headless Chromium (`tests/browser/reflow.mjs`).
+#[test]
+fn every_page_reflows_on_a_phone() {
+    let home =
+        std::env::var("VALIDATORS_HOME").unwrap_or_else(|_| "/opt/campaign-validators".into());
+    let puppeteer = Path::new(&home).join("node/node_modules/puppeteer-core");
+    assert!(
+        puppeteer.join("package.json").is_file(),
+        "puppeteer-core is missing at {}: run scripts/test.sh",
+        puppeteer.display()
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let mut kits = vec![reference_kit()];
+    kits.extend(example_kits());
+    for kit in &kits {
+        build(kit, &out.join(kit.file_name().unwrap()));
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/reflow.mjs");
+    let o = Command::new("node")
+        .arg(&script)
+        .arg(&out)
+        .arg(&puppeteer)
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    eprintln!("{stdout}");
+    assert!(
+        o.status.success() && stdout.contains("OK"),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
