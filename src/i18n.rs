@@ -340,6 +340,22 @@ const EN: Labels = Labels {
     legend_text: "The darker the cell, the more techniques the item uses for that barrier. ✗ means nothing in the content works on this barrier.",
 };
 
+/// The Dutch labels for a partner addressed with "u": every sentence that addresses the reader
+/// in the u form.
+const NL_U: Labels = Labels {
+    articles_explained: "Voor uw website of nieuwsbrief. Het .md-bestand is de tekst in Markdown, het .html-bestand dezelfde tekst als leesbare pagina.",
+    calendar_explained: "Open calendar.ics om de aftrap en alle publicatiemomenten in uw agenda te zetten.",
+    ..NL
+};
+
+/// The labels for a partner's pages: in Dutch, in the partner's form of address.
+pub fn labels_for(lang: Lang, address: crate::kit::Address) -> &'static Labels {
+    match (lang, address) {
+        (Lang::Nl, crate::kit::Address::U) => &NL_U,
+        _ => labels(lang),
+    }
+}
+
 /// The labels of `lang`.
 pub fn labels(lang: Lang) -> &'static Labels {
     match lang {

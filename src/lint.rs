@@ -83,6 +83,7 @@ pub fn lint(kit: &Kit) -> Vec<Diagnostic> {
         }
     }
     out.extend(function_findings(kit, &at_barrier));
+    out.extend(voice_findings(kit));
     out.extend(readability_findings(kit));
     out
 }
@@ -311,4 +312,142 @@ fn readability_findings(kit: &Kit) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// Words of the informal and the formal form of address, as they stand in a text.
+const JE_WORDS: [&str; 5] = ["je", "jij", "jou", "jouw", "jezelf"];
+const U_WORDS: [&str; 3] = ["u", "uw", "uzelf"];
+
+/// A Dutch text that reaches a partner addressed with "u" but says "je" (or the reverse) outside
+/// the `{{address "je" "u"}}` helper: that partner would publish words in the wrong voice.
+fn voice_findings(kit: &Kit) -> Vec<Diagnostic> {
+    use crate::kit::{Address, Lang};
+    if kit.campaign.language != Lang::Nl {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for item in &kit.items {
+        let reaches = |a: Address| {
+            kit.partners
+                .iter()
+                .any(|p| p.address == a && item.is_for(p))
+        };
+        let mut texts: Vec<&crate::kit::Text> = vec![&item.title, &item.body];
+        texts.extend(item.quote.as_ref());
+        texts.extend(item.variants.values());
+        for text in texts {
+            for (words, wrong_for, right) in [
+                (&JE_WORDS[..], Address::U, "u/uw"),
+                (&U_WORDS[..], Address::Je, "je/jouw"),
+            ] {
+                if !reaches(wrong_for) {
+                    continue;
+                }
+                for (offset, word) in address_words(&text.source, words).into_iter().take(5) {
+                    let (line, column) = position(text, offset);
+                    let mut d = Diagnostic::warning(
+                        "voice",
+                        tr!(
+                            "`{word}` here reaches partners addressed with `{form}`",
+                            "`{word}` komt hier ook bij partners die met `{form}` worden aangesproken",
+                            word = word,
+                            form = match wrong_for {
+                                Address::U => "u",
+                                Address::Je => "je",
+                            }
+                        ),
+                    )
+                    .hint(tr!(
+                        "write {{address \"{je}\" \"{u}\"}} so that each partner gets its own form ({right})",
+                        "schrijf {{address \"{je}\" \"{u}\"}} zodat elke partner de eigen vorm krijgt ({right})",
+                        je = je_form(word),
+                        u = u_form(word),
+                        right = right
+                    ));
+                    match kit.sources.get(&text.file) {
+                        Some(src) => d = d.at_line(src, line, column),
+                        None => d = d.in_file(&text.file),
+                    }
+                    out.push(d);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The je-form of an address word, for the hint.
+fn je_form(word: &str) -> &'static str {
+    match word.to_lowercase().as_str() {
+        "uw" | "jouw" => "jouw",
+        "uzelf" | "jezelf" => "jezelf",
+        "jij" => "jij",
+        "jou" => "jou",
+        _ => "je",
+    }
+}
+
+/// The u-form of an address word, for the hint.
+fn u_form(word: &str) -> &'static str {
+    match word.to_lowercase().as_str() {
+        "uw" | "jouw" => "uw",
+        "uzelf" | "jezelf" => "uzelf",
+        _ => "u",
+    }
+}
+
+/// Where `words` stand as whole words in a template source, outside `{{…}}` expressions and
+/// web addresses: (byte offset, the word as written).
+fn address_words<'s>(source: &'s str, words: &[&str]) -> Vec<(usize, &'s str)> {
+    let mut masked: Vec<bool> = vec![false; source.len()];
+    let mut mask = |from: usize, to: usize| masked[from..to].iter_mut().for_each(|m| *m = true);
+    let mut i = 0;
+    while let Some(start) = source[i..].find("{{") {
+        let start = i + start;
+        let end = source[start..]
+            .find("}}")
+            .map_or(source.len(), |e| start + e + 2);
+        mask(start, end);
+        i = end;
+    }
+    for scheme in ["http://", "https://", "www."] {
+        let mut i = 0;
+        while let Some(start) = source[i..].find(scheme) {
+            let start = i + start;
+            let end = source[start..]
+                .find(char::is_whitespace)
+                .map_or(source.len(), |e| start + e);
+            mask(start, end);
+            i = end;
+        }
+    }
+    let mut out = Vec::new();
+    let mut word_start: Option<usize> = None;
+    for (i, c) in source
+        .char_indices()
+        .chain(std::iter::once((source.len(), ' ')))
+    {
+        if c.is_alphabetic() {
+            word_start.get_or_insert(i);
+        } else if let Some(start) = word_start.take() {
+            let word = &source[start..i];
+            if !masked[start] && words.contains(&word.to_lowercase().as_str()) {
+                out.push((start, word));
+            }
+        }
+    }
+    out
+}
+
+/// The line and column (1-based, in characters) in its file of byte `offset` of a text.
+fn position(text: &crate::kit::Text, offset: usize) -> (usize, usize) {
+    let before = &text.source[..offset];
+    let lines = before.matches('\n').count();
+    let last = before.rfind('\n').map_or(0, |n| n + 1);
+    let col = before[last..].chars().count() + 1;
+    if lines == 0 {
+        (text.first_line, text.first_column + col - 1)
+    } else {
+        (text.first_line + lines, col)
+    }
 }

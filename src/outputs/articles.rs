@@ -41,7 +41,7 @@ impl Output for Articles {
             };
             md.push('\n');
             let view = ArticleView {
-                base: PageBase::new(kit, cx.pages, cx.partner.colour),
+                base: PageBase::for_partner(kit, cx.pages, cx.partner),
                 title: &r.title,
                 partner: &cx.partner.name,
                 logo: cx.partner.logo.as_ref().map(|l| l.data_uri()),

@@ -76,6 +76,14 @@ pub struct BehaviourView<'a> {
 }
 
 impl<'a> PageBase<'a> {
+    /// The base of one partner's page: its colour, and labels in its form of address.
+    pub fn for_partner(kit: &'a Kit, pages: &PageTemplates, partner: &crate::kit::Partner) -> Self {
+        PageBase {
+            t: crate::i18n::labels_for(kit.campaign.language, partner.address),
+            ..Self::new(kit, pages, partner.colour)
+        }
+    }
+
     /// The base of a page in `colour` (the partner's or the campaign's).
     pub fn new(kit: &'a Kit, pages: &PageTemplates, colour: Colour) -> Self {
         PageBase {

@@ -47,7 +47,7 @@ pub fn changes(
 ) -> Result<Artifact, Diagnostic> {
     let kit = cx.kit;
     let view = ChangesView {
-        base: PageBase::new(kit, cx.pages, cx.partner.colour),
+        base: PageBase::for_partner(kit, cx.pages, cx.partner),
         partner: &cx.partner.name,
         version_line: version_line(cx).unwrap_or_default(),
         overview: file_name(cx),
@@ -258,7 +258,7 @@ pub fn render(cx: &PackContext<'_>, files: &[Artifact]) -> Result<Artifact, Diag
     });
     listed.sort_by(|a, b| a.path.cmp(&b.path));
     let view = OverviewView {
-        base: PageBase::new(kit, cx.pages, cx.partner.colour),
+        base: PageBase::for_partner(kit, cx.pages, cx.partner),
         partner: &cx.partner.name,
         partner_logo: cx.partner.logo.as_ref().map(|l| l.data_uri()),
         launch: kit.campaign.launch.human(lang),

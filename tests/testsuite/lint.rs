@@ -32,22 +32,38 @@ fn codes(v: &serde_json::Value) -> Vec<(String, String, String)> {
 }
 
 #[test]
-fn reference_kit_has_full_coverage_and_one_finding() {
+fn reference_kit_has_full_coverage_and_its_findings() {
     let (v, code) = json(&reference_kit(), &[]);
     assert_eq!(code, 0);
+    let w = |code: &str, m: &str| ("warning".to_string(), code.to_string(), m.to_string());
+    // Its titles say "je" and "jouw" to partners addressed with "u" (SER, VNO-NCW, …), and one
+    // technique is used by nothing.
     assert_eq!(
         codes(&v),
-        [(
-            "warning".to_string(),
-            "unused-technique".to_string(),
-            "de techniek `gesprek-op-gang` van barrière `olifant-in-de-kamer` wordt door geen tekst of kaartset gebruikt".to_string()
-        )]
+        [
+            w("voice", "`je` komt hier ook bij partners die met `u` worden aangesproken"),
+            w("voice", "`jouw` komt hier ook bij partners die met `u` worden aangesproken"),
+            w("voice", "`jou` komt hier ook bij partners die met `u` worden aangesproken"),
+            w("unused-technique", "de techniek `gesprek-op-gang` van barrière `olifant-in-de-kamer` wordt door geen tekst of kaartset gebruikt"),
+        ]
     );
-    let f = &v["findings"][0];
+    let at = |i: usize| {
+        let f = &v["findings"][i];
+        (
+            f["file"].as_str().map(String::from),
+            f["line"].as_u64(),
+            f["column"].as_u64(),
+        )
+    };
     assert_eq!(
-        (f["file"].as_str(), f["line"].as_u64(), f["column"].as_u64()),
-        (Some("kit.toml"), Some(51), Some(6))
+        at(0),
+        (Some("content/deur-open.md".into()), Some(3), Some(17))
     );
+    assert_eq!(
+        at(2),
+        (Some("content/promotie-tips.md".into()), Some(3), Some(29))
+    );
+    assert_eq!(at(3), (Some("kit.toml".into()), Some(51), Some(6)));
     let groups = v["coverage"]["groups"].as_array().unwrap();
     assert_eq!(
         groups
@@ -65,7 +81,7 @@ fn reference_kit_has_full_coverage_and_one_finding() {
         .unwrap()
         .iter()
         .all(|p| p["missing_factors"].as_array().unwrap().is_empty()));
-    // --deny-warnings turns that one warning into a failure.
+    // --deny-warnings turns the warnings into a failure.
     let (_, code) = json(&reference_kit(), &["--deny-warnings"]);
     assert_eq!(code, 1);
 }
@@ -454,4 +470,30 @@ fn json_lists_every_statement_with_its_count_and_limit() {
         .unwrap();
     assert_eq!(x["limit"], 280);
     assert!(x["count"].as_u64().unwrap() <= 280);
+}
+
+#[test]
+fn the_wrong_form_of_address_is_named_and_labels_follow_the_partner() {
+    let tmp = starter(|d| {
+        replace(d, "content/verhaal.md", "Sanne heeft", "Kijk of uw team meedoet. Zo doet jouw bedrijf mee: https://example.nl/u/jij. Sanne heeft");
+    });
+    let kit = tmp.path().join("kit");
+    let (v, _) = json(&kit, &[]);
+    let voice: Vec<String> = codes(&v)
+        .into_iter()
+        .filter(|c| c.1 == "voice")
+        .map(|c| c.2)
+        .collect();
+    // "uw" reaches the je-partner, "jouw" the u-partner; words in a web address do not count.
+    assert_eq!(
+        voice,
+        [
+            "`uw` komt hier ook bij partners die met `je` worden aangesproken",
+            "`jouw` komt hier ook bij partners die met `u` worden aangesproken",
+        ]
+    );
+    let dir = build(&kit, &tmp.path().join("out"));
+    // The u-partner's pages speak to it with "u", the je-partner's with "je".
+    assert!(text(&dir.join("werkgeversvereniging"), "LEESMIJ.html").contains("in uw agenda"));
+    assert!(text(&dir.join("gemeente"), "LEESMIJ.html").contains("in je agenda"));
 }
