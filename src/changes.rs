@@ -57,6 +57,7 @@ impl Release {
         let now = crate::kit::Moment {
             unix: crate::distribution::now_unix(),
             offset_minutes: kit.campaign.launch.offset_minutes,
+            zone: None,
         };
         let date = now
             .human(kit.campaign.language)

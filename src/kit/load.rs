@@ -79,6 +79,7 @@ struct Loader {
 
 /// What content validation needs to know of kit.toml.
 struct Known {
+    zone: Option<super::moment::Zone>,
     barriers: Vec<String>,
     techniques: Vec<String>,
     partners: Vec<String>,
@@ -210,19 +211,29 @@ impl Loader {
                 None
             }
         };
-        let known = raw.as_ref().map(|r| Known {
-            barriers: r
-                .barriers
-                .iter()
-                .map(|b| b.get_ref().id.get_ref().clone())
-                .collect(),
-            techniques: r.techniques.keys().map(|k| k.get_ref().clone()).collect(),
-            partners: r
-                .partners
-                .iter()
-                .map(|p| p.get_ref().id.get_ref().clone())
-                .collect(),
-            launch: Moment::from_toml(r.campaign.get_ref().launch.get_ref()).ok(),
+        let known = raw.as_ref().map(|r| {
+            let zone = r
+                .campaign
+                .get_ref()
+                .timezone
+                .as_ref()
+                .and_then(|t| super::moment::Zone::get(t.get_ref()));
+            Known {
+                barriers: r
+                    .barriers
+                    .iter()
+                    .map(|b| b.get_ref().id.get_ref().clone())
+                    .collect(),
+                techniques: r.techniques.keys().map(|k| k.get_ref().clone()).collect(),
+                partners: r
+                    .partners
+                    .iter()
+                    .map(|p| p.get_ref().id.get_ref().clone())
+                    .collect(),
+                launch: Moment::from_toml_in(r.campaign.get_ref().launch.get_ref(), zone.as_ref())
+                    .ok(),
+                zone,
+            }
         });
         let items = self.load_content(known.as_ref());
         let template_overrides = self.load_templates();
@@ -328,13 +339,41 @@ impl Loader {
             .as_ref()
             .and_then(|col| self.colour(src, col))
             .unwrap_or(Colour::DEFAULT);
-        let launch = match Moment::from_toml(c.launch.get_ref()) {
+        let zone = c.timezone.as_ref().and_then(|t| {
+            let z = super::moment::Zone::get(t.get_ref());
+            if z.is_none() {
+                let names: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
+                let nearest = crate::diag::nearest(t.get_ref(), names.iter().map(String::as_str))
+                    .map(str::to_string);
+                self.err(
+                    Diagnostic::error(
+                        "timezone",
+                        tr!("`{tz}` is not a time zone", "`{tz}` is geen tijdzone", tz = t.get_ref()),
+                    )
+                    .at(src, t.span())
+                    .hint(match nearest {
+                        Some(n) => tr!(
+                            "did you mean `{n}`? Time zones are IANA names, like \"Europe/Amsterdam\"",
+                            "bedoelt u `{n}`? Tijdzones zijn IANA-namen, zoals \"Europe/Amsterdam\"",
+                            n = n
+                        ),
+                        None => tr!(
+                            "time zones are IANA names, like \"Europe/Amsterdam\"",
+                            "tijdzones zijn IANA-namen, zoals \"Europe/Amsterdam\""
+                        ),
+                    }),
+                );
+            }
+            z
+        });
+        let launch = match Moment::from_toml_in(c.launch.get_ref(), zone.as_ref()) {
             Ok(m) => m,
             Err(e) => {
                 self.err(moment_error(src, c.launch.span(), "launch", e));
                 Moment {
                     unix: 0,
                     offset_minutes: 0,
+                    zone: None,
                 }
             }
         };
@@ -1093,7 +1132,8 @@ impl Loader {
             plats = Some(v);
         }
         let publish = match &fm.publish {
-            Some(p) => match Moment::from_toml(p.get_ref()) {
+            Some(p) => match Moment::from_toml_in(p.get_ref(), known.and_then(|k| k.zone.as_ref()))
+            {
                 Ok(m) => {
                     if let Some(launch) = known.and_then(|k| k.launch) {
                         if m < launch {
@@ -1111,12 +1151,14 @@ impl Loader {
                     Moment {
                         unix: 0,
                         offset_minutes: 0,
+                        zone: None,
                     }
                 }
             },
             None => known.and_then(|k| k.launch).unwrap_or(Moment {
                 unix: 0,
                 offset_minutes: 0,
+                zone: None,
             }),
         };
         if kind != Kind::Social {
@@ -1446,7 +1488,7 @@ fn moment_error(src: &Source, span: Range<usize>, key: &str, e: MomentError) -> 
     };
     Diagnostic::error("moment", msg)
         .at(src, span)
-        .hint(tr!("write it like {key} = 2026-03-02T09:00:00+01:00 (+01:00 is Dutch winter time, +02:00 summer time)", "schrijf het als {key} = 2026-03-02T09:00:00+01:00 (+01:00 is Nederlandse wintertijd, +02:00 zomertijd)", key = key))
+        .hint(tr!("write it like {key} = 2026-03-02T09:00:00+01:00 (+01:00 is Dutch winter time, +02:00 summer time), or give [campaign] timezone = \"Europe/Amsterdam\" and write local times without an offset", "schrijf het als {key} = 2026-03-02T09:00:00+01:00 (+01:00 is Nederlandse wintertijd, +02:00 zomertijd), of geef [campaign] timezone = \"Europe/Amsterdam\" en schrijf lokale tijden zonder offset", key = key))
 }
 
 /// Parses kit.toml, reporting every syntax error, and on type or key errors every one of them

@@ -12,8 +12,51 @@ use crate::kit::Lang;
 pub struct Moment {
     /// Seconds since 1970-01-01T00:00:00Z.
     pub unix: i64,
-    /// The offset from UTC in minutes, as written in the kit.
+    /// The offset from UTC in minutes, as written in the kit (or, with a time zone, the zone's
+    /// offset at that moment).
     pub offset_minutes: i32,
+    /// The kit's time zone (IANA name), when it has one: the moment is then shown in it.
+    pub zone: Option<&'static str>,
+}
+
+/// A kit's `timezone`: the zone and its (interned) name.
+#[derive(Debug, Clone)]
+pub struct Zone {
+    /// The IANA name, e.g. `Europe/Amsterdam`.
+    pub name: &'static str,
+    tz: jiff::tz::TimeZone,
+}
+
+impl Zone {
+    /// The zone with this IANA name, from the database compiled into partnerkit.
+    pub fn get(name: &str) -> Option<Zone> {
+        let tz = jiff::tz::TimeZone::get(name).ok()?;
+        Some(Zone {
+            name: intern(name),
+            tz,
+        })
+    }
+
+    /// The offset of this zone at `unix`, in minutes.
+    fn offset_at(&self, unix: i64) -> i32 {
+        jiff::Timestamp::from_second(unix)
+            .map(|t| self.tz.to_offset(t).seconds() / 60)
+            .unwrap_or(0)
+    }
+}
+
+/// Zone names live as long as the program; a kit names one, so this keeps at most a handful.
+fn intern(name: &str) -> &'static str {
+    static NAMES: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let mut names = NAMES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(n) = names.iter().find(|n| **n == name) {
+        return n;
+    }
+    let leaked: &'static str = Box::leak(name.to_string().into_boxed_str());
+    names.push(leaked);
+    leaked
 }
 
 /// Why a TOML datetime is not a moment.
@@ -34,13 +77,35 @@ pub const YEARS: std::ops::RangeInclusive<i64> = 1980..=2107;
 impl Moment {
     /// Converts a TOML offset date-time.
     pub fn from_toml(dt: &Datetime) -> Result<Moment, MomentError> {
+        Self::from_toml_in(dt, None)
+    }
+
+    /// Converts a TOML date-time; with the kit's time `zone`, one without an offset is local
+    /// time there (summer time included), and every moment is shown in that zone.
+    pub fn from_toml_in(dt: &Datetime, zone: Option<&Zone>) -> Result<Moment, MomentError> {
         let (Some(date), Some(time)) = (dt.date, dt.time) else {
             return Err(MomentError::Incomplete);
         };
-        let offset_minutes = match dt.offset {
-            Some(Offset::Z) => 0,
-            Some(Offset::Custom { minutes }) => i32::from(minutes),
-            None => return Err(MomentError::NoOffset),
+        let offset_minutes = match (dt.offset, zone) {
+            (Some(Offset::Z), _) => 0,
+            (Some(Offset::Custom { minutes }), _) => i32::from(minutes),
+            (None, Some(z)) => {
+                let civil = jiff::civil::DateTime::new(
+                    date.year as i16,
+                    date.month as i8,
+                    date.day as i8,
+                    time.hour as i8,
+                    time.minute as i8,
+                    time.second.unwrap_or(0) as i8,
+                    0,
+                )
+                .map_err(|_| MomentError::OutOfRange)?;
+                let zoned = civil
+                    .to_zoned(z.tz.clone())
+                    .map_err(|_| MomentError::OutOfRange)?;
+                zoned.offset().seconds() / 60
+            }
+            (None, None) => return Err(MomentError::NoOffset),
         };
         if offset_minutes.abs() > 14 * 60 {
             return Err(MomentError::OutOfRange);
@@ -53,9 +118,11 @@ impl Moment {
         let secs = i64::from(time.hour) * 3600
             + i64::from(time.minute) * 60
             + i64::from(time.second.unwrap_or(0));
+        let unix = days * 86_400 + secs - i64::from(offset_minutes) * 60;
         let m = Moment {
-            unix: days * 86_400 + secs - i64::from(offset_minutes) * 60,
-            offset_minutes,
+            unix,
+            offset_minutes: zone.map_or(offset_minutes, |z| z.offset_at(unix)),
+            zone: zone.map(|z| z.name),
         };
         if !YEARS.contains(&m.utc().0) || !YEARS.contains(&m.local().0) {
             return Err(MomentError::OutOfRange);
@@ -97,15 +164,18 @@ impl Moment {
         format!("{sign}{:02}{sep}{:02}", m / 60, m % 60)
     }
 
-    /// A readable local date and time in the kit's language, e.g. `maandag 2 maart 2026, 09:00
-    /// (UTC+01:00)`.
+    /// A readable local date and time in the kit's language, e.g. `maandag 2 maart 2026,
+    /// 9.00 uur (Nederlandse tijd)` or `Monday 2 March 2026, 09:00 (UTC+01:00)`.
     pub fn human(&self, lang: Lang) -> String {
         let (y, mo, d, h, mi, _) = self.local();
         let weekday = weekday(self.unix + i64::from(self.offset_minutes) * 60);
-        let zone = if self.offset_minutes == 0 {
-            "UTC".to_string()
-        } else {
-            format!("UTC{}", self.offset_label(":"))
+        let zone = match (self.zone, lang) {
+            (Some("Europe/Amsterdam"), Lang::Nl) => "Nederlandse tijd".to_string(),
+            (Some("Europe/Amsterdam"), Lang::En) => "Dutch time".to_string(),
+            (Some(z), Lang::Nl) => format!("tijd in {z}"),
+            (Some(z), Lang::En) => format!("{z} time"),
+            (None, _) if self.offset_minutes == 0 => "UTC".to_string(),
+            (None, _) => format!("UTC{}", self.offset_label(":")),
         };
         match lang {
             Lang::Nl => {
@@ -133,7 +203,7 @@ impl Moment {
                     "december",
                 ];
                 format!(
-                    "{} {d} {} {y}, {h:02}:{mi:02} ({zone})",
+                    "{} {d} {} {y}, {h}.{mi:02} uur ({zone})",
                     DAYS[weekday],
                     MONTHS[mo as usize - 1]
                 )
@@ -231,7 +301,10 @@ mod tests {
         assert_eq!(m.unix, 1_772_438_400);
         assert_eq!(m.ical_utc(), "20260302T080000Z");
         assert_eq!(m.rfc3339(), "2026-03-02T09:00:00+01:00");
-        assert_eq!(m.human(Lang::Nl), "maandag 2 maart 2026, 09:00 (UTC+01:00)");
+        assert_eq!(
+            m.human(Lang::Nl),
+            "maandag 2 maart 2026, 9.00 uur (UTC+01:00)"
+        );
         assert_eq!(m.human(Lang::En), "Monday 2 March 2026, 09:00 (UTC+01:00)");
     }
 
@@ -269,5 +342,37 @@ mod tests {
                 unix
             );
         }
+    }
+
+    #[test]
+    fn local_times_in_the_kits_zone_follow_summer_time() {
+        let zone = Zone::get("Europe/Amsterdam").unwrap();
+        let parse = |s: &str| {
+            let dt: Datetime = s.parse().unwrap();
+            Moment::from_toml_in(&dt, Some(&zone)).unwrap()
+        };
+        let winter = parse("2026-03-02T09:00:00");
+        assert_eq!(winter.offset_minutes, 60);
+        assert_eq!(winter.unix, 1_772_438_400);
+        assert_eq!(
+            winter.human(Lang::Nl),
+            "maandag 2 maart 2026, 9.00 uur (Nederlandse tijd)"
+        );
+        let summer = parse("2026-07-02T11:00:00");
+        assert_eq!(summer.offset_minutes, 120);
+        assert_eq!(
+            summer.human(Lang::En),
+            "Thursday 2 July 2026, 11:00 (Dutch time)"
+        );
+        // An offset written out still counts, and the moment is shown in the zone.
+        let written = parse("2026-07-02T09:00:00Z");
+        assert_eq!(
+            written.human(Lang::Nl),
+            "donderdag 2 juli 2026, 11.00 uur (Nederlandse tijd)"
+        );
+        assert!(Zone::get("Europe/Amsterdm").is_none());
+        // Without a zone, a time without an offset stays ambiguous.
+        let dt: Datetime = "2026-03-02T09:00:00".parse().unwrap();
+        assert_eq!(Moment::from_toml(&dt), Err(MomentError::NoOffset));
     }
 }

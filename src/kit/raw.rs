@@ -60,6 +60,8 @@ pub struct RawCampaign {
     pub logo: Option<S>,
     pub colour: Option<S>,
     pub launch: Spanned<Datetime>,
+    /// IANA time zone; datetimes without an offset are local time there (version 2).
+    pub timezone: Option<S>,
 }
 
 /// `[behaviour]`.

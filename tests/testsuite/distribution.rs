@@ -221,3 +221,37 @@ fn each_build_numbers_itself_and_says_what_changed() {
     assert_eq!(files(&fresh), files(&again));
     assert!(text(&fresh.join("werkgeversvereniging"), "LEESMIJ.html").contains("Versie 1 · "));
 }
+
+#[test]
+fn local_times_in_the_kits_time_zone() {
+    let tmp = starter(|d| {
+        replace(
+            d,
+            "kit.toml",
+            "launch = 2027-03-01T09:00:00+01:00",
+            "launch = 2027-03-01T09:00:00\ntimezone = \"Europe/Amsterdam\"",
+        );
+    });
+    let kit = tmp.path().join("kit");
+    let dir = build(&kit, &tmp.path().join("out"));
+    let overview = text(&dir.join("gemeente"), "LEESMIJ.html");
+    assert!(
+        overview.contains("maandag 1 maart 2027, 9.00 uur (Nederlandse tijd)"),
+        "the overview says local time in words"
+    );
+    // The calendar holds the same instant in UTC: 9.00 in Dutch winter time is 8.00 UTC.
+    assert!(text(&dir.join("gemeente"), "calendar.ics").contains("DTSTART:20270301T080000Z"));
+
+    // A misspelt zone is named, with the nearest one.
+    let tmp = starter(|d| {
+        replace(
+            d,
+            "kit.toml",
+            "launch = 2027-03-01T09:00:00+01:00",
+            "launch = 2027-03-01T09:00:00+01:00\ntimezone = \"Europe/Amsterdm\"",
+        );
+    });
+    let o = run(&[&"check", &tmp.path().join("kit")]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!("misspelt_time_zone", stderr(&o));
+}

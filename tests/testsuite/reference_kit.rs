@@ -172,7 +172,7 @@ fn html_articles_are_standalone_and_escaped() {
     );
     let leesmij = text(&dir, "ser/LEESMIJ.html");
     assert!(
-        leesmij.contains("Niet publiceren vóór maandag 2 maart 2026, 09:00 (UTC+01:00)"),
+        leesmij.contains("Niet publiceren vóór maandag 2 maart 2026, 9.00 uur (UTC+01:00)"),
         "not-before line"
     );
     assert!(leesmij.contains("-print.pdf"));
@@ -306,5 +306,5 @@ fn download_page_lists_every_zip_with_size_and_hash() {
         );
         assert!(index.contains(&format!("{} B", zip.len())), "{p} size");
     }
-    assert!(index.contains("Niet publiceren vóór maandag 2 maart 2026, 09:00 (UTC+01:00)"));
+    assert!(index.contains("Niet publiceren vóór maandag 2 maart 2026, 9.00 uur (UTC+01:00)"));
 }
