@@ -32,6 +32,8 @@ struct BoxView {
 struct Bar {
     y: f32,
     height: f32,
+    /// Only when there is a logo to stand on it: no empty white strip.
+    shown: bool,
 }
 
 #[derive(Serialize)]
@@ -51,6 +53,9 @@ struct ShareView {
     foreground: String,
     bar_text: String,
     quote_box: BoxView,
+    /// The decorative quote mark: only for a real quote (the item's `quote`), and not when the
+    /// quote brings its own marks.
+    quote_mark: bool,
     mark_y: f32,
     mark_size: f32,
     font_size: f32,
@@ -172,6 +177,11 @@ pub fn render(
         background: background.hex(),
         foreground: foreground.hex(),
         bar_text: foreground.hex(),
+        quote_mark: item.item.quote.is_some()
+            && !item
+                .quote
+                .trim_start()
+                .starts_with(['“', '"', '‘', '\'', '„', '«', '‹', '‚']),
         mark_y: margin + unit * 0.16,
         mark_size: unit * 0.22,
         quote_box,
@@ -180,6 +190,7 @@ pub fn render(
         bar: Bar {
             y: bar_y,
             height: bar_h,
+            shown: partner_logo.is_some() || campaign_logo.is_some(),
         },
         partner_logo,
         campaign_logo,
