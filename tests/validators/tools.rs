@@ -47,14 +47,7 @@ fn example_kits_pass_the_validators() {
 /// the validators, as pa11y's driver). Missing node, Chromium or puppeteer-core is a failure.
 #[test]
 fn live_reload_in_a_real_browser() {
-    let home =
-        std::env::var("VALIDATORS_HOME").unwrap_or_else(|_| "/opt/campaign-validators".into());
-    let puppeteer = Path::new(&home).join("node/node_modules/puppeteer-core");
-    assert!(
-        puppeteer.join("package.json").is_file(),
-        "puppeteer-core is missing at {}: run scripts/test.sh",
-        puppeteer.display()
-    );
+    let puppeteer = puppeteer();
     let tmp = tempfile::tempdir().unwrap();
     let kit = tmp.path().join("kit");
     assert!(run(&[&"new", &kit]).status.success());
@@ -82,14 +75,7 @@ fn live_reload_in_a_real_browser() {
 /// measured in headless Chromium (`tests/browser/reflow.mjs`).
 #[test]
 fn every_page_reflows_on_a_phone() {
-    let home =
-        std::env::var("VALIDATORS_HOME").unwrap_or_else(|_| "/opt/campaign-validators".into());
-    let puppeteer = Path::new(&home).join("node/node_modules/puppeteer-core");
-    assert!(
-        puppeteer.join("package.json").is_file(),
-        "puppeteer-core is missing at {}: run scripts/test.sh",
-        puppeteer.display()
-    );
+    let puppeteer = puppeteer();
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     let mut kits = vec![reference_kit()];
@@ -111,4 +97,18 @@ fn every_page_reflows_on_a_phone() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&o.stderr)
     );
+}
+
+/// puppeteer-core in the validators' folder (installed by `scripts/install-validators.sh`); its
+/// absence fails the test.
+fn puppeteer() -> std::path::PathBuf {
+    let home =
+        std::env::var("VALIDATORS_HOME").unwrap_or_else(|_| "/opt/campaign-validators".into());
+    let puppeteer = Path::new(&home).join("node/node_modules/puppeteer-core");
+    assert!(
+        puppeteer.join("package.json").is_file(),
+        "puppeteer-core is missing at {}: run scripts/test.sh",
+        puppeteer.display()
+    );
+    puppeteer
 }
