@@ -179,7 +179,8 @@ pub fn embargoed(kit: &Kit) -> bool {
 
 /// Marks a rendered page: a `noindex` robots tag in its head (before the launch, and always on
 /// the adviser's page with private links), and before the launch an embargo line at the top of
-/// the body unless the page already says it.
+/// the body unless the page says it there already. Every search stops near the top of the page:
+/// this runs for every page of every partner.
 pub fn mark_page(html: String, kit: &Kit, adviser_page: bool) -> String {
     let embargo = embargoed(kit);
     if !embargo && !adviser_page {
@@ -187,21 +188,26 @@ pub fn mark_page(html: String, kit: &Kit, adviser_page: bool) -> String {
     }
     let mut html = html;
     let robots = "<meta name=\"robots\" content=\"noindex, nofollow\">";
-    if html.contains(robots) {
+    // At the end of the head: the Content-Security-Policy stays the first thing in it.
+    let Some(head_end) = find_ci(&html, "</head") else {
+        return html;
+    };
+    if html[..head_end].contains(robots) {
         return html;
     }
-    // At the end of the head: the Content-Security-Policy stays the first thing in it.
-    if let Some(end) = find_ci(&html, "</head") {
-        html.insert_str(end, robots);
-    }
+    html.insert_str(head_end, robots);
     let t = crate::i18n::labels(kit.campaign.language);
-    if embargo && !html.contains(t.not_before) {
-        let line = format!(
-            "<p class=\"embargo\" role=\"note\"><strong>{} {}</strong></p>",
-            t.embargo_until,
-            crate::util::escape_html(&kit.campaign.launch.human(kit.campaign.language))
-        );
-        if let Some(body) = find_ci(&html, "<body") {
+    if let (true, Some(body)) = (embargo, find_ci(&html, "<body")) {
+        let mut end = html.len().min(body + 8192);
+        while !html.is_char_boundary(end) {
+            end -= 1;
+        }
+        if !html[body..end].contains(t.not_before) {
+            let line = format!(
+                "<p class=\"embargo\" role=\"note\"><strong>{} {}</strong></p>",
+                t.embargo_until,
+                crate::util::escape_html(&kit.campaign.launch.human(kit.campaign.language))
+            );
             if let Some(end) = html[body..].find('>') {
                 html.insert_str(body + end + 1, &line);
             }
@@ -210,10 +216,14 @@ pub fn mark_page(html: String, kit: &Kit, adviser_page: bool) -> String {
     html
 }
 
+/// The first place of `needle` (ASCII) in `s`, in any case. Templates write tags in lower
+/// case, so the fast exact search comes first; other spellings are looked for only without it.
 fn find_ci(s: &str, needle: &str) -> Option<usize> {
-    s.as_bytes()
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    s.find(needle).or_else(|| {
+        s.as_bytes()
+            .windows(needle.len())
+            .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    })
 }
 
 #[cfg(test)]

@@ -91,9 +91,9 @@ fn a_killed_build_leaves_a_complete_output() {
     let mut rng = Lcg(0x5eed);
     let mut new: Option<Vec<(String, Vec<u8>)>> = None;
     let (mut killed, mut finished) = (0, 0);
-    // Kill moments spread over the whole build (one in each sixteenth of 1.25× its time, at a
+    // Kill moments spread over the whole build (one in each twelfth of 1.25× its time, at a
     // random point within it), so the last ones let the build finish.
-    const RUNS: u64 = 16;
+    const RUNS: u64 = 12;
     for run in 0..RUNS {
         let mut child = Command::new(env!("CARGO_BIN_EXE_partnerkit"))
             .args([
