@@ -151,8 +151,7 @@ impl Platform {
     /// The length of `text` as this platform counts it (after NFC normalisation, as every one
     /// of them stores the text).
     pub fn count(&self, text: &str) -> usize {
-        use unicode_normalization::UnicodeNormalization;
-        let text: String = text.nfc().collect();
+        let text = stored(text);
         if self.counting == Counting::XWeighted {
             let parsed = twitter_text::parse(&text, twitter_text_config::config_v3(), true);
             return usize::try_from(parsed.weighted_length).unwrap_or(0);
@@ -169,6 +168,11 @@ impl Platform {
             };
         }
         total
+    }
+
+    /// The size of `text` in UTF-8 bytes as the platform stores it (NFC), for `max_bytes`.
+    pub fn bytes(text: &str) -> usize {
+        stored(text).len()
     }
 
     /// The hashtags in `text`, in order.
@@ -189,6 +193,12 @@ impl Platform {
         }
         tags
     }
+}
+
+/// The text as the platforms store it: NFC-normalised (a decomposed accent is one character).
+fn stored(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfc().collect()
 }
 
 /// Splits text into URL and non-URL pieces. A URL starts with `http://` or `https://` and runs

@@ -272,10 +272,7 @@ pub fn render_texts<'k>(
                     )),
                 ));
             }
-            let bytes = {
-                use unicode_normalization::UnicodeNormalization;
-                text.nfc().collect::<String>().len()
-            };
+            let bytes = Platform::bytes(&text);
             if let Some(max_bytes) = platform.max_bytes.filter(|m| bytes > *m) {
                 diags.push(place(
                     kit,
