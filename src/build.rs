@@ -161,6 +161,7 @@ pub fn build_with(
             bytes: zipped.len() as u64,
             sha256: sha256_hex(&zipped),
             summary: summary(kit, pack_files),
+            examples: examples(&names.folder, pack_files),
         });
         collect_pictures(&names.folder, pack_files, &mut previews, &mut shares);
         for f in pack_files {
@@ -194,6 +195,33 @@ pub fn build_with(
     })
 }
 
+/// A partner's own first share image and first card preview, as thumbnails for its row on the
+/// download page.
+fn examples(folder: &str, files: &[Artifact]) -> Vec<Picture> {
+    let mut out = Vec::new();
+    for kind in ["share-image", "card-preview"] {
+        if let Some(f) = files.iter().find(|f| f.meta.kind == kind) {
+            out.push(picture(folder, f, 160));
+        }
+    }
+    out
+}
+
+fn picture(folder: &str, f: &Artifact, max_width: u32) -> Picture {
+    let (width, height) = crate::outputs::overview::png_size(&f.bytes);
+    Picture {
+        src: format!("{folder}/{}", f.path),
+        alt: f.meta.alt.clone().unwrap_or_default(),
+        title: f.path.clone(),
+        width: width.min(max_width),
+        height: if width > max_width {
+            height * max_width / width
+        } else {
+            height
+        },
+    }
+}
+
 /// The first partner's card previews (one deck's worth each) and share images, for the download
 /// page; every partner's pack has its own.
 fn collect_pictures(
@@ -206,18 +234,7 @@ fn collect_pictures(
         return;
     }
     for f in files {
-        let (width, height) = crate::outputs::overview::png_size(&f.bytes);
-        let pic = Picture {
-            src: format!("{folder}/{}", f.path),
-            alt: f.meta.alt.clone().unwrap_or_default(),
-            title: f.path.clone(),
-            width: width.min(480),
-            height: if width > 480 {
-                height * 480 / width
-            } else {
-                height
-            },
-        };
+        let pic = picture(folder, f, 480);
         match f.meta.kind {
             "card-preview" => previews.push(pic),
             "share-image" if shares.len() < 3 => shares.push(pic),

@@ -27,6 +27,8 @@ pub struct PackSummary {
     pub sha256: String,
     /// What is in it, in words.
     pub summary: String,
+    /// This partner's own first share image and card preview, for the download page.
+    pub examples: Vec<Picture>,
 }
 
 /// A card preview or share image shown on the download page.
@@ -54,6 +56,7 @@ struct PartnerRow<'a> {
     bytes: u64,
     sha256: &'a str,
     summary: &'a str,
+    examples: &'a [Picture],
 }
 
 #[derive(Serialize)]
@@ -181,6 +184,7 @@ pub fn index(
                 bytes: p.bytes,
                 sha256: &p.sha256,
                 summary: &p.summary,
+                examples: &p.examples,
             })
             .collect(),
         previews,

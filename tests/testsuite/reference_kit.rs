@@ -294,17 +294,34 @@ fn calendar_starts_with_the_launch() {
 fn download_page_lists_every_zip_with_size_and_hash() {
     let (_tmp, dir) = built();
     let index = text(&dir, "index.html");
+    let (table, rest) = index.split_once("</table>").unwrap();
+    let checksums = &rest[rest.find("<details").expect("checksums in a details block")..];
     for p in ["awvn", "ser", "vno-ncw", "randstad", "abu", "nbbu"] {
         let zip = std::fs::read(dir.join(format!("gelijke-kansen-mkb-{p}.zip"))).unwrap();
+        let row = &table[table
+            .find(&format!("href=\"{p}/"))
+            .unwrap_or_else(|| panic!("{p} row"))..];
+        let row = &row[..row.find("</tr>").unwrap()];
         assert!(
-            index.contains(&format!("href=\"gelijke-kansen-mkb-{p}.zip\"")),
+            row.contains(&format!("href=\"gelijke-kansen-mkb-{p}.zip\"")),
             "{p}"
         );
         assert!(
-            index.contains(&partnerkit::util::sha256_hex(&zip)),
+            row.contains(&partnerkit::util::human_size(zip.len() as u64).replace('.', ",")),
+            "{p} size in words: {row}"
+        );
+        // The examples in a partner's row are its own images.
+        let srcs: Vec<&str> = row.split("src=\"").skip(1).collect();
+        assert!(!srcs.is_empty(), "{p} has examples");
+        assert!(
+            srcs.iter().all(|s| s.starts_with(&format!("{p}/"))),
+            "{p}: {srcs:?}"
+        );
+        assert!(!table.contains(&partnerkit::util::sha256_hex(&zip)));
+        assert!(
+            checksums.contains(&partnerkit::util::sha256_hex(&zip)),
             "{p} hash"
         );
-        assert!(index.contains(&format!("{} B", zip.len())), "{p} size");
     }
     assert!(index.contains("Niet publiceren vóór maandag 2 maart 2026, 9.00 uur (UTC+01:00)"));
 }
