@@ -84,6 +84,7 @@ pub fn lint(kit: &Kit) -> Vec<Diagnostic> {
     }
     out.extend(function_findings(kit, &at_barrier));
     out.extend(voice_findings(kit));
+    out.extend(headline_findings(kit));
     out.extend(readability_findings(kit));
     out
 }
@@ -372,6 +373,44 @@ fn voice_findings(kit: &Kit) -> Vec<Diagnostic> {
                 }
             }
         }
+    }
+    out
+}
+
+/// A social item without `quote` puts its title on the share image, as the headline every
+/// partner publishes. Titles are often working names ("Gezamenlijk statement: de aftrap"), so
+/// that is worth a look.
+fn headline_findings(kit: &Kit) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for item in &kit.items {
+        if item.kind != crate::kit::Kind::Social || item.quote.is_some() {
+            continue;
+        }
+        let shown: String = item.title.source.chars().take(80).collect();
+        let mut d = Diagnostic::warning(
+            "title-headline",
+            tr!(
+                "the share images of `{item}` show its title as the headline: “{title}”",
+                "de deelafbeeldingen van `{item}` tonen de titel als kop: “{title}”",
+                item = item.id,
+                title = shown
+            ),
+        )
+        .hint(tr!(
+            "a title is often a working name; write quote = \"…\" with the words the image should say to the public",
+            "een titel is vaak een werknaam; schrijf quote = \"…\" met de woorden die de afbeelding het publiek moet zeggen"
+        ));
+        match kit.sources.get(&item.title.file) {
+            Some(src) => {
+                d = d.at_line(
+                    src,
+                    item.title.first_line,
+                    item.title.first_column.saturating_sub(1).max(1),
+                )
+            }
+            None => d = d.in_file(&item.title.file),
+        }
+        out.push(d);
     }
     out
 }

@@ -206,3 +206,161 @@ fn rasterise_svg(bytes: &[u8]) -> Result<image::RgbaImage, String> {
         )
     })
 }
+
+/// Long side of a photo as kept after loading: twice the largest share image side, so every
+/// crop is drawn from enough pixels.
+pub const MAX_PHOTO_SIDE: u32 = 2400;
+
+/// A photo for share images (`image` in an item's front matter): decoded once at load time,
+/// turned upright from its EXIF orientation and scaled down to [`MAX_PHOTO_SIDE`].
+#[derive(Debug, Clone)]
+pub struct Photo {
+    /// The path as written in the kit.
+    pub path: String,
+    /// The pixels.
+    pub image: std::sync::Arc<image::DynamicImage>,
+    /// The point to keep in view when cropping, as fractions of width and height.
+    pub focus: (f32, f32),
+    /// Crops already made, by pixel size: every partner's image of one platform uses the same.
+    crops: std::sync::Arc<
+        std::sync::Mutex<std::collections::HashMap<(u32, u32), std::sync::Arc<str>>>,
+    >,
+}
+
+impl Photo {
+    /// The photo cropped around its focus to `width` × `height` pixels, as a JPEG `data:` URI.
+    pub fn crop_uri(&self, width: u32, height: u32) -> Result<std::sync::Arc<str>, String> {
+        let (width, height) = (width.max(1), height.max(1));
+        let mut crops = self
+            .crops
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(uri) = crops.get(&(width, height)) {
+            return Ok(uri.clone());
+        }
+        let (x, y, w, h) = crop_rect(
+            (self.image.width(), self.image.height()),
+            (width, height),
+            self.focus,
+        );
+        // DynamicImage's methods, not the generic imageops: they are compiled (optimised) in
+        // the image crate itself.
+        let scaled = self.image.crop_imm(x, y, w, h).resize_exact(
+            width,
+            height,
+            image::imageops::FilterType::Triangle,
+        );
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 88)
+            .encode_image(&scaled)
+            .map_err(|e| e.to_string())?;
+        let uri: std::sync::Arc<str> =
+            format!("data:image/jpeg;base64,{}", crate::util::base64(&jpeg)).into();
+        crops.insert((width, height), uri.clone());
+        Ok(uri)
+    }
+}
+
+/// The part of an image of `size` with the proportions of `target` that keeps `focus` as near
+/// its middle as the edges allow: (x, y, width, height).
+pub fn crop_rect(size: (u32, u32), target: (u32, u32), focus: (f32, f32)) -> (u32, u32, u32, u32) {
+    let (sw, sh) = (f64::from(size.0), f64::from(size.1));
+    let ratio = f64::from(target.0) / f64::from(target.1);
+    let (cw, ch) = if sw / sh > ratio {
+        (sh * ratio, sh)
+    } else {
+        (sw, sw / ratio)
+    };
+    let place = |centre: f64, span: f64, whole: f64| (centre - span / 2.0).clamp(0.0, whole - span);
+    let x = place(f64::from(focus.0) * sw, cw, sw);
+    let y = place(f64::from(focus.1) * sh, ch, sh);
+    let (w, h) = (
+        (cw.round() as u32).clamp(1, size.0),
+        (ch.round() as u32).clamp(1, size.1),
+    );
+    (
+        (x.round() as u32).min(size.0 - w),
+        (y.round() as u32).min(size.1 - h),
+        w,
+        h,
+    )
+}
+
+/// Reads a photo: bounded like every image, decoded once, upright, at most [`MAX_PHOTO_SIDE`].
+pub fn load_photo(files: &KitFiles, rel: &str, focus: (f32, f32)) -> Result<Photo, String> {
+    let bytes = files.read(rel, MAX_IMAGE_BYTES).map_err(|e| match e {
+        FileError::TooLarge { bytes, .. } => tr!(
+            "the file is {size} MB; the limit for images is {max} MB",
+            "het bestand is {size} MB; de grens voor afbeeldingen is {max} MB",
+            size = crate::util::decimal(bytes as f64 / 1e6, 1),
+            max = MAX_IMAGE_BYTES / 1024 / 1024
+        ),
+        e => e.to_string(),
+    })?;
+    if rel.to_ascii_lowercase().ends_with(".svg") {
+        return Err(tr!(
+            "a photo must be PNG, JPEG or WebP, not SVG",
+            "een foto moet PNG, JPEG of WebP zijn, geen SVG"
+        ));
+    }
+    let mut key = crate::memo::key("photo");
+    {
+        use sha2::Digest;
+        key.update(&bytes);
+    }
+    // Kept as width, height (4 bytes each, little-endian) and the RGB pixels.
+    let packed = crate::memo::get_or_render(key, || {
+        let rgb = decode_photo(&bytes)?;
+        let mut out = Vec::with_capacity(8 + rgb.as_raw().len());
+        out.extend_from_slice(&rgb.width().to_le_bytes());
+        out.extend_from_slice(&rgb.height().to_le_bytes());
+        out.extend_from_slice(rgb.as_raw());
+        Ok::<_, String>(out)
+    })?;
+    let w = u32::from_le_bytes(packed[0..4].try_into().unwrap_or_default());
+    let h = u32::from_le_bytes(packed[4..8].try_into().unwrap_or_default());
+    let image = image::RgbImage::from_raw(w, h, packed[8..].to_vec())
+        .ok_or_else(|| tr!("the image is damaged", "de afbeelding is beschadigd"))?;
+    Ok(Photo {
+        path: rel.to_string(),
+        image: std::sync::Arc::new(image::DynamicImage::ImageRgb8(image)),
+        focus,
+        crops: Default::default(),
+    })
+}
+
+fn decode_photo(bytes: &[u8]) -> Result<image::RgbImage, String> {
+    use image::ImageDecoder;
+    let (_, w, h) = check_raster(bytes)?;
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?;
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(w);
+    limits.max_image_height = Some(h);
+    limits.max_alloc = Some(MAX_IMAGE_PIXELS * 4 + 1024 * 1024);
+    reader.limits(limits);
+    let damaged = |e: image::ImageError| {
+        tr!(
+            "the image is damaged ({e})",
+            "de afbeelding is beschadigd ({e})",
+            e = e
+        )
+    };
+    let mut decoder = reader.into_decoder().map_err(damaged)?;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut img = image::DynamicImage::from_decoder(decoder).map_err(damaged)?;
+    img.apply_orientation(orientation);
+    let (w, h) = (img.width(), img.height());
+    if w.max(h) > MAX_PHOTO_SIDE {
+        let scale = f64::from(MAX_PHOTO_SIDE) / f64::from(w.max(h));
+        img = img.resize_exact(
+            ((f64::from(w) * scale).round() as u32).max(1),
+            ((f64::from(h) * scale).round() as u32).max(1),
+            image::imageops::FilterType::Triangle,
+        );
+    }
+    Ok(img.to_rgb8())
+}

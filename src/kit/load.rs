@@ -1161,16 +1161,62 @@ impl Loader {
                 zone: None,
             }),
         };
+        let focus = match &fm.image_focus {
+            Some(f) => {
+                let ok =
+                    f.get_ref().len() == 2 && f.get_ref().iter().all(|v| (0.0..=1.0).contains(v));
+                if !ok {
+                    self.err(
+                        Diagnostic::error(
+                            "image-focus",
+                            tr!(
+                                "`image_focus` must be two numbers from 0 to 1: the point of the photo to keep in view, across and down",
+                                "`image_focus` moet twee getallen van 0 tot 1 zijn: het punt van de foto dat in beeld blijft, van links en van boven"
+                            ),
+                        )
+                        .at(&src, shift(f.span()))
+                        .hint(tr!(
+                            "for example image_focus = [0.5, 0.3]: the middle, a third from the top",
+                            "bijvoorbeeld image_focus = [0.5, 0.3]: het midden, een derde van boven"
+                        )),
+                    );
+                }
+                if fm.image.is_none() {
+                    self.err(
+                        Diagnostic::error(
+                            "image-focus",
+                            tr!(
+                                "`image_focus` says where to crop a photo, but the item has no `image`",
+                                "`image_focus` zegt waar een foto wordt bijgesneden, maar de tekst heeft geen `image`"
+                            ),
+                        )
+                        .at(&src, shift(f.span()))
+                        .hint(tr!(
+                            "add image = \"assets/….jpg\", or remove the line",
+                            "voeg image = \"assets/….jpg\" toe, of haal de regel weg"
+                        )),
+                    );
+                }
+                match f.get_ref()[..] {
+                    [x, y] if ok => (x as f32, y as f32),
+                    _ => (0.5, 0.5),
+                }
+            }
+            None => (0.5, 0.5),
+        };
+        let mut photo = None;
         if kind != Kind::Social {
-            if let Some(alt) = &fm.image_alt {
-                self.err(
-                    Diagnostic::error(
-                        "image-alt",
-                        tr!("only social items have a share image, so `image_alt` has no use here", "alleen sociale berichten hebben een deelafbeelding, dus `image_alt` heeft hier geen nut"),
-                    )
-                    .at(&src, shift(alt.span()))
-                    .hint(tr!("remove the line", "haal de regel weg")),
-                );
+            for (key, value) in [("image_alt", &fm.image_alt), ("image", &fm.image)] {
+                if let Some(v) = value {
+                    self.err(
+                        Diagnostic::error(
+                            "image-alt",
+                            tr!("only social items have a share image, so `{key}` has no use here", "alleen sociale berichten hebben een deelafbeelding, dus `{key}` heeft hier geen nut", key = key),
+                        )
+                        .at(&src, shift(v.span()))
+                        .hint(tr!("remove the line", "haal de regel weg")),
+                    );
+                }
             }
             if let Some((k, _)) = fm.variants.iter().next() {
                 self.err(
@@ -1188,11 +1234,27 @@ impl Loader {
                     )),
                 );
             }
-        } else if fm.image_alt.is_none() {
+        } else if let Some(path) = &fm.image {
+            match super::assets::load_photo(&self.files, path.get_ref(), focus) {
+                Ok(p) => photo = Some(p),
+                Err(why) => self.err(
+                    Diagnostic::error("image", tr!("cannot use the photo `{path}`: {why}", "de foto `{path}` is niet te gebruiken: {why}", path = path.get_ref(), why = why))
+                        .at(&src, shift(path.span()))
+                        .hint(tr!("give a PNG, JPEG or WebP file inside the kit folder, e.g. \"assets/foto.jpg\"", "geef een PNG-, JPEG- of WebP-bestand in de kitmap, bijvoorbeeld \"assets/foto.jpg\"")),
+                ),
+            }
+            if fm.image_alt.is_none() {
+                self.err(
+                    Diagnostic::warning("no-alt", tr!("the share image shows a photo, but the item has no `image_alt` to describe it", "de deelafbeelding toont een foto, maar de tekst heeft geen `image_alt` die haar beschrijft"))
+                        .at(&src, shift(path.span()))
+                        .hint(tr!("add image_alt = \"…\" saying what the photo shows, for people who cannot see it", "voeg image_alt = \"…\" toe die zegt wat er op de foto staat, voor wie haar niet kan zien")),
+                );
+            }
+        } else if let Some(alt) = &fm.image_alt {
             self.err(
-                Diagnostic::warning("no-alt", tr!("this social item has no `image_alt`; the share image's alt text falls back to its quote", "dit sociale bericht heeft geen `image_alt`; de alt-tekst van de deelafbeelding wordt dan het citaat"))
-                    .at_line(&src, 1, 1)
-                    .hint(tr!("add image_alt = \"…\" describing the picture for people who cannot see it", "voeg image_alt = \"…\" toe die de afbeelding beschrijft voor wie haar niet kan zien")),
+                Diagnostic::warning("alt-without-photo", tr!("`image_alt` describes a photo, but the share image has none: its alt text is the text drawn on it", "`image_alt` beschrijft een foto, maar de deelafbeelding heeft er geen: de alt-tekst is de tekst die erop staat"))
+                    .at(&src, shift(alt.span()))
+                    .hint(tr!("add image = \"assets/….jpg\" with the photo it describes, or remove the line", "voeg image = \"assets/….jpg\" toe met de foto die het beschrijft, of haal de regel weg")),
             );
         }
         let mut variants = BTreeMap::new();
@@ -1260,7 +1322,12 @@ impl Loader {
                 .map(|ps| ps.into_iter().map(Spanned::into_inner).collect()),
             platforms: plats,
             publish,
-            image_alt: fm.image_alt.map(Spanned::into_inner),
+            image_alt: if photo.is_some() {
+                fm.image_alt.map(Spanned::into_inner)
+            } else {
+                None
+            },
+            image: photo,
             quote,
             variants,
             body: Text {

@@ -14,7 +14,7 @@ pub mod raw;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-pub use assets::{check_raster, Logo, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_LOGO_SIDE};
+pub use assets::{check_raster, Logo, Photo, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_LOGO_SIDE};
 pub use load::load;
 pub use moment::Moment;
 
@@ -423,6 +423,8 @@ pub struct Item {
     pub publish: Moment,
     /// Social only: alt text of the share image.
     pub image_alt: Option<String>,
+    /// The photo on its share images (social items).
+    pub image: Option<Photo>,
     /// Social only: the pull quote on the share image.
     pub quote: Option<Text>,
     /// Social only: shorter bodies per platform id.

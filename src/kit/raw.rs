@@ -171,6 +171,10 @@ pub struct RawFrontMatter {
     pub platforms: Option<Vec<S>>,
     pub publish: Option<Spanned<Datetime>>,
     pub image_alt: Option<S>,
+    /// A photo on the share image (social items).
+    pub image: Option<S>,
+    /// The point of the photo to keep in view when cropping: [x, y], each 0 to 1.
+    pub image_focus: Option<Spanned<Vec<f64>>>,
     /// The pull quote on share images (an extension; default: the title).
     pub quote: Option<S>,
     #[serde(default)]

@@ -67,6 +67,9 @@ struct ShareView {
     hashtag_x: f32,
     hashtag_y: f32,
     hashtag_size: f32,
+    /// The item's photo, cropped to `photo_box`, as a `data:` URI.
+    photo: Option<String>,
+    photo_box: BoxView,
 }
 
 fn place(logo: &Logo, x: f32, y: f32, max_w: f32, max_h: f32, right: bool) -> Placed {
@@ -97,11 +100,44 @@ pub fn render(
     let background = super::band_colour(cx.partner.colour);
     let foreground = background.text_on();
     let hashtag_size = unit * 0.042;
+    // With a photo, the photo takes one side (landscape sizes) or the top half (square and
+    // portrait sizes) of the area above the logo bar, and the text the rest.
+    let has_bar = cx.partner.logo.is_some() || kit.campaign.logo.is_some();
+    let above_bar = if has_bar { hf - bar_h } else { hf };
+    let (photo_box, text_area) = match &item.item.image {
+        None => (None, (0.0, 0.0, wf, hf - bar_h)),
+        Some(_) if wf > hf * 1.3 => {
+            let pw = (wf * 0.42).round();
+            (
+                Some(BoxView {
+                    x: 0.0,
+                    y: 0.0,
+                    width: pw,
+                    height: above_bar.round(),
+                }),
+                (pw, 0.0, wf - pw, hf - bar_h),
+            )
+        }
+        Some(_) => {
+            let ph = ((hf - bar_h) * 0.5).round();
+            (
+                Some(BoxView {
+                    x: 0.0,
+                    y: 0.0,
+                    width: wf,
+                    height: ph,
+                }),
+                (0.0, ph, wf, hf - bar_h - ph),
+            )
+        }
+    };
+    let (tx, ty, tw, th) = text_area;
+    let lead = unit * 0.09;
     let quote_box = BoxView {
-        x: margin,
-        y: margin + unit * 0.09,
-        width: wf - 2.0 * margin,
-        height: hf - bar_h - 2.0 * margin - unit * 0.09 - hashtag_size * 2.0,
+        x: tx + margin,
+        y: ty + margin + lead,
+        width: tw - 2.0 * margin,
+        height: th - 2.0 * margin - lead - hashtag_size * 2.0,
     };
     let m = Measure::default();
     let missing = m.missing(&item.quote);
@@ -182,7 +218,7 @@ pub fn render(
                 .quote
                 .trim_start()
                 .starts_with(['“', '"', '‘', '\'', '„', '«', '‹', '‚']),
-        mark_y: margin + unit * 0.16,
+        mark_y: ty + margin + unit * 0.16,
         mark_size: unit * 0.22,
         quote_box,
         font_size: size,
@@ -195,9 +231,34 @@ pub fn render(
         partner_logo,
         campaign_logo,
         hashtag: kit.campaign.hashtags.first().cloned(),
-        hashtag_x: margin,
+        hashtag_x: tx + margin,
         hashtag_y: bar_y - margin * 0.7,
         hashtag_size,
+        photo: match (&item.item.image, &photo_box) {
+            (Some(p), Some(b)) if cx.draw => Some(
+                p.crop_uri(b.width as u32, b.height as u32)
+                    .map_err(|why| {
+                        Diagnostic::error(
+                            "image",
+                            crate::tr!(
+                                "the photo of `{item}` cannot be cropped: {why}",
+                                "de foto van `{item}` is niet bij te snijden: {why}",
+                                item = item.item.id,
+                                why = why
+                            ),
+                        )
+                        .in_file(&item.item.file)
+                    })?
+                    .to_string(),
+            ),
+            _ => None,
+        },
+        photo_box: photo_box.unwrap_or(BoxView {
+            x: 0.0,
+            y: 0.0,
+            width: 0.0,
+            height: 0.0,
+        }),
     };
     if !cx.draw {
         return Ok(None);
@@ -231,12 +292,21 @@ pub fn render(
     })?;
     let mut meta = cx.item_meta("share-image", item.item);
     meta.platform = Some(platform.id);
-    meta.alt = Some(
-        item.item
-            .image_alt
-            .clone()
-            .unwrap_or_else(|| item.quote.clone()),
-    );
+    // The alt text says what a person sees: the photo (described by the kit) and the words drawn.
+    let mut drawn = item.quote.clone();
+    if let Some(tag) = kit.campaign.hashtags.first() {
+        drawn.push(' ');
+        drawn.push_str(tag);
+    }
+    meta.alt = Some(match &item.item.image_alt {
+        Some(photo) => crate::tr!(
+            "{photo}, with the words: {text}",
+            "{photo}, met de tekst: {text}",
+            photo = photo.trim_end_matches(['.', ' ']),
+            text = drawn
+        ),
+        None => drawn,
+    });
     Ok(Some(Artifact {
         path: format!("social/{}.{}.png", item.item.id, platform.id),
         bytes: png,

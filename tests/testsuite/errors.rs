@@ -377,8 +377,8 @@ fn every_error_of_a_front_matter_in_one_run() {
         replace(
             d,
             "content/aftrap.md",
-            "image_alt = \"Twee",
-            "image_alt = 2\nimagealt = \"Twee",
+            "quote = \"Iedereen",
+            "image_alt = 2\nimagealt = \"Twee\"\nquote = \"Iedereen",
         );
     });
 }
@@ -399,6 +399,24 @@ fn bluesky_counts_bytes_too() {
             "content/aftrap.md",
             "[variants]",
             &format!("[variants]\nbluesky = \"{family}\""),
+        );
+    });
+}
+
+#[test]
+fn photo_keys_are_checked() {
+    fails("photo_keys_are_checked", |d| {
+        replace(
+            d,
+            "content/aftrap.md",
+            "# image = \"assets/foto.jpg\"",
+            "image = \"assets/foto.jpg\"\nimage_focus = [1.5, 0.3]\n#",
+        );
+        replace(
+            d,
+            "content/verhaal.md",
+            "kind = \"blog\"",
+            "kind = \"blog\"\nimage = \"assets/foto.jpg\"",
         );
     });
 }

@@ -597,8 +597,8 @@ fn invisible_characters_are_refused_where_they_stand() {
             replace(
                 d,
                 "content/aftrap.md",
-                "title = \"Vandaag gaan we samen aan de slag\"",
-                &format!("title = \"{}\"", "lang ".repeat(400)),
+                "quote = \"Iedereen verdient een eerlijke kans op werk\"",
+                &format!("quote = \"{}\"", "lang ".repeat(400)),
             )
         },
         &[

@@ -36,11 +36,14 @@ fn reference_kit_has_full_coverage_and_its_findings() {
     let (v, code) = json(&reference_kit(), &[]);
     assert_eq!(code, 0);
     let w = |code: &str, m: &str| ("warning".to_string(), code.to_string(), m.to_string());
-    // Its titles say "je" and "jouw" to partners addressed with "u" (SER, VNO-NCW, …), and one
-    // technique is used by nothing.
+    // Its statement puts a working title on the share images and describes a photo that is not
+    // there; its titles say "je" and "jouw" to partners addressed with "u" (SER, VNO-NCW, …);
+    // and one technique is used by nothing.
     assert_eq!(
         codes(&v),
         [
+            w("title-headline", "de deelafbeeldingen van `aftrap` tonen de titel als kop: “Gezamenlijk statement: de collectieve aftrap”"),
+            w("alt-without-photo", "`image_alt` beschrijft een foto, maar de deelafbeelding heeft er geen: de alt-tekst is de tekst die erop staat"),
             w("voice", "`je` komt hier ook bij partners die met `u` worden aangesproken"),
             w("voice", "`jouw` komt hier ook bij partners die met `u` worden aangesproken"),
             w("voice", "`jou` komt hier ook bij partners die met `u` worden aangesproken"),
@@ -55,15 +58,17 @@ fn reference_kit_has_full_coverage_and_its_findings() {
             f["column"].as_u64(),
         )
     };
+    assert_eq!(at(0), (Some("content/aftrap.md".into()), Some(3), Some(9)));
+    assert_eq!(at(1), (Some("content/aftrap.md".into()), Some(6), Some(13)));
     assert_eq!(
-        at(0),
+        at(2),
         (Some("content/deur-open.md".into()), Some(3), Some(17))
     );
     assert_eq!(
-        at(2),
+        at(4),
         (Some("content/promotie-tips.md".into()), Some(3), Some(29))
     );
-    assert_eq!(at(3), (Some("kit.toml".into()), Some(51), Some(6)));
+    assert_eq!(at(5), (Some("kit.toml".into()), Some(51), Some(6)));
     let groups = v["coverage"]["groups"].as_array().unwrap();
     assert_eq!(
         groups

@@ -265,8 +265,8 @@ fn manifest_lists_every_file_with_its_hash_and_barriers() {
         serde_json::json!(["motivation", "environment"])
     );
     assert_eq!(
-        aftrap["alt"],
-        "Vijf collega's van verschillende leeftijd en afkomst aan één werktafel"
+        aftrap["alt"], "Gezamenlijk statement: de collectieve aftrap #gelijkekansen",
+        "without a photo the alt text is the text drawn on the image"
     );
     let deck = entries
         .iter()

@@ -87,15 +87,113 @@ fn text_and_logos_are_drawn_with_enough_contrast() {
 
 #[test]
 fn alt_text_travels_with_the_image() {
+    // Without a photo the alt text is the text drawn on the image.
     let tmp = starter(|_| {});
     let dir = build(&tmp.path().join("kit"), &tmp.path().join("out"));
+    let drawn = "Iedereen verdient een eerlijke kans op werk #samenaandeslag";
     let manifest = text(&dir, "werkgeversvereniging/manifest.json");
-    assert!(manifest.contains("\"alt\": \"Twee ondernemers in gesprek aan een werkbank\""));
-    assert!(text(&dir, "werkgeversvereniging/LEESMIJ.html")
-        .contains("alt=\"Twee ondernemers in gesprek aan een werkbank\""));
     assert!(
-        text(&dir, "index.html").contains("alt=\"Twee ondernemers in gesprek aan een werkbank\"")
+        manifest.contains(&format!("\"alt\": \"{drawn}\"")),
+        "{manifest}"
     );
+    assert!(text(&dir, "werkgeversvereniging/LEESMIJ.html").contains(&format!("alt=\"{drawn}\"")));
+    assert!(text(&dir, "index.html").contains(&format!("alt=\"{drawn}\"")));
+}
+
+/// A JPEG of `w` × `h`: red on the left half, blue on the right; with `exif_orientation`, an
+/// EXIF block that says how to turn it upright (6: a quarter turn clockwise).
+fn two_colour_photo(w: u32, h: u32, exif_orientation: Option<u16>) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, _| {
+        if x < w / 2 {
+            image::Rgb([220, 30, 30])
+        } else {
+            image::Rgb([30, 30, 220])
+        }
+    });
+    let mut jpeg = Vec::new();
+    img.write_to(&mut Cursor::new(&mut jpeg), ImageFormat::Jpeg)
+        .unwrap();
+    if let Some(o) = exif_orientation {
+        // APP1 "Exif", a big-endian TIFF header and one IFD entry: Orientation (0x0112), SHORT.
+        let mut tiff = b"MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01".to_vec();
+        tiff.extend_from_slice(&o.to_be_bytes());
+        tiff.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+        let mut app1 = b"Exif\0\0".to_vec();
+        app1.extend_from_slice(&tiff);
+        let len = (app1.len() + 2) as u16;
+        let mut out = jpeg[..2].to_vec();
+        out.extend_from_slice(&[0xff, 0xe1]);
+        out.extend_from_slice(&len.to_be_bytes());
+        out.extend_from_slice(&app1);
+        out.extend_from_slice(&jpeg[2..]);
+        jpeg = out;
+    }
+    jpeg
+}
+
+/// Red and blue pixels in the top-left `w` × `h` of a share image (where the photo is).
+fn red_blue(png: &[u8], w: u32, h: u32) -> (usize, usize) {
+    let img = image::load_from_memory(png).unwrap().to_rgb8();
+    let (mut red, mut blue) = (0, 0);
+    for y in 10..h {
+        for x in 10..w {
+            let p = img.get_pixel(x, y).0;
+            if p[0] > 150 && p[2] < 90 {
+                red += 1;
+            } else if p[2] > 150 && p[0] < 90 {
+                blue += 1;
+            }
+        }
+    }
+    (red, blue)
+}
+
+fn with_photo(photo: Vec<u8>, focus: &str) -> tempfile::TempDir {
+    starter(|d| {
+        std::fs::write(d.join("assets/foto.jpg"), photo).unwrap();
+        replace(
+            d,
+            "content/aftrap.md",
+            "# image = \"assets/foto.jpg\"",
+            &format!("image = \"assets/foto.jpg\"\nimage_focus = {focus}\nimage_alt = \"Twee kleuren\"\n#"),
+        );
+    })
+}
+
+#[test]
+fn a_photo_is_cropped_around_its_focus_for_every_size() {
+    // A wide photo kept in view on its right (blue) half.
+    let tmp = with_photo(two_colour_photo(6000, 1000, None), "[0.95, 0.5]");
+    let dir = build(&tmp.path().join("kit"), &tmp.path().join("out"));
+    let landscape =
+        std::fs::read(dir.join("werkgeversvereniging/social/aftrap.linkedin.png")).unwrap();
+    let (red, blue) = red_blue(&landscape, 480, 400);
+    assert!(
+        blue > 100_000 && red == 0,
+        "linkedin: red {red}, blue {blue}"
+    );
+    let portrait = std::fs::read(dir.join("gemeente/social/aftrap.instagram.png")).unwrap();
+    let (red, blue) = red_blue(&portrait, 1070, 500);
+    assert!(
+        blue > 300_000 && red == 0,
+        "instagram: red {red}, blue {blue}"
+    );
+    // The alt text describes the photo and gives the words on it.
+    assert!(text(&dir, "werkgeversvereniging/manifest.json").contains(
+        "\"alt\": \"Twee kleuren, met de tekst: Iedereen verdient een eerlijke kans op werk #samenaandeslag\""
+    ));
+
+    // The same photo stored on its side, with EXIF saying to turn it a quarter clockwise: upright
+    // it is tall, red above blue, and a focus at the top keeps the red.
+    let tmp = with_photo(two_colour_photo(6000, 1000, Some(6)), "[0.5, 0.05]");
+    let dir = build(&tmp.path().join("kit"), &tmp.path().join("out"));
+    for (file, w, h) in [
+        ("werkgeversvereniging/social/aftrap.linkedin.png", 480, 400),
+        ("gemeente/social/aftrap.instagram.png", 1070, 500),
+    ] {
+        let (red, blue) = red_blue(&std::fs::read(dir.join(file)).unwrap(), w, h);
+        assert!(red > 100_000 && blue == 0, "{file}: red {red}, blue {blue}");
+    }
 }
 
 #[test]
