@@ -35,5 +35,6 @@ pub mod readability;
 pub mod render;
 pub mod site;
 pub mod tr;
+pub mod tracking;
 pub mod util;
 pub mod write;

@@ -377,7 +377,34 @@ impl Loader {
                 }
             }
         };
+        let track_host = match &c.track_links {
+            Some(t) if *t.get_ref() => {
+                let host = c
+                    .url
+                    .as_ref()
+                    .and_then(|u| crate::tracking::site_host(u.get_ref()));
+                if host.is_none() {
+                    self.err(
+                        Diagnostic::error(
+                            "track-links",
+                            tr!(
+                                "`track_links` tags the links to the campaign's site, but [campaign] has no `url` to say which site that is",
+                                "`track_links` markeert de links naar de site van de campagne, maar [campaign] heeft geen `url` die zegt welke site dat is"
+                            ),
+                        )
+                        .at(src, t.span())
+                        .hint(tr!(
+                            "add url = \"https://…\" to [campaign], or remove track_links",
+                            "voeg url = \"https://…\" toe aan [campaign], of haal track_links weg"
+                        )),
+                    );
+                }
+                host
+            }
+            _ => None,
+        };
         let campaign = Campaign {
+            track_host,
             id: c.id.into_inner(),
             title: non_empty(self, src, c.title, nouns::TITLE),
             owner: non_empty(self, src, c.owner, nouns::OWNER),

@@ -100,6 +100,8 @@ pub struct Campaign {
     pub colour: Colour,
     /// The collective kick-off: nothing is published before it.
     pub launch: Moment,
+    /// With `track_links`: the campaign site's host, whose links get utm parameters.
+    pub track_host: Option<String>,
 }
 
 /// `[distribution]`.

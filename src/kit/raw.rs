@@ -62,6 +62,8 @@ pub struct RawCampaign {
     pub launch: Spanned<Datetime>,
     /// IANA time zone; datetimes without an offset are local time there (version 2).
     pub timezone: Option<S>,
+    /// utm parameters per partner and platform on links to the campaign site (version 2).
+    pub track_links: Option<Spanned<bool>>,
 }
 
 /// `[behaviour]`.

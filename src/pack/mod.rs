@@ -234,7 +234,7 @@ pub fn render_texts<'k>(
             }
         };
         let title = render(&item.title, "title");
-        let body = render(&item.body, "body");
+        let body_md = render(&item.body, "body");
         let quote = match &item.quote {
             Some(q) => render(q, "quote"),
             None => title.clone(),
@@ -243,8 +243,9 @@ pub fn render_texts<'k>(
         for platform in item.platforms_for(partner) {
             let md = match item.variants.get(platform.id) {
                 Some(v) => render(v, platform.id),
-                None => body.clone(),
+                None => body_md.clone(),
             };
+            let md = track(kit, partner, md, platform.id);
             let text = markdown::to_plain(&md);
             let count = platform.count(&text);
             let src_text = item.variants.get(platform.id).unwrap_or(&item.body);
@@ -330,6 +331,7 @@ pub fn render_texts<'k>(
                 count,
             });
         }
+        let body = track(kit, partner, body_md, article_channel(partner));
         out.push(RenderedItem {
             item,
             title,
@@ -343,6 +345,30 @@ pub fn render_texts<'k>(
         Ok(out)
     } else {
         Err(diags)
+    }
+}
+
+/// The channel an article reaches a partner's public through, for `utm_medium`.
+fn article_channel(partner: &Partner) -> &str {
+    partner
+        .article_channels
+        .first()
+        .map_or("website", String::as_str)
+}
+
+/// `text` with utm parameters on the links to the campaign site, when the kit asks for it.
+fn track(kit: &Kit, partner: &Partner, text: String, medium: &str) -> String {
+    match &kit.campaign.track_host {
+        Some(host) => crate::tracking::track(
+            &text,
+            &crate::tracking::Tag {
+                host,
+                source: &partner.id,
+                medium,
+                campaign: &kit.campaign.id,
+            },
+        ),
+        None => text,
     }
 }
 

@@ -502,3 +502,98 @@ fn the_wrong_form_of_address_is_named_and_labels_follow_the_partner() {
     assert!(text(&dir.join("werkgeversvereniging"), "LEESMIJ.html").contains("in uw agenda"));
     assert!(text(&dir.join("gemeente"), "LEESMIJ.html").contains("in je agenda"));
 }
+
+/// The count of `item` for `partner` on `platform` in `check --format json`.
+fn count_of(v: &serde_json::Value, partner: &str, platform: &str) -> u64 {
+    v["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["partner"] == partner && s["platform"] == platform && s["item"] == "aftrap")
+        .unwrap_or_else(|| panic!("{partner} {platform}"))["count"]
+        .as_u64()
+        .unwrap()
+}
+
+#[test]
+fn tracked_links_carry_partner_platform_and_campaign_and_are_counted() {
+    let link = |d: &Path| {
+        let p = d.join("content/verhaal.md");
+        let mut s = std::fs::read_to_string(&p).unwrap();
+        s.push_str("\nMeer verhalen op www.example.nl/samen/verhalen. En elders: https://ander.example.org/samen\n");
+        std::fs::write(p, s).unwrap();
+    };
+    let plain = starter(link);
+    let tracked = starter(|d| {
+        link(d);
+        replace(
+            d,
+            "kit.toml",
+            "url = \"https://www.example.nl/samen\"",
+            "url = \"https://www.example.nl/samen\"\ntrack_links = true",
+        );
+    });
+    let dir = build(&tracked.path().join("kit"), &tracked.path().join("out"));
+    let q = |partner: &str, medium: &str| {
+        format!("utm_source={partner}&utm_medium={medium}&utm_campaign=mijn-campagne")
+    };
+    let x = text(&dir, "werkgeversvereniging/social/aftrap.x.txt");
+    assert!(
+        x.contains(&format!(
+            "https://www.example.nl/samen?{} ",
+            q("werkgeversvereniging", "x")
+        )),
+        "{x}"
+    );
+    let insta = text(&dir, "gemeente/social/aftrap.instagram.txt");
+    assert!(insta.contains(&q("gemeente", "instagram")), "{insta}");
+    // Articles: the partner's channel; links elsewhere stay as written.
+    let md = text(&dir, "werkgeversvereniging/blogs/verhaal.md");
+    assert!(
+        md.contains(&format!(
+            "www.example.nl/samen/verhalen?{}.",
+            q("werkgeversvereniging", "website")
+        )),
+        "{md}"
+    );
+    assert!(md.contains("https://ander.example.org/samen\n"), "{md}");
+    assert!(text(&dir, "gemeente/blogs/verhaal.md").contains(&q("gemeente", "newsletter")));
+    assert!(text(&dir, "werkgeversvereniging/blogs/verhaal.html").contains("utm_medium=website"));
+
+    // Counted as each platform counts: X counts any link as 23, LinkedIn every character.
+    let (before, _) = json(&plain.path().join("kit"), &[]);
+    let (after, _) = json(&tracked.path().join("kit"), &[]);
+    assert_eq!(
+        count_of(&before, "werkgeversvereniging", "x"),
+        count_of(&after, "werkgeversvereniging", "x")
+    );
+    assert_eq!(
+        count_of(&after, "werkgeversvereniging", "linkedin"),
+        count_of(&before, "werkgeversvereniging", "linkedin")
+            + 1
+            + q("werkgeversvereniging", "linkedin").len() as u64
+    );
+}
+
+#[test]
+fn tracked_links_need_the_campaign_url() {
+    let tmp = starter(|d| {
+        replace(
+            d,
+            "kit.toml",
+            "url = \"https://www.example.nl/samen\"      # {{campaign.url}}",
+            "track_links = true",
+        );
+        for f in ["content/aftrap.md"] {
+            let p = d.join(f);
+            let s = std::fs::read_to_string(&p)
+                .unwrap()
+                .replace("{{campaign.url}}", "");
+            std::fs::write(p, s).unwrap();
+        }
+    });
+    let kit = tmp.path().join("kit");
+    let o = run(&[&"check", &kit]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!(normalise(&stderr(&o), &kit));
+}
