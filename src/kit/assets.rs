@@ -211,6 +211,9 @@ fn rasterise_svg(bytes: &[u8]) -> Result<image::RgbaImage, String> {
 /// crop is drawn from enough pixels.
 pub const MAX_PHOTO_SIDE: u32 = 2400;
 
+/// Crops of a photo already made, by pixel size, as `data:` URIs.
+type Crops = std::collections::HashMap<(u32, u32), std::sync::Arc<str>>;
+
 /// A photo for share images (`image` in an item's front matter): decoded once at load time,
 /// turned upright from its EXIF orientation and scaled down to [`MAX_PHOTO_SIDE`].
 #[derive(Debug, Clone)]
@@ -222,9 +225,7 @@ pub struct Photo {
     /// The point to keep in view when cropping, as fractions of width and height.
     pub focus: (f32, f32),
     /// Crops already made, by pixel size: every partner's image of one platform uses the same.
-    crops: std::sync::Arc<
-        std::sync::Mutex<std::collections::HashMap<(u32, u32), std::sync::Arc<str>>>,
-    >,
+    crops: std::sync::Arc<std::sync::Mutex<Crops>>,
 }
 
 impl Photo {
