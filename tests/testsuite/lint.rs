@@ -584,13 +584,11 @@ fn tracked_links_need_the_campaign_url() {
             "url = \"https://www.example.nl/samen\"      # {{campaign.url}}",
             "track_links = true",
         );
-        for f in ["content/aftrap.md"] {
-            let p = d.join(f);
-            let s = std::fs::read_to_string(&p)
-                .unwrap()
-                .replace("{{campaign.url}}", "");
-            std::fs::write(p, s).unwrap();
-        }
+        let p = d.join("content/aftrap.md");
+        let s = std::fs::read_to_string(&p)
+            .unwrap()
+            .replace("{{campaign.url}}", "");
+        std::fs::write(p, s).unwrap();
     });
     let kit = tmp.path().join("kit");
     let o = run(&[&"check", &kit]);
