@@ -42,6 +42,39 @@ pub struct Platform {
     pub image: (u32, u32),
     /// Where the rules come from.
     pub source: &'static str,
+    /// How a partner posts a text there from the overview page.
+    pub share: Share,
+}
+
+/// How a partner posts a text on a platform from the overview page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Share {
+    /// A web intent that opens the composer with the text filled in: the address up to the
+    /// percent-encoded text.
+    Intent(&'static str),
+    /// Mastodon: every server has its own `/share?text=`; the page asks which server.
+    Mastodon,
+    /// No text filled in from the web: copy the text, then open this page to paste it.
+    CopyOpen(&'static str),
+    /// Posted from the app only (Instagram): copy the text.
+    Copy,
+}
+
+impl Share {
+    /// `text` percent-encoded as a query value (like JavaScript's encodeURIComponent).
+    pub fn encode(text: &str) -> String {
+        const SET: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+            .remove(b'-')
+            .remove(b'_')
+            .remove(b'.')
+            .remove(b'!')
+            .remove(b'~')
+            .remove(b'*')
+            .remove(b'\'')
+            .remove(b'(')
+            .remove(b')');
+        percent_encoding::utf8_percent_encode(text, SET).to_string()
+    }
 }
 
 /// Every social platform a kit may name, in the order they are shown.
@@ -56,6 +89,7 @@ pub const PLATFORMS: &[Platform] = &[
         max_bytes: None,
         image: (1200, 627),
         source: "linkedin.com/help/linkedin/answer/a528176 (post length); share image 1.91:1",
+        share: Share::CopyOpen("https://www.linkedin.com/feed/?shareActive=true"),
     },
     Platform {
         id: "x",
@@ -67,6 +101,7 @@ pub const PLATFORMS: &[Platform] = &[
         max_bytes: None,
         image: (1600, 900),
         source: "docs.x.com counting-characters (twitter-text v3 weights, t.co links = 23)",
+        share: Share::Intent("https://x.com/intent/post?text="),
     },
     Platform {
         id: "instagram",
@@ -78,6 +113,7 @@ pub const PLATFORMS: &[Platform] = &[
         max_bytes: None,
         image: (1080, 1350),
         source: "help.instagram.com (caption 2,200 characters, at most 5 hashtags since Dec 2025)",
+        share: Share::Copy,
     },
     Platform {
         id: "facebook",
@@ -89,6 +125,7 @@ pub const PLATFORMS: &[Platform] = &[
         max_bytes: None,
         image: (1200, 630),
         source: "facebook.com/help (post length 63,206); link image 1200x630",
+        share: Share::CopyOpen("https://www.facebook.com/"),
     },
     Platform {
         id: "mastodon",
@@ -100,6 +137,7 @@ pub const PLATFORMS: &[Platform] = &[
         max_bytes: None,
         image: (1280, 720),
         source: "docs.joinmastodon.org (500 characters on the default server; every URL counts 23)",
+        share: Share::Mastodon,
     },
     Platform {
         id: "bluesky",
@@ -111,6 +149,7 @@ pub const PLATFORMS: &[Platform] = &[
         max_bytes: Some(3000),
         image: (1200, 675),
         source: "docs.bsky.app app.bsky.feed.post (maxGraphemes 300, maxLength 3000 bytes)",
+        share: Share::Intent("https://bsky.app/intent/compose?text="),
     },
     Platform {
         id: "threads",
@@ -122,6 +161,7 @@ pub const PLATFORMS: &[Platform] = &[
         max_bytes: None,
         image: (1080, 1350),
         source: "help.instagram.com Threads (500 characters per post)",
+        share: Share::Intent("https://www.threads.net/intent/post?text="),
     },
 ];
 

@@ -395,7 +395,7 @@ fn page(path: &str, site: Option<&Site>, errors: Option<&str>, version: u64) -> 
         // No good build yet: every page is the error overlay.
         let html = format!(
             "<!DOCTYPE html><html lang=\"en\"><head>{}<meta charset=\"utf-8\"><title>partnerkit preview</title></head><body><h1>partnerkit preview</h1><p>The kit has errors; fix them and this page updates by itself.</p></body></html>",
-            crate::render::csp::meta(&[])
+            crate::render::csp::meta(crate::render::copy::PAGE_SCRIPTS)
         );
         return html_response(StatusCode::OK, &inject(&html, errors, version, None, None));
     };
@@ -443,9 +443,11 @@ fn inject(
     lang: Option<crate::kit::Lang>,
 ) -> String {
     let script = live_script(version);
+    let mut scripts = crate::render::copy::PAGE_SCRIPTS.to_vec();
+    scripts.push(&script);
     let html = html.replacen(
-        &crate::render::csp::meta(&[]),
-        &crate::render::csp::meta_live(&[&script]),
+        &crate::render::csp::meta(crate::render::copy::PAGE_SCRIPTS),
+        &crate::render::csp::meta_live(&scripts),
         1,
     );
     let mut add = format!("<script>{script}</script>");

@@ -49,6 +49,9 @@ pub struct PageBase<'a> {
     pub campaign: CampaignView<'a>,
     /// The behaviour the campaign wants.
     pub behaviour: BehaviourView<'a>,
+    /// partnerkit's copy and share script as a `<script>` element (`{{{copy_script}}}`), the
+    /// only script a page's policy allows.
+    pub copy_script: &'static str,
 }
 
 /// The campaign as pages show it.
@@ -91,6 +94,7 @@ impl<'a> PageBase<'a> {
             t: labels(kit.campaign.language),
             css: pages.raw(kit, "style.css"),
             colours: PageColours::new(colour),
+            copy_script: crate::render::copy::element(),
             campaign: CampaignView {
                 title: &kit.campaign.title,
                 owner: &kit.campaign.owner,

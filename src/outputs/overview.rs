@@ -88,6 +88,14 @@ struct PostView {
     alt: Option<String>,
     width: u32,
     height: u32,
+    /// A web intent with the text filled in.
+    share_url: Option<String>,
+    /// Where to paste the copied text, for platforms without an intent.
+    open_url: Option<&'static str>,
+    /// Mastodon: the encoded text, for the server the reader names.
+    mastodon: Option<String>,
+    /// Posted from the app only.
+    app_only: bool,
 }
 
 #[derive(Serialize)]
@@ -167,7 +175,21 @@ pub fn render(cx: &PackContext<'_>, files: &[Artifact]) -> Result<Artifact, Diag
                         let png_path = format!("social/{}.{}.png", r.item.id, p.platform.id);
                         let png = find(files, &png_path);
                         let (width, height) = png.map_or((0, 0), |a| png_size(&a.bytes));
+                        use crate::platforms::Share;
+                        let share = p.platform.share;
                         PostView {
+                            share_url: match share {
+                                Share::Intent(base) => {
+                                    Some(format!("{base}{}", Share::encode(&p.text)))
+                                }
+                                _ => None,
+                            },
+                            open_url: match share {
+                                Share::CopyOpen(url) => Some(url),
+                                _ => None,
+                            },
+                            mastodon: (share == Share::Mastodon).then(|| Share::encode(&p.text)),
+                            app_only: share == Share::Copy,
                             platform: p.platform.name,
                             text: p.text.clone(),
                             txt: format!("social/{}.{}.txt", r.item.id, p.platform.id),

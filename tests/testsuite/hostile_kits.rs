@@ -491,7 +491,14 @@ fn pages_cannot_be_hijacked() {
         let head = html
             .find("<head>")
             .unwrap_or_else(|| panic!("{path} has a head"));
-        let csp = html.find("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'none';").unwrap_or_else(|| panic!("{path} carries the policy"));
+        // Only partnerkit's own copy script may run, by its hash; not the kit's.
+        let policy = partnerkit::render::csp::meta(partnerkit::render::copy::PAGE_SCRIPTS);
+        let script_src = policy.split("script-src").nth(1).unwrap().split(';').next().unwrap();
+        assert!(script_src.starts_with(" 'sha256-") && !script_src.contains("unsafe"));
+        assert!(!policy.contains(&partnerkit::render::csp::hash("alert(1)")));
+        let csp = html
+            .find(&policy)
+            .unwrap_or_else(|| panic!("{path} carries the policy"));
         assert_eq!(
             csp,
             head + "<head>".len(),

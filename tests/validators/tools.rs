@@ -99,6 +99,40 @@ fn every_page_reflows_on_a_phone() {
     );
 }
 
+/// The copy and share buttons of every overview page with statements, in headless Chromium:
+/// by keyboard, the clipboard holding exactly the .txt, intents carrying exactly the text, copy
+/// and open opening the platform, Mastodon on the reader's own server, and from disk
+/// (`tests/browser/copy.mjs`). Every platform occurs in the three kits.
+#[test]
+fn copy_and_share_buttons_work_in_a_browser() {
+    let puppeteer = puppeteer();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let mut kits = vec![reference_kit()];
+    kits.extend(example_kits());
+    for kit in &kits {
+        build(kit, &out.join(kit.file_name().unwrap()));
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/copy.mjs");
+    let o = Command::new("node")
+        .arg(&script)
+        .arg(&out)
+        .arg(&puppeteer)
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    eprintln!("{stdout}");
+    assert!(
+        o.status.success()
+            && stdout.contains("OK")
+            && stdout.contains(
+                "platforms tried: Bluesky, Facebook, Instagram, LinkedIn, Mastodon, Threads, X"
+            ),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 /// puppeteer-core in the validators' folder (installed by `scripts/install-validators.sh`); its
 /// absence fails the test.
 fn puppeteer() -> std::path::PathBuf {
