@@ -18,6 +18,9 @@ pub struct Built {
     pub packs: Vec<PackSummary>,
     /// Time spent per stage, for `--timings`.
     pub timings: Vec<(&'static str, std::time::Duration)>,
+    /// The preflight line of every card PDF, by its path in a pack (the same for every partner
+    /// but for the partner's colour and logo, so each path once).
+    pub preflight: Vec<(String, String)>,
 }
 
 /// The partners to build: all, or those named with `--partner`.
@@ -171,6 +174,18 @@ pub fn build_with(
     }
     timings.push(("zip", t2.elapsed()));
 
+    let mut preflight: Vec<(String, String)> = Vec::new();
+    for (_, pack_files) in &packs {
+        for f in pack_files {
+            if let Some(line) = &f.meta.preflight {
+                if !preflight.iter().any(|(p, _)| *p == f.path) {
+                    preflight.push((f.path.clone(), line.clone()));
+                }
+            }
+        }
+    }
+    preflight.sort();
+
     let t3 = Instant::now();
     let index =
         site::index(kit, &pages, &summaries, previews, shares, warnings).map_err(|d| vec![d])?;
@@ -192,6 +207,7 @@ pub fn build_with(
         files,
         packs: summaries,
         timings,
+        preflight,
     })
 }
 

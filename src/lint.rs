@@ -85,6 +85,7 @@ pub fn lint(kit: &Kit) -> Vec<Diagnostic> {
     out.extend(function_findings(kit, &at_barrier));
     out.extend(voice_findings(kit));
     out.extend(headline_findings(kit));
+    out.extend(logo_findings(kit));
     out.extend(readability_findings(kit));
     out
 }
@@ -411,6 +412,40 @@ fn headline_findings(kit: &Kit) -> Vec<Diagnostic> {
             None => d = d.in_file(&item.title.file),
         }
         out.push(d);
+    }
+    out
+}
+
+/// A partner logo too wide to be printed 10 mm high on a deck's cards is left off them: say so.
+fn logo_findings(kit: &Kit) -> Vec<Diagnostic> {
+    use crate::outputs::cards::layout::{logo_place, LogoPlace, LOGO_MIN_MM};
+    let mut out = Vec::new();
+    for deck in &kit.decks {
+        for p in kit.partners.iter().filter(|p| deck.is_for(p)) {
+            let Some(logo) = &p.logo else { continue };
+            let (w, _) = deck.size.mm();
+            if logo_place(logo.width, logo.height, w) == LogoPlace::Omitted {
+                let d = Diagnostic::warning(
+                    "logo-too-wide",
+                    tr!(
+                        "the logo of `{partner}` is too wide to print {mm} mm high on the {size} cards of `{deck}`, so those cards show no partner logo",
+                        "het logo van `{partner}` is te breed om {mm} mm hoog te drukken op de {size}-kaarten van `{deck}`, dus die kaarten tonen geen partnerlogo",
+                        partner = p.id,
+                        mm = LOGO_MIN_MM,
+                        size = deck.size.id(),
+                        deck = deck.id
+                    ),
+                )
+                .hint(tr!(
+                    "give a more compact version of the logo (the emblem, or the name on two lines): lettering under 10 mm is unreadable in print",
+                    "geef een compactere versie van het logo (het beeldmerk, of de naam op twee regels): letters kleiner dan 10 mm zijn gedrukt onleesbaar"
+                ));
+                out.push(match kit.sources.get(std::path::Path::new("kit.toml")) {
+                    Some(src) => d.at_line(src, deck.line, 1),
+                    None => d.in_file("kit.toml"),
+                });
+            }
+        }
     }
     out
 }

@@ -24,6 +24,9 @@ pub fn run(args: &BuildArgs) -> ExitCode {
                     eprintln!("  {stage:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
                 }
             }
+            for (path, line) in &built.preflight {
+                println!("  {path}: {line}");
+            }
             let n = built.packs.len();
             let seconds = crate::util::decimal(start.elapsed().as_secs_f64(), 1);
             println!(

@@ -842,8 +842,43 @@ impl Loader {
                 techniques: d.techniques.into_iter().map(Spanned::into_inner).collect(),
                 cards,
                 line,
+                show_factor: d.show_factor,
+                carousel: d.carousel,
             });
         }
+
+        let print = match &raw.print {
+            Some(p) => {
+                let bleed = match &p.bleed_mm {
+                    Some(b) if !(0.0..=5.0).contains(b.get_ref()) => {
+                        self.err(
+                            Diagnostic::error(
+                                "bleed",
+                                tr!(
+                                    "a bleed of {mm} mm is outside what print shops use",
+                                    "een afloop van {mm} mm valt buiten wat drukkerijen gebruiken",
+                                    mm = b.get_ref()
+                                ),
+                            )
+                            .at(src, b.span())
+                            .hint(tr!(
+                                "give bleed_mm from 0 to 5; Dutch print shops usually ask for 2 or 3",
+                                "geef bleed_mm van 0 tot 5; Nederlandse drukkerijen vragen meestal 2 of 3"
+                            )),
+                        );
+                        3.0
+                    }
+                    Some(b) => *b.get_ref() as f32,
+                    None => 3.0,
+                };
+                Print {
+                    bleed_mm: bleed,
+                    crop_marks: p.crop_marks,
+                    cmyk: p.cmyk,
+                }
+            }
+            None => Print::default(),
+        };
 
         let lint = LintConfig {
             min_readability: raw.lint.as_ref().and_then(|l| l.min_readability).unwrap_or(
@@ -889,6 +924,7 @@ impl Loader {
             distribution: super::Distribution {
                 private_links: raw.distribution.is_some_and(|d| d.private_links),
             },
+            print,
             sources: std::mem::take(&mut self.sources),
         })
     }
@@ -1589,7 +1625,7 @@ fn moment_error(src: &Source, span: Range<usize>, key: &str, e: MomentError) -> 
 /// (see [`raw::deserialize_all`]).
 fn parse_kit_toml(src: &Source) -> Result<RawKit, Vec<Diagnostic>> {
     use toml::de::{DeTable, DeValue};
-    const TABLES: [&str; 8] = [
+    const TABLES: [&str; 9] = [
         "campaign",
         "behaviour",
         "barriers",
@@ -1598,6 +1634,7 @@ fn parse_kit_toml(src: &Source) -> Result<RawKit, Vec<Diagnostic>> {
         "decks",
         "lint",
         "distribution",
+        "print",
     ];
 
     let (root, syntax) = DeTable::parse_recoverable(&src.text);

@@ -46,6 +46,8 @@ pub struct Kit {
     pub lint: LintConfig,
     /// How the packs are handed out.
     pub distribution: Distribution,
+    /// How card PDFs for a print shop are made.
+    pub print: Print,
     /// `kit.toml` and every content file, for placing diagnostics found after loading.
     pub sources: BTreeMap<PathBuf, Source>,
 }
@@ -102,6 +104,27 @@ pub struct Campaign {
     pub launch: Moment,
     /// With `track_links`: the campaign site's host, whose links get utm parameters.
     pub track_host: Option<String>,
+}
+
+/// `[print]`: the print-shop PDF of every deck.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Print {
+    /// Bleed around each card, in mm (0 to 5).
+    pub bleed_mm: f32,
+    /// Crop marks outside the bleed, in a slug area.
+    pub crop_marks: bool,
+    /// Every colour as DeviceCMYK.
+    pub cmyk: bool,
+}
+
+impl Default for Print {
+    fn default() -> Self {
+        Print {
+            bleed_mm: 3.0,
+            crop_marks: false,
+            cmyk: false,
+        }
+    }
 }
 
 /// `[distribution]`.
@@ -345,6 +368,10 @@ pub struct Deck {
     pub cards: Vec<Card>,
     /// Line of the `[[decks]]` header in kit.toml, for diagnostics.
     pub line: usize,
+    /// Print the COM-B label on card fronts.
+    pub show_factor: bool,
+    /// Also `cards/<deck>-carousel.pdf` for a LinkedIn document post.
+    pub carousel: bool,
 }
 
 /// One discussion card.

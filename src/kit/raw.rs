@@ -34,6 +34,22 @@ pub struct RawKit {
     pub lint: Option<RawLint>,
     /// How packs are handed out (version 2).
     pub distribution: Option<RawDistribution>,
+    /// How card PDFs for a print shop are made (version 2).
+    pub print: Option<RawPrint>,
+}
+
+/// `[print]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPrint {
+    /// Bleed around each card of the print-shop PDF, 0 to 5 mm.
+    pub bleed_mm: Option<Spanned<f64>>,
+    /// Crop marks outside the bleed.
+    #[serde(default)]
+    pub crop_marks: bool,
+    /// Colours as DeviceCMYK.
+    #[serde(default)]
+    pub cmyk: bool,
 }
 
 /// `[distribution]`.
@@ -139,6 +155,12 @@ pub struct RawDeck {
     pub techniques: Vec<S>,
     #[serde(default)]
     pub cards: Vec<Spanned<RawCard>>,
+    /// Print the COM-B label on card fronts (version 2).
+    #[serde(default)]
+    pub show_factor: bool,
+    /// Also a LinkedIn document post PDF (version 2).
+    #[serde(default)]
+    pub carousel: bool,
 }
 
 /// One `[[decks.cards]]` entry.

@@ -114,6 +114,12 @@ struct DeckView {
     print: Option<String>,
     bleed: Option<String>,
     previews: Vec<PreviewView>,
+    /// How many A4 sheets the office PDF takes.
+    sheets: String,
+    /// What the print-shop PDF holds: bleed, crop marks, colours.
+    shop_how: String,
+    /// The LinkedIn carousel PDF.
+    carousel: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -154,6 +160,31 @@ pub fn png_size(bytes: &[u8]) -> (u32, u32) {
     } else {
         (0, 0)
     }
+}
+
+/// What the print-shop PDF is, in words for the person who orders the cards.
+fn shop_how(p: crate::kit::Print) -> String {
+    let bleed = crate::util::decimal(
+        f64::from(p.bleed_mm),
+        if p.bleed_mm.fract() == 0.0 { 0 } else { 1 },
+    );
+    let mut s = crate::tr!(
+        "Send the file ending in -bleed.pdf: one card a page, front and back alternating, with {bleed} mm bleed",
+        "Stuur het bestand dat eindigt op -bleed.pdf: één kaart per pagina, voorkant en achterkant om en om, met {bleed} mm afloop",
+        bleed = bleed
+    );
+    if p.crop_marks {
+        s.push_str(&crate::tr!(" and crop marks", " en snijtekens"));
+    }
+    s.push_str(&if p.cmyk {
+        crate::tr!(
+            ", colours in CMYK (the logos in RGB).",
+            ", kleuren in CMYK (de logo's in RGB)."
+        )
+    } else {
+        crate::tr!(", colours in RGB.", ", kleuren in RGB.")
+    });
+    s
 }
 
 /// Renders the overview page from the pack's other files.
@@ -263,6 +294,20 @@ pub fn render(cx: &PackContext<'_>, files: &[Artifact]) -> Result<Artifact, Diag
                 print: find(files, &print).map(|_| print),
                 bleed: find(files, &bleed).map(|_| bleed),
                 previews,
+                sheets: {
+                    let per = super::cards::Sheet::for_size(d.size).per_sheet();
+                    let n = (d.cards.len() + usize::from(d.intro.is_some())).div_ceil(per);
+                    if n == 1 {
+                        crate::tr!("1 A4 sheet", "1 vel A4")
+                    } else {
+                        crate::tr!("{n} A4 sheets", "{n} vellen A4", n = n)
+                    }
+                },
+                shop_how: shop_how(kit.print),
+                carousel: {
+                    let path = format!("cards/{}-carousel.pdf", d.id);
+                    find(files, &path).map(|_| path)
+                },
             }
         })
         .collect();

@@ -48,6 +48,10 @@ pub struct FileMeta {
     /// Alt text of an image.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alt: Option<String>,
+    /// For a PDF: its preflight line (size, boxes, colour space, fonts, smallest text), shown
+    /// by `build`.
+    #[serde(skip)]
+    pub preflight: Option<String>,
 }
 
 /// The item or deck a file comes from.
@@ -168,6 +172,7 @@ impl PackContext<'_> {
                 .map(|f| f.id())
                 .collect(),
             alt: None,
+            preflight: None,
         }
     }
 
@@ -190,6 +195,7 @@ impl PackContext<'_> {
                 .collect(),
             barriers,
             alt: None,
+            preflight: None,
         }
     }
 }

@@ -493,7 +493,13 @@ fn pages_cannot_be_hijacked() {
             .unwrap_or_else(|| panic!("{path} has a head"));
         // Only partnerkit's own copy script may run, by its hash; not the kit's.
         let policy = partnerkit::render::csp::meta(partnerkit::render::copy::PAGE_SCRIPTS);
-        let script_src = policy.split("script-src").nth(1).unwrap().split(';').next().unwrap();
+        let script_src = policy
+            .split("script-src")
+            .nth(1)
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap();
         assert!(script_src.starts_with(" 'sha256-") && !script_src.contains("unsafe"));
         assert!(!policy.contains(&partnerkit::render::csp::hash("alert(1)")));
         let csp = html

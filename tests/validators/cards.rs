@@ -153,7 +153,7 @@ fn tagged_with_language_title_and_cards_read_once() {
     let tree = tool("pdfinfo", &["-struct-text", pdf.to_str().unwrap()]);
     assert!(tree.contains("Figure"), "logos are figures with alt text");
     assert_eq!(
-        tree.matches("Heb je weleens iemand").count(),
+        tree.matches("Heb je weleens").count(),
         1,
         "each question is read once"
     );

@@ -263,7 +263,7 @@ pub fn line_height(size: f32) -> f32 {
 
 /// Font sizes and margins per card size.
 pub struct Metrics {
-    /// Safe margin on every side, in mm: no content outside it.
+    /// Safe margin on every side, in mm: no text or logo outside it.
     pub safe: f32,
     /// Height of the top band, in mm.
     pub band: f32,
@@ -271,9 +271,15 @@ pub struct Metrics {
     pub max: f32,
     /// Smallest readable question size, in pt.
     pub min: f32,
-    /// Size of small print, in pt.
+    /// Size of small print (card number, COM-B label), in pt: never below 9.
     pub small: f32,
 }
+
+/// The smallest size of any text on a card, in pt.
+pub const MIN_TEXT_PT: f32 = 9.0;
+
+/// The smallest height of a logo on a card, in mm: below it a logo's lettering is unreadable.
+pub const LOGO_MIN_MM: f32 = 10.0;
 
 /// The metrics for a card of `w` × `h` mm.
 pub fn metrics(w: f32, h: f32) -> Metrics {
@@ -282,8 +288,32 @@ pub fn metrics(w: f32, h: f32) -> Metrics {
         safe: 6.0,
         band: (h * 0.16).clamp(12.0, 20.0),
         max: if short >= 100.0 { 22.0 } else { 16.0 },
-        min: if short >= 100.0 { 11.0 } else { 9.0 },
-        small: if short >= 100.0 { 8.5 } else { 7.0 },
+        min: if short >= 100.0 { 11.0 } else { MIN_TEXT_PT },
+        small: MIN_TEXT_PT,
+    }
+}
+
+/// Where a partner logo goes on a card front of `w` mm wide, at [`LOGO_MIN_MM`] high.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogoPlace {
+    /// In the coloured band, top right.
+    Band,
+    /// In the footer, bottom right: too wide for the band.
+    Footer,
+    /// Not on the front: too wide to be shown 10 mm high at all.
+    Omitted,
+}
+
+/// Where a logo of `width` × `height` pixels goes on a front `w` mm wide.
+pub fn logo_place(width: u32, height: u32, w: f32) -> LogoPlace {
+    let lw = LOGO_MIN_MM * width as f32 / height.max(1) as f32;
+    let inner = w - 2.0 * metrics(w, w).safe - 2.4;
+    if lw <= w * 0.45 {
+        LogoPlace::Band
+    } else if lw <= inner {
+        LogoPlace::Footer
+    } else {
+        LogoPlace::Omitted
     }
 }
 
@@ -299,12 +329,15 @@ pub struct Front<'a> {
     pub number_alt: String,
     /// The question.
     pub text: &'a str,
-    /// COM-B label for the moderator.
-    pub label: String,
+    /// COM-B label for the moderator, printed only when the deck asks for it.
+    pub label: Option<String>,
     /// The band colour.
     pub colour: Colour,
     /// Partner logo.
     pub logo: Option<(&'a Logo, String)>,
+    /// A white frame of this many mm around the card (office sheets: no colour where an office
+    /// printer cannot print); 0 for print-shop cards, whose colour runs into the bleed.
+    pub frame: f32,
 }
 
 fn ink() -> Colour {
@@ -315,10 +348,20 @@ fn muted() -> Colour {
     Colour([0x4d, 0x4d, 0x4d])
 }
 
+/// The margin of text and logos from the card edge: the safe zone, or more inside a frame.
+fn inset(mt: &Metrics, frame: f32) -> f32 {
+    if frame > 0.0 {
+        (frame + 2.5).max(mt.safe)
+    } else {
+        mt.safe
+    }
+}
+
 /// Lays out a card front. Errors say why the text does not fit.
 pub fn front(m: &Measure, f: &Front<'_>) -> Result<Vec<Shape>, String> {
     let (w, h) = f.size;
     let mt = metrics(w, h);
+    let inset = inset(&mt, f.frame);
     let band = crate::outputs::band_colour(f.colour);
     let on_band = band.text_on();
     let mut shapes = vec![Shape::Rect {
@@ -328,47 +371,66 @@ pub fn front(m: &Measure, f: &Front<'_>) -> Result<Vec<Shape>, String> {
         h,
         colour: Colour([255, 255, 255]),
     }];
-    // The band runs to the card's top edge and sides; its text stays inside the safe margin:
-    // the deck title, and below it the card number.
+    // The band runs to the card's top edge and sides (or to the frame); its text stays inside
+    // the safe margin: the deck title, and below it the card number.
     let title_size = mt.small + 1.5;
-    let title_y = mt.safe + title_size * 0.75 / PT_PER_MM;
+    let title_y = inset + title_size * 0.75 / PT_PER_MM;
     let number_y = title_y + mt.small * 1.4 / PT_PER_MM;
-    let band_bottom = (number_y + 2.5).max(mt.safe + mt.band - 4.0);
+    let pad = 1.2;
+    let place = f
+        .logo
+        .as_ref()
+        .map(|(logo, _)| logo_place(logo.width, logo.height, w));
+    let logo_size = |logo: &Logo| {
+        let lw = LOGO_MIN_MM * logo.width as f32 / logo.height.max(1) as f32;
+        (lw, LOGO_MIN_MM)
+    };
+    let mut band_bottom = (number_y + 2.5).max(mt.safe + mt.band - 4.0);
+    if place == Some(LogoPlace::Band) {
+        band_bottom = band_bottom.max(inset + LOGO_MIN_MM + 2.0 * pad + 1.0);
+    }
     shapes.push(Shape::Rect {
-        x: 0.0,
-        y: 0.0,
-        w,
-        h: band_bottom,
+        x: f.frame,
+        y: f.frame,
+        w: w - 2.0 * f.frame,
+        h: band_bottom - f.frame,
         colour: band,
     });
-    let mut title_right = w - mt.safe;
-    if let Some((logo, alt)) = &f.logo {
-        let pad = 1.2;
-        let max_h = band_bottom - mt.safe - 2.0 * pad;
-        let lw = (max_h * logo.width as f32 / logo.height.max(1) as f32).min(w * 0.35);
-        let lh = lw * logo.height as f32 / logo.width.max(1) as f32;
-        let x = w - mt.safe - lw;
-        let y = mt.safe + pad + (max_h - lh) / 2.0 - 1.0;
-        shapes.push(Shape::Rect {
-            x: x - pad,
-            y: y - pad,
-            w: lw + 2.0 * pad,
-            h: lh + 2.0 * pad,
-            colour: Colour([255, 255, 255]),
-        });
-        shapes.push(Shape::Image {
-            x,
-            y,
-            w: lw,
-            h: lh,
-            logo: (*logo).clone(),
-            alt: alt.clone(),
-        });
-        title_right = x - pad - 3.0;
+    let mut title_right = w - inset;
+    let mut footer_logo_w = 0.0;
+    if let (Some((logo, alt)), Some(place)) = (&f.logo, place) {
+        let (lw, lh) = logo_size(logo);
+        let (x, y) = match place {
+            LogoPlace::Band => (w - inset - pad - lw, inset + pad),
+            LogoPlace::Footer => (w - inset - pad - lw, h - inset - pad - lh),
+            LogoPlace::Omitted => (0.0, 0.0),
+        };
+        if place != LogoPlace::Omitted {
+            shapes.push(Shape::Rect {
+                x: x - pad,
+                y: y - pad,
+                w: lw + 2.0 * pad,
+                h: lh + 2.0 * pad,
+                colour: Colour([255, 255, 255]),
+            });
+            shapes.push(Shape::Image {
+                x,
+                y,
+                w: lw,
+                h: lh,
+                logo: (*logo).clone(),
+                alt: alt.clone(),
+            });
+        }
+        match place {
+            LogoPlace::Band => title_right = x - pad - 3.0,
+            LogoPlace::Footer => footer_logo_w = lw + 2.0 * pad + 3.0,
+            LogoPlace::Omitted => {}
+        }
     }
-    let title = ellipsize(m, f.title, title_size, true, title_right - mt.safe);
+    let title = ellipsize(m, f.title, title_size, true, title_right - inset);
     shapes.push(Shape::Text {
-        x: mt.safe,
+        x: inset,
         y: title_y,
         size: title_size,
         bold: true,
@@ -378,7 +440,7 @@ pub fn front(m: &Measure, f: &Front<'_>) -> Result<Vec<Shape>, String> {
         alt: None,
     });
     shapes.push(Shape::Text {
-        x: mt.safe,
+        x: inset,
         y: number_y,
         size: mt.small,
         bold: false,
@@ -387,31 +449,43 @@ pub fn front(m: &Measure, f: &Front<'_>) -> Result<Vec<Shape>, String> {
         role: Role::Number,
         alt: Some(f.number_alt.clone()),
     });
-    // Footer: the COM-B label, bottom left.
-    let footer_y = h - mt.safe;
-    let label = ellipsize(m, &f.label, mt.small, false, w - 2.0 * mt.safe);
-    shapes.push(Shape::Line {
-        x1: mt.safe,
-        y1: footer_y - mt.small / PT_PER_MM - 2.0,
-        x2: w - mt.safe,
-        y2: footer_y - mt.small / PT_PER_MM - 2.0,
-        width_pt: 0.5,
-        colour: Colour([0xc8, 0xc8, 0xc8]),
-    });
-    shapes.push(Shape::Text {
-        x: mt.safe,
-        y: footer_y - 0.5,
-        size: mt.small,
-        bold: false,
-        colour: muted(),
-        text: label,
-        role: Role::Label,
-        alt: None,
-    });
+    // Footer: the COM-B label bottom left (when asked for) and a wide logo bottom right.
+    let footer_y = h - inset;
+    let label = f.label.as_deref().filter(|l| !l.is_empty());
+    let mut footer_h: f32 = 0.0;
+    if footer_logo_w > 0.0 {
+        footer_h = LOGO_MIN_MM + 2.0 * pad;
+    }
+    if let Some(label) = label {
+        footer_h = footer_h.max(mt.small / PT_PER_MM + 2.0);
+        let text = ellipsize(m, label, mt.small, false, w - 2.0 * inset - footer_logo_w);
+        shapes.push(Shape::Line {
+            x1: inset,
+            y1: footer_y - footer_h,
+            x2: w - inset - footer_logo_w,
+            y2: footer_y - footer_h,
+            width_pt: 0.5,
+            colour: Colour([0xc8, 0xc8, 0xc8]),
+        });
+        shapes.push(Shape::Text {
+            x: inset,
+            y: footer_y - 0.5,
+            size: mt.small,
+            bold: false,
+            colour: muted(),
+            text,
+            role: Role::Label,
+            alt: None,
+        });
+    }
     // The question, as large as fits, centred in the body.
     let body_top = band_bottom + 4.0;
-    let body_bottom = footer_y - mt.small / PT_PER_MM - 5.0;
-    let body_w = w - 2.0 * mt.safe - 2.0;
+    let body_bottom = if footer_h > 0.0 {
+        footer_y - footer_h - 3.0
+    } else {
+        footer_y - 2.0
+    };
+    let body_w = w - 2.0 * inset - 2.0;
     let body_h = body_bottom - body_top;
     let Some((size, lines)) = m.fit(f.text, true, body_w, body_h, mt.max, mt.min) else {
         return Err(crate::tr!(
@@ -463,17 +537,28 @@ pub fn back(
     title: &str,
     colour: Colour,
     logo: Option<&Logo>,
+    frame: f32,
 ) -> Vec<Shape> {
     let (w, h) = size;
     let mt = metrics(w, h);
     let band = crate::outputs::band_colour(colour);
-    let mut shapes = vec![Shape::Rect {
-        x: 0.0,
-        y: 0.0,
-        w,
-        h,
+    let mut shapes = Vec::new();
+    if frame > 0.0 {
+        shapes.push(Shape::Rect {
+            x: 0.0,
+            y: 0.0,
+            w,
+            h,
+            colour: Colour([255, 255, 255]),
+        });
+    }
+    shapes.push(Shape::Rect {
+        x: frame,
+        y: frame,
+        w: w - 2.0 * frame,
+        h: h - 2.0 * frame,
         colour: band,
-    }];
+    });
     let mut y = h / 2.0;
     if let Some(logo) = logo {
         let max_w = w * 0.6;
@@ -503,10 +588,10 @@ pub fn back(
     if let Some((size, lines)) = m.fit(
         title,
         true,
-        w - 2.0 * mt.safe - 4.0,
-        h / 2.0 - mt.safe - 8.0,
+        w - 2.0 * inset(&mt, frame) - 4.0,
+        h / 2.0 - inset(&mt, frame) - 8.0,
         tsize,
-        mt.min * 0.8,
+        MIN_TEXT_PT,
     ) {
         shapes.extend(centred_lines(
             m,

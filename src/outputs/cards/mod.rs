@@ -20,8 +20,17 @@ use crate::pack::{Artifact, PackContext};
 pub struct Cards;
 
 const A4: (f32, f32) = (210.0, 297.0);
-const BLEED: f32 = 3.0;
 const PREVIEW_WIDTH: u32 = 420;
+/// The white frame around every card on an office sheet: office printers leave 3–5 mm at the
+/// paper's edge unprinted, and A6 and A7 sheets are filled edge to edge.
+pub const OFFICE_FRAME: f32 = 5.0;
+/// Nothing is drawn closer than this to the paper edge of an office sheet.
+pub const PAPER_MARGIN: f32 = 5.0;
+/// A page of the LinkedIn carousel: 1080 × 1350 px proportions (4:5), in mm.
+pub const CAROUSEL: (f32, f32) = (108.0, 135.0);
+/// Crop marks: their distance beyond the bleed and their length, in mm.
+const MARK_GAP: f32 = 2.0;
+const MARK_LEN: f32 = 5.0;
 
 /// How cards sit on an A4 sheet.
 pub struct Sheet {
@@ -120,21 +129,25 @@ impl Sheet {
                 });
             }
         } else {
-            for &x in &xs {
+            // Cards fill the sheet: the outer card edges are the paper's edges, so only the
+            // lines between cards are drawn, and not within the margin no printer prints.
+            let (top, bottom) = (PAPER_MARGIN.max(y0), (A4.1 - PAPER_MARGIN).min(y1));
+            let (left, right) = (PAPER_MARGIN.max(x0), (A4.0 - PAPER_MARGIN).min(x1));
+            for &x in &xs[1..xs.len().saturating_sub(1)] {
                 out.push(Shape::Line {
                     x1: x,
-                    y1: y0,
+                    y1: top,
                     x2: x,
-                    y2: y1,
+                    y2: bottom,
                     width_pt: 0.25,
                     colour: grey,
                 });
             }
-            for &y in &ys {
+            for &y in &ys[1..ys.len().saturating_sub(1)] {
                 out.push(Shape::Line {
-                    x1: x0,
+                    x1: left,
                     y1: y,
-                    x2: x1,
+                    x2: right,
                     y2: y,
                     width_pt: 0.25,
                     colour: grey,
@@ -218,38 +231,189 @@ fn short(s: &str, n: usize) -> String {
     }
 }
 
-/// Moves a card's shapes onto a bleed page, running edge-touching backgrounds into the bleed.
-fn with_bleed(shapes: &[Shape], card: (f32, f32)) -> Vec<Shape> {
+/// Moves a card's shapes onto a print-shop page whose trim starts `margin` mm in, running
+/// edge-touching backgrounds `bleed` mm into the bleed.
+fn with_bleed(shapes: &[Shape], card: (f32, f32), bleed: f32, margin: f32) -> Vec<Shape> {
     shapes
         .iter()
         .map(|s| match s {
             Shape::Rect { x, y, w, h, colour } => {
                 let (mut nx, mut ny, mut nw, mut nh) = (*x, *y, *w, *h);
                 if nx <= 0.01 {
-                    nx -= BLEED;
-                    nw += BLEED;
+                    nx -= bleed;
+                    nw += bleed;
                 }
                 if ny <= 0.01 {
-                    ny -= BLEED;
-                    nh += BLEED;
+                    ny -= bleed;
+                    nh += bleed;
                 }
                 if x + w >= card.0 - 0.01 {
-                    nw += BLEED;
+                    nw += bleed;
                 }
                 if y + h >= card.1 - 0.01 {
-                    nh += BLEED;
+                    nh += bleed;
                 }
                 Shape::Rect {
-                    x: nx + BLEED,
-                    y: ny + BLEED,
+                    x: nx + margin,
+                    y: ny + margin,
                     w: nw,
                     h: nh,
                     colour: *colour,
                 }
             }
-            other => other.translated(BLEED, BLEED),
+            other => other.translated(margin, margin),
         })
         .collect()
+}
+
+/// The print-shop pages: front, back, front, back…, each card with `print.bleed_mm` of bleed
+/// and, with crop marks, a slug area around it that carries them.
+fn shop_pages(
+    fronts: &[Vec<Shape>],
+    back: &[Shape],
+    card: (f32, f32),
+    print: crate::kit::Print,
+    texts: &[CardText<'_>],
+) -> Vec<pdf::PageSpec> {
+    let bleed = print.bleed_mm;
+    let margin = if print.crop_marks {
+        bleed + MARK_GAP + MARK_LEN + 3.0
+    } else {
+        bleed
+    };
+    let size = (card.0 + 2.0 * margin, card.1 + 2.0 * margin);
+    let boxes = pdf::Boxes {
+        trim: (margin, margin, card.0, card.1),
+        bleed: (
+            margin - bleed,
+            margin - bleed,
+            card.0 + 2.0 * bleed,
+            card.1 + 2.0 * bleed,
+        ),
+    };
+    let marks = if print.crop_marks {
+        crop_marks(card, bleed, margin)
+    } else {
+        Vec::new()
+    };
+    let mut pages = Vec::new();
+    for (i, shapes) in fronts.iter().enumerate() {
+        for (cards, outline) in [
+            (
+                with_bleed(shapes, card, bleed, margin),
+                vec![(texts[i].outline.clone(), 0.0)],
+            ),
+            (with_bleed(back, card, bleed, margin), Vec::new()),
+        ] {
+            pages.push(pdf::PageSpec {
+                size,
+                boxes: Some(boxes),
+                cards: vec![cards],
+                marks: marks.clone(),
+                outline,
+            });
+        }
+    }
+    pages
+}
+
+/// Crop marks at the four corners of the trim, starting [`MARK_GAP`] mm outside the bleed.
+fn crop_marks(card: (f32, f32), bleed: f32, margin: f32) -> Vec<Shape> {
+    let black = Colour([0, 0, 0]);
+    let (x0, y0, x1, y1) = (margin, margin, margin + card.0, margin + card.1);
+    let near = bleed + MARK_GAP;
+    let far = near + MARK_LEN;
+    let mut out = Vec::new();
+    for &x in &[x0, x1] {
+        for (from, to) in [(y0 - near, y0 - far), (y1 + near, y1 + far)] {
+            out.push(Shape::Line {
+                x1: x,
+                y1: from,
+                x2: x,
+                y2: to,
+                width_pt: 0.25,
+                colour: black,
+            });
+        }
+    }
+    for &y in &[y0, y1] {
+        for (from, to) in [(x0 - near, x0 - far), (x1 + near, x1 + far)] {
+            out.push(Shape::Line {
+                x1: from,
+                y1: y,
+                x2: to,
+                y2: y,
+                width_pt: 0.25,
+                colour: black,
+            });
+        }
+    }
+    out
+}
+
+/// One line about a card PDF for the build output: page size and boxes, colour space, fonts,
+/// smallest text; for office sheets how many and how to print them.
+fn preflight(pages: &[pdf::PageSpec], cmyk: bool, sheets: Option<usize>) -> String {
+    let mm =
+        |v: f32| crate::util::decimal(f64::from(v), if v.fract().abs() < 0.05 { 0 } else { 1 });
+    let Some(first) = pages.first() else {
+        return String::new();
+    };
+    let smallest = pages
+        .iter()
+        .flat_map(|p| p.cards.iter().flatten().chain(&p.marks))
+        .filter_map(|s| match s {
+            Shape::Text { size, .. } => Some(*size),
+            _ => None,
+        })
+        .fold(f32::INFINITY, f32::min);
+    let (w, h) = first.size;
+    let size = match (sheets, first.boxes) {
+        (Some(1), _) => crate::tr!(
+            "A4, 1 sheet double-sided (flip on the long edge), cards in a {frame} mm white frame, nothing within {margin} mm of the paper edge",
+            "A4, 1 vel dubbelzijdig (spiegelen langs de lange kant), kaarten in een witte rand van {frame} mm, niets binnen {margin} mm van de papierrand",
+            frame = mm(OFFICE_FRAME),
+            margin = mm(PAPER_MARGIN)
+        ),
+        (Some(n), _) => crate::tr!(
+            "A4, {n} sheets double-sided (flip on the long edge), cards in a {frame} mm white frame, nothing within {margin} mm of the paper edge",
+            "A4, {n} vellen dubbelzijdig (spiegelen langs de lange kant), kaarten in een witte rand van {frame} mm, niets binnen {margin} mm van de papierrand",
+            n = n,
+            frame = mm(OFFICE_FRAME),
+            margin = mm(PAPER_MARGIN)
+        ),
+        (None, Some(b)) => {
+            let bleed = b.trim.0 - b.bleed.0;
+            let marks = !first.marks.is_empty();
+            crate::tr!(
+                "page {w} × {h} mm: trim {tw} × {th} mm, bleed {bleed} mm{marks}",
+                "pagina {w} × {h} mm: snijmaat {tw} × {th} mm, afloop {bleed} mm{marks}",
+                w = mm(w),
+                h = mm(h),
+                tw = mm(b.trim.2),
+                th = mm(b.trim.3),
+                bleed = mm(bleed),
+                marks = if marks { crate::tr!(", crop marks", ", snijtekens") } else { String::new() }
+            )
+        }
+        (None, None) => crate::tr!("page {w} × {h} mm", "pagina {w} × {h} mm", w = mm(w), h = mm(h)),
+    };
+    let colour = if cmyk {
+        crate::tr!(
+            "DeviceCMYK (logos stay RGB)",
+            "DeviceCMYK (logo's blijven RGB)"
+        )
+    } else {
+        crate::tr!("sRGB (PDF/A-2a)", "sRGB (PDF/A-2a)")
+    };
+    crate::tr!(
+        "{pages} pages, {size}; {colour}; fonts embedded (subset); smallest text {pt} pt",
+        "{pages} pagina's, {size}; {colour}; lettertypen ingesloten (subset); kleinste tekst {pt} pt",
+        pages = pages.len(),
+        size = size,
+        colour = colour,
+        pt = mm(smallest)
+    )
 }
 
 impl Output for Cards {
@@ -288,26 +452,25 @@ fn render_deck(
     let size = deck.size.mm();
     let texts = card_texts(kit, deck);
     let logo_alt = format!("{} {}", crate::i18n::labels(lang).logo_of, cx.partner.name);
-    let mut fronts = Vec::new();
-    let mut diags = Vec::new();
     let src = kit.sources.get(std::path::Path::new("kit.toml"));
+    let fail = |t: &CardText<'_>, why: String| {
+        let d = Diagnostic::error(
+            "card",
+            crate::tr!(
+                "{which} of deck `{deck}`: {why}",
+                "{which} van kaartset `{deck}`: {why}",
+                which = t.which,
+                deck = deck.id,
+                why = why
+            ),
+        );
+        match src {
+            Some(src) => d.at_line(src, t.line, 1),
+            None => d.in_file("kit.toml"),
+        }
+    };
+    let mut diags = Vec::new();
     for t in &texts {
-        let fail = |why: String| {
-            let d = Diagnostic::error(
-                "card",
-                crate::tr!(
-                    "{which} of deck `{deck}`: {why}",
-                    "{which} van kaartset `{deck}`: {why}",
-                    which = t.which,
-                    deck = deck.id,
-                    why = why
-                ),
-            );
-            match src {
-                Some(src) => d.at_line(src, t.line, 1),
-                None => d.in_file("kit.toml"),
-            }
-        };
         let missing = m.missing(t.text);
         if !missing.is_empty() {
             let list: Vec<String> = missing
@@ -315,84 +478,100 @@ fn render_deck(
                 .map(|c| format!("`{c}` (U+{:04X})", *c as u32))
                 .collect();
             diags.push(
-                fail(crate::tr!(
-                    "the card font has no glyph for {list}",
-                    "het lettertype van de kaarten heeft geen teken voor {list}",
-                    list = list.join(", ")
-                ))
+                fail(
+                    t,
+                    crate::tr!(
+                        "the card font has no glyph for {list}",
+                        "het lettertype van de kaarten heeft geen teken voor {list}",
+                        list = list.join(", ")
+                    ),
+                )
                 .hint(crate::tr!(
                     "replace those characters; the font covers Latin, Greek and Cyrillic scripts",
                     "vervang die tekens; het lettertype dekt het Latijnse, Griekse en Cyrillische schrift"
                 )),
             );
-            continue;
-        }
-        let front = Front {
-            size,
-            title: &deck.title,
-            number: t.number.clone(),
-            number_alt: t.number_alt.clone(),
-            text: t.text,
-            label: t.label.clone(),
-            colour: cx.partner.colour,
-            logo: cx.partner.logo.as_ref().map(|l| (l, logo_alt.clone())),
-        };
-        match layout::front(m, &front) {
-            Ok(shapes) => fronts.push(shapes),
-            Err(why) => {
-                let chars = t.text.chars().count();
-                diags.push(fail(why).hint(crate::tr!(
-                    "the text has {chars} characters; cards of this size hold about {max} at the smallest size",
-                    "de tekst heeft {chars} tekens; kaarten van dit formaat bevatten er ongeveer {max} in de kleinste letter",
-                    chars = chars,
-                    max = capacity(deck.size)
-                )))
-            }
         }
     }
     if !diags.is_empty() {
         return Err(diags);
     }
-    let back = layout::back(
-        m,
-        size,
-        &kit.campaign.title,
-        kit.campaign.colour,
-        kit.campaign.logo.as_ref(),
-    );
+    // Every front laid out for one variant: a card size and a white frame.
+    let lay = |card: (f32, f32), frame: f32| -> Result<Vec<Vec<Shape>>, Vec<Diagnostic>> {
+        let mut fronts = Vec::new();
+        let mut diags = Vec::new();
+        for t in &texts {
+            let front = Front {
+                size: card,
+                title: &deck.title,
+                number: t.number.clone(),
+                number_alt: t.number_alt.clone(),
+                text: t.text,
+                label: deck.show_factor.then(|| t.label.clone()),
+                colour: cx.partner.colour,
+                logo: cx.partner.logo.as_ref().map(|l| (l, logo_alt.clone())),
+                frame,
+            };
+            match layout::front(m, &front) {
+                Ok(shapes) => fronts.push(shapes),
+                Err(why) => {
+                    let chars = t.text.chars().count();
+                    diags.push(fail(t, why).hint(crate::tr!(
+                        "the text has {chars} characters; cards of this size hold about {max} at the smallest size",
+                        "de tekst heeft {chars} tekens; kaarten van dit formaat bevatten er ongeveer {max} in de kleinste letter",
+                        chars = chars,
+                        max = capacity(deck.size)
+                    )))
+                }
+            }
+        }
+        if diags.is_empty() {
+            Ok(fronts)
+        } else {
+            Err(diags)
+        }
+    };
+    let fronts = lay(size, 0.0)?;
+    let office_fronts = lay(size, OFFICE_FRAME)?;
+    let back_of = |card: (f32, f32), frame: f32| {
+        layout::back(
+            m,
+            card,
+            &kit.campaign.title,
+            kit.campaign.colour,
+            kit.campaign.logo.as_ref(),
+            frame,
+        )
+    };
+    let back = back_of(size, 0.0);
+    let office_back = back_of(size, OFFICE_FRAME);
     let info = pdf::DocInfo {
         title: String::new(),
         lang,
         date: kit.campaign.launch,
         author: &kit.campaign.owner,
+        cmyk: false,
     };
-    let (print_title, bleed_title) = match lang {
-        Lang::Nl => (
-            format!(
-                "{} – gesprekskaarten om te printen (A4) – {}",
-                deck.title, cx.partner.name
+    let pdf_error = |e: String| {
+        vec![Diagnostic::error(
+            "pdf",
+            crate::tr!(
+                "cannot make the card PDFs of deck `{deck}`: {e}",
+                "de kaart-pdf's van kaartset `{deck}` zijn niet te maken: {e}",
+                deck = deck.id,
+                e = e
             ),
-            format!(
-                "{} – gesprekskaarten voor de drukker – {}",
-                deck.title, cx.partner.name
-            ),
-        ),
-        Lang::En => (
-            format!(
-                "{} – discussion cards to print (A4) – {}",
-                deck.title, cx.partner.name
-            ),
-            format!(
-                "{} – discussion cards for the print shop – {}",
-                deck.title, cx.partner.name
-            ),
-        ),
+        )]
+    };
+    let title = |nl: &str, en: &str| match lang {
+        Lang::Nl => format!("{} – {nl} – {}", deck.title, cx.partner.name),
+        Lang::En => format!("{} – {en} – {}", deck.title, cx.partner.name),
     };
 
-    // The A4 sheets: fronts, then their backs.
+    // The A4 sheets: fronts, then their backs, every card in a white frame.
     let sheet = Sheet::for_size(deck.size);
     let mut pages = Vec::new();
-    for (chunk_i, chunk) in fronts.chunks(sheet.per_sheet()).enumerate() {
+    for (chunk_i, chunk) in office_fronts.chunks(sheet.per_sheet()).enumerate() {
         let base = chunk_i * sheet.per_sheet();
         let mut cards = Vec::new();
         let mut outline = Vec::new();
@@ -403,7 +582,7 @@ fn render_deck(
         }
         pages.push(pdf::PageSpec {
             size: A4,
-            bleed: None,
+            boxes: None,
             cards,
             marks: sheet.marks(),
             outline,
@@ -411,86 +590,95 @@ fn render_deck(
         let backs = (0..chunk.len())
             .map(|i| {
                 let (x, y) = sheet.slot(i, true);
-                back.iter().map(|s| s.translated(x, y)).collect()
+                office_back.iter().map(|s| s.translated(x, y)).collect()
             })
             .collect();
         pages.push(pdf::PageSpec {
             size: A4,
-            bleed: None,
+            boxes: None,
             cards: backs,
             marks: Vec::new(),
             outline: Vec::new(),
         });
     }
-    let print = pdf::render(
-        &pdf::DocInfo {
-            title: print_title,
-            ..info.clone()
-        },
-        &pages,
-    )
-    .map_err(|e| {
-        vec![Diagnostic::error(
-            "pdf",
-            crate::tr!(
-                "cannot make the card sheets of deck `{deck}`: {e}",
-                "de kaartvellen van kaartset `{deck}` zijn niet te maken: {e}",
-                deck = deck.id,
-                e = e
-            ),
-        )]
-    })?;
+    let sheets = pages.len() / 2;
+    let print_info = pdf::DocInfo {
+        title: title(
+            "gesprekskaarten om te printen (A4)",
+            "discussion cards to print (A4)",
+        ),
+        ..info.clone()
+    };
+    let print = pdf::render(&print_info, &pages).map_err(pdf_error)?;
+    let print_preflight = preflight(&pages, false, Some(sheets));
 
-    // One card a page with bleed: front, back, front, back…
-    let page_size = (size.0 + 2.0 * BLEED, size.1 + 2.0 * BLEED);
-    let mut pages = Vec::new();
-    for (i, shapes) in fronts.iter().enumerate() {
-        pages.push(pdf::PageSpec {
-            size: page_size,
-            bleed: Some(BLEED),
-            cards: vec![with_bleed(shapes, size)],
-            marks: Vec::new(),
-            outline: vec![(texts[i].outline.clone(), 0.0)],
-        });
-        pages.push(pdf::PageSpec {
-            size: page_size,
-            bleed: Some(BLEED),
-            cards: vec![with_bleed(&back, size)],
-            marks: Vec::new(),
-            outline: Vec::new(),
-        });
-    }
-    let bleed = pdf::render(
-        &pdf::DocInfo {
-            title: bleed_title,
-            ..info.clone()
-        },
-        &pages,
-    )
-    .map_err(|e| {
-        vec![Diagnostic::error(
-            "pdf",
-            crate::tr!(
-                "cannot make the print-shop file of deck `{deck}`: {e}",
-                "het drukkerijbestand van kaartset `{deck}` is niet te maken: {e}",
-                deck = deck.id,
-                e = e
-            ),
-        )]
-    })?;
+    // One card a page for a print shop: front, back, front, back… with the kit's bleed, crop
+    // marks and colour space.
+    let pk = kit.print;
+    let pages = shop_pages(&fronts, &back, size, pk, &texts);
+    let bleed_info = pdf::DocInfo {
+        title: title(
+            "gesprekskaarten voor de drukker",
+            "discussion cards for the print shop",
+        ),
+        cmyk: pk.cmyk,
+        ..info.clone()
+    };
+    let bleed = pdf::render(&bleed_info, &pages).map_err(pdf_error)?;
+    let bleed_preflight = preflight(&pages, pk.cmyk, None);
 
+    let mut print_meta = cx.deck_meta("cards-print", deck);
+    print_meta.preflight = Some(print_preflight);
+    let mut bleed_meta = cx.deck_meta("cards-bleed", deck);
+    bleed_meta.preflight = Some(bleed_preflight);
     let mut files = vec![
         Artifact {
             path: format!("cards/{}-print.pdf", deck.id),
             bytes: print,
-            meta: cx.deck_meta("cards-print", deck),
+            meta: print_meta,
         },
         Artifact {
             path: format!("cards/{}-bleed.pdf", deck.id),
             bytes: bleed,
-            meta: cx.deck_meta("cards-bleed", deck),
+            meta: bleed_meta,
         },
     ];
+
+    // A LinkedIn document post: one card a page in 4:5 (1080 × 1350 px), the partner's colour
+    // and logo, the campaign's back last.
+    if deck.carousel {
+        let fronts = lay(CAROUSEL, 0.0)?;
+        let mut pages: Vec<pdf::PageSpec> = fronts
+            .into_iter()
+            .enumerate()
+            .map(|(i, shapes)| pdf::PageSpec {
+                size: CAROUSEL,
+                boxes: None,
+                cards: vec![shapes],
+                marks: Vec::new(),
+                outline: vec![(texts[i].outline.clone(), 0.0)],
+            })
+            .collect();
+        pages.push(pdf::PageSpec {
+            size: CAROUSEL,
+            boxes: None,
+            cards: vec![back_of(CAROUSEL, 0.0)],
+            marks: Vec::new(),
+            outline: Vec::new(),
+        });
+        let info = pdf::DocInfo {
+            title: title("gesprekskaarten om te delen", "discussion cards to share"),
+            ..info.clone()
+        };
+        let bytes = pdf::render(&info, &pages).map_err(pdf_error)?;
+        let mut meta = cx.deck_meta("cards-carousel", deck);
+        meta.preflight = Some(preflight(&pages, false, None));
+        files.push(Artifact {
+            path: format!("cards/{}-carousel.pdf", deck.id),
+            bytes,
+            meta,
+        });
+    }
     for (i, shapes) in fronts.iter().enumerate() {
         let px_h = (PREVIEW_WIDTH as f32 * size.1 / size.0).round() as u32;
         let svg = svg(shapes, size);

@@ -32,14 +32,26 @@ pub struct DocInfo<'a> {
     pub date: Moment,
     /// Author (the campaign owner).
     pub author: &'a str,
+    /// Every colour as DeviceCMYK (for a print shop); the file is then PDF/UA but not PDF/A,
+    /// which would need a CMYK output profile.
+    pub cmyk: bool,
 }
 
-/// One page: its size in mm, optional trim inset (bleed), its shapes and outline entries.
+/// The boxes of a print-shop page, in mm from the top-left corner: (x, y, width, height).
+#[derive(Debug, Clone, Copy)]
+pub struct Boxes {
+    /// The finished card.
+    pub trim: (f32, f32, f32, f32),
+    /// The card with its bleed.
+    pub bleed: (f32, f32, f32, f32),
+}
+
+/// One page: its size in mm, its print boxes, its shapes and outline entries.
 pub struct PageSpec {
-    /// Width and height in mm.
+    /// Width and height in mm (the MediaBox).
     pub size: (f32, f32),
-    /// Bleed on every side, in mm; sets TrimBox and BleedBox.
-    pub bleed: Option<f32>,
+    /// TrimBox and BleedBox, for a print shop.
+    pub boxes: Option<Boxes>,
     /// The cards on the page: each is a list of shapes already placed on the page. Each card
     /// becomes one section of the tag tree (if it has any content that is read).
     pub cards: Vec<Vec<Shape>>,
@@ -54,8 +66,23 @@ struct Fonts {
     bold: Font,
 }
 
-fn colour(c: Colour) -> rgb::Color {
-    rgb::Color::new(c.0[0], c.0[1], c.0[2])
+fn colour(c: Colour, cmyk: bool) -> krilla::paint::Paint {
+    if cmyk {
+        let [cy, m, y, k] = to_cmyk(c);
+        krilla::color::cmyk::Color::new(cy, m, y, k).into()
+    } else {
+        rgb::Color::new(c.0[0], c.0[1], c.0[2]).into()
+    }
+}
+
+/// sRGB to CMYK as the PDF Reference (1.7, §10.3.4) defines the conversion from DeviceRGB to
+/// DeviceCMYK: c = 1 − r, m = 1 − g, y = 1 − b, full black generation (k = min(c, m, y)) and
+/// full undercolour removal. Not colour-managed: a print shop that needs a particular profile
+/// converts from this, and grey and black come out as pure K.
+pub fn to_cmyk(c: Colour) -> [u8; 4] {
+    let [r, g, b] = c.0.map(|v| 255 - v);
+    let k = r.min(g).min(b);
+    [r - k, g - k, b - k, k]
 }
 
 fn mm(v: f32) -> f32 {
@@ -71,10 +98,18 @@ pub fn render(info: &DocInfo<'_>, pages: &[PageSpec]) -> Result<Vec<u8>, String>
     k.update(info.date.unix.to_le_bytes());
     k.update(info.date.offset_minutes.to_le_bytes());
     k.update(info.author.as_bytes());
+    k.update([u8::from(info.cmyk)]);
     for p in pages {
         k.update(b"page");
-        for v in [p.size.0, p.size.1, p.bleed.unwrap_or(-1.0)] {
+        for v in [p.size.0, p.size.1] {
             k.update(v.to_le_bytes());
+        }
+        if let Some(b) = p.boxes {
+            for v in [
+                b.trim.0, b.trim.1, b.trim.2, b.trim.3, b.bleed.0, b.bleed.1, b.bleed.2, b.bleed.3,
+            ] {
+                k.update(v.to_le_bytes());
+            }
         }
         for card in &p.cards {
             k.update(b"card");
@@ -96,11 +131,15 @@ pub fn render(info: &DocInfo<'_>, pages: &[PageSpec]) -> Result<Vec<u8>, String>
 }
 
 fn render_uncached(info: &DocInfo<'_>, pages: &[PageSpec]) -> Result<Vec<u8>, String> {
-    let configuration = ConfigurationBuilder::new()
-        .with_accessibility_validator(Accessibility::UA1)
-        .with_archival_validator(Archival::A2_A)
-        .finish()
-        .map_err(|e| format!("{e:?}"))?;
+    let configuration = if info.cmyk {
+        ConfigurationBuilder::new().with_accessibility_validator(Accessibility::UA1)
+    } else {
+        ConfigurationBuilder::new()
+            .with_accessibility_validator(Accessibility::UA1)
+            .with_archival_validator(Archival::A2_A)
+    }
+    .finish()
+    .map_err(|e| format!("{e:?}"))?;
     let settings = SerializeSettings {
         enable_tagging: true,
         configuration,
@@ -138,20 +177,19 @@ fn render_uncached(info: &DocInfo<'_>, pages: &[PageSpec]) -> Result<Vec<u8>, St
     for (index, spec) in pages.iter().enumerate() {
         let (w, h) = spec.size;
         let mut settings = PageSettings::from_wh(mm(w), mm(h)).ok_or("a page has no size")?;
-        if let Some(b) = spec.bleed {
+        if let Some(b) = spec.boxes {
+            // Top-left origin, like everything drawn (krilla turns it into PDF's bottom-left).
+            let rect = |(x, y, bw, bh): (f32, f32, f32, f32)| {
+                Rect::from_xywh(mm(x), mm(y), mm(bw), mm(bh))
+            };
             settings = settings
-                .with_trim_box(Rect::from_xywh(
-                    mm(b),
-                    mm(b),
-                    mm(w - 2.0 * b),
-                    mm(h - 2.0 * b),
-                ))
-                .with_bleed_box(Rect::from_xywh(0.0, 0.0, mm(w), mm(h)));
+                .with_trim_box(rect(b.trim))
+                .with_bleed_box(rect(b.bleed));
         }
         let mut page = doc.start_page_with(settings);
         let mut surface = page.surface();
         for card in &spec.cards {
-            if let Some(group) = draw_card(&mut surface, &fonts, &mut images, card)? {
+            if let Some(group) = draw_card(&mut surface, &fonts, &mut images, card, info.cmyk)? {
                 tree.push(group);
             }
         }
@@ -159,7 +197,7 @@ fn render_uncached(info: &DocInfo<'_>, pages: &[PageSpec]) -> Result<Vec<u8>, St
             surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
                 ArtifactType::Page,
             )));
-            draw(&mut surface, &fonts, &mut images, shape)?;
+            draw(&mut surface, &fonts, &mut images, shape, info.cmyk)?;
             surface.end_tagged();
         }
         surface.finish();
@@ -199,6 +237,7 @@ fn draw_card(
     fonts: &Fonts,
     images: &mut Vec<(Vec<u8>, Image)>,
     shapes: &[Shape],
+    cmyk: bool,
 ) -> Result<Option<TagGroup>, String> {
     let mut title = Vec::new();
     let mut number = Vec::new();
@@ -212,7 +251,7 @@ fn draw_card(
                 surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
                     ArtifactType::Layout,
                 )));
-                draw(surface, fonts, images, shape)?;
+                draw(surface, fonts, images, shape, cmyk)?;
                 surface.end_tagged();
                 continue;
             }
@@ -220,13 +259,13 @@ fn draw_card(
                 surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
                     ArtifactType::Layout,
                 )));
-                draw(surface, fonts, images, shape)?;
+                draw(surface, fonts, images, shape, cmyk)?;
                 surface.end_tagged();
                 continue;
             }
             (Role::Logo, Shape::Image { alt, .. }) => {
                 let id = surface.start_tagged(ContentTag::Other);
-                draw(surface, fonts, images, shape)?;
+                draw(surface, fonts, images, shape, cmyk)?;
                 surface.end_tagged();
                 figure = Some((id, alt.clone()));
                 continue;
@@ -234,7 +273,7 @@ fn draw_card(
             (_, Shape::Text { alt, .. }) => {
                 let span = SpanTag::empty().with_alt_text(alt.as_deref());
                 let id = surface.start_tagged(ContentTag::Span(span));
-                draw(surface, fonts, images, shape)?;
+                draw(surface, fonts, images, shape, cmyk)?;
                 surface.end_tagged();
                 id
             }
@@ -265,9 +304,9 @@ fn draw_card(
     Ok(Some(TagGroup::with_children(Tag::Section, children)))
 }
 
-fn fill(c: Colour) -> Fill {
+fn fill(c: Colour, cmyk: bool) -> Fill {
     Fill {
-        paint: colour(c).into(),
+        paint: colour(c, cmyk),
         opacity: NormalizedF32::ONE,
         rule: Default::default(),
     }
@@ -278,6 +317,7 @@ fn draw(
     fonts: &Fonts,
     images: &mut Vec<(Vec<u8>, Image)>,
     shape: &Shape,
+    cmyk: bool,
 ) -> Result<(), String> {
     match shape {
         Shape::Rect {
@@ -292,7 +332,7 @@ fn draw(
                 pb.push_rect(r);
             }
             if let Some(path) = pb.finish() {
-                surface.set_fill(Some(fill(*c)));
+                surface.set_fill(Some(fill(*c, cmyk)));
                 surface.set_stroke(None);
                 surface.draw_path(&path);
             }
@@ -311,7 +351,7 @@ fn draw(
             if let Some(path) = pb.finish() {
                 surface.set_fill(None);
                 surface.set_stroke(Some(Stroke {
-                    paint: colour(*c).into(),
+                    paint: colour(*c, cmyk),
                     width: *width_pt,
                     ..Stroke::default()
                 }));
@@ -328,7 +368,7 @@ fn draw(
             text,
             ..
         } => {
-            surface.set_fill(Some(fill(*c)));
+            surface.set_fill(Some(fill(*c, cmyk)));
             surface.set_stroke(None);
             let font = if *bold {
                 fonts.bold.clone()
