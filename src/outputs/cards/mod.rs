@@ -645,7 +645,12 @@ fn render_deck(
     ];
 
     // A LinkedIn document post: one card a page in 4:5 (1080 × 1350 px), the partner's colour
-    // and logo, the campaign's back last.
+    // and logo, the campaign's back last. The page is exactly 4:5; its TrimBox sits 3 mm in,
+    // like every card PDF that is not an A4 sheet, and the content 6 mm in.
+    let carousel_boxes = pdf::Boxes {
+        trim: (3.0, 3.0, CAROUSEL.0 - 6.0, CAROUSEL.1 - 6.0),
+        bleed: (0.0, 0.0, CAROUSEL.0, CAROUSEL.1),
+    };
     if deck.carousel {
         let fronts = lay(CAROUSEL, 0.0)?;
         let mut pages: Vec<pdf::PageSpec> = fronts
@@ -653,7 +658,7 @@ fn render_deck(
             .enumerate()
             .map(|(i, shapes)| pdf::PageSpec {
                 size: CAROUSEL,
-                boxes: None,
+                boxes: Some(carousel_boxes),
                 cards: vec![shapes],
                 marks: Vec::new(),
                 outline: vec![(texts[i].outline.clone(), 0.0)],
@@ -661,7 +666,7 @@ fn render_deck(
             .collect();
         pages.push(pdf::PageSpec {
             size: CAROUSEL,
-            boxes: None,
+            boxes: Some(carousel_boxes),
             cards: vec![back_of(CAROUSEL, 0.0)],
             marks: Vec::new(),
             outline: Vec::new(),
