@@ -156,6 +156,11 @@ pub mod nouns {
     pub const PARTNER_ID: Noun = n("partner id", "partner ids", "partner-id", "partner-ids");
     pub const DECK_ID: Noun = n("deck id", "deck ids", "kaartset-id", "kaartset-ids");
     pub const ITEM_ID: Noun = n("item id", "item ids", "item-id", "item-ids");
+    pub const MOMENT_ID: Noun = n("moment id", "moment ids", "moment-id", "moment-ids");
+    pub const EVENT_ID: Noun = n("event id", "event ids", "bijeenkomst-id", "bijeenkomst-ids");
+    pub const MOMENT: Noun = n("moment", "moments", "moment", "momenten");
+    pub const EVENT: Noun = n("event", "events", "bijeenkomst", "bijeenkomsten");
+    pub const LABEL: Noun = n("label", "labels", "omschrijving", "omschrijvingen");
     pub const BARRIER: Noun = n("barrier", "barriers", "barrière", "barrières");
     pub const TECHNIQUE: Noun = n("technique", "techniques", "techniek", "technieken");
     pub const PARTNER: Noun = n("partner", "partners", "partner", "partners");

@@ -84,6 +84,8 @@ struct Known {
     techniques: Vec<String>,
     partners: Vec<String>,
     launch: Option<Moment>,
+    /// `[[moments]]` that read: id and moment.
+    moments: Vec<(String, Moment)>,
 }
 
 impl Loader {
@@ -232,6 +234,16 @@ impl Loader {
                     .collect(),
                 launch: Moment::from_toml_in(r.campaign.get_ref().launch.get_ref(), zone.as_ref())
                     .ok(),
+                moments: r
+                    .moments
+                    .iter()
+                    .filter_map(|m| {
+                        let m = m.get_ref();
+                        Moment::from_toml_in(m.at.get_ref(), zone.as_ref())
+                            .ok()
+                            .map(|at| (m.id.get_ref().clone(), at))
+                    })
+                    .collect(),
                 zone,
             }
         });
@@ -847,6 +859,134 @@ impl Loader {
             });
         }
 
+        // Moments: named steps after the launch.
+        let mut moments = Vec::new();
+        let mut seen = BTreeSet::new();
+        for m in &raw.moments {
+            let m = m.get_ref();
+            self.slug(src, &m.id, nouns::MOMENT_ID);
+            self.unique(src, &mut seen, &m.id, nouns::MOMENT);
+            let label = non_empty(self, src, m.label.clone(), nouns::LABEL);
+            let at = match Moment::from_toml_in(m.at.get_ref(), zone.as_ref()) {
+                Ok(at) => at,
+                Err(e) => {
+                    self.err(moment_error(src, m.at.span(), "at", e));
+                    continue;
+                }
+            };
+            if at < launch {
+                self.err(
+                    Diagnostic::error(
+                        "before-launch",
+                        tr!(
+                            "the moment `{id}` is before the launch ({launch})",
+                            "het moment `{id}` ligt vóór de start ({launch})",
+                            id = m.id.get_ref(),
+                            launch = launch
+                        ),
+                    )
+                    .at(src, m.at.span())
+                    .hint(tr!(
+                        "moments are steps after the collective kick-off; give a later time",
+                        "momenten zijn stappen na de gezamenlijke start; geef een later tijdstip"
+                    )),
+                );
+            }
+            moments.push(Step {
+                id: m.id.get_ref().clone(),
+                label,
+                at,
+            });
+        }
+        moments.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id)));
+
+        // Events: sessions and meetings.
+        let mut events = Vec::new();
+        let mut seen = BTreeSet::new();
+        for e in &raw.events {
+            let e = e.get_ref();
+            self.slug(src, &e.id, nouns::EVENT_ID);
+            self.unique(src, &mut seen, &e.id, nouns::EVENT);
+            let title = non_empty(self, src, e.title.clone(), nouns::TITLE);
+            let start = match Moment::from_toml_in(e.start.get_ref(), zone.as_ref()) {
+                Ok(m) => m,
+                Err(err) => {
+                    self.err(moment_error(src, e.start.span(), "start", err));
+                    continue;
+                }
+            };
+            let end = match &e.end {
+                Some(end) => match Moment::from_toml_in(end.get_ref(), zone.as_ref()) {
+                    Ok(m) if m.unix > start.unix => m,
+                    Ok(_) => {
+                        self.err(
+                            Diagnostic::error(
+                                "event-end",
+                                tr!(
+                                    "the event `{id}` ends before it starts",
+                                    "de bijeenkomst `{id}` eindigt voordat ze begint",
+                                    id = e.id.get_ref()
+                                ),
+                            )
+                            .at(src, end.span())
+                            .hint(tr!(
+                                "give an end after the start, or leave it out for an hour",
+                                "geef een einde na het begin, of laat het weg voor een uur"
+                            )),
+                        );
+                        continue;
+                    }
+                    Err(err) => {
+                        self.err(moment_error(src, end.span(), "end", err));
+                        continue;
+                    }
+                },
+                None => Moment {
+                    unix: start.unix + 3600,
+                    ..start
+                },
+            };
+            if let Some(url) = &e.url {
+                let u = url.get_ref();
+                if !(u.starts_with("https://") || u.starts_with("http://"))
+                    || u.chars().any(char::is_whitespace)
+                {
+                    self.err(
+                        Diagnostic::error(
+                            "url",
+                            tr!(
+                                "`{url}` is not a web address",
+                                "`{url}` is geen webadres",
+                                url = u
+                            ),
+                        )
+                        .at(src, url.span())
+                        .hint(tr!(
+                            "write the whole address, starting with https://",
+                            "schrijf het hele adres, beginnend met https://"
+                        )),
+                    );
+                }
+            }
+            for p in e.partners.iter().flatten() {
+                self.reference(src, p, nouns::PARTNER, &partner_refs);
+            }
+            events.push(Event {
+                id: e.id.get_ref().clone(),
+                title,
+                start,
+                end,
+                location: e.location.as_ref().map(|l| l.get_ref().clone()),
+                url: e.url.as_ref().map(|u| u.get_ref().clone()),
+                description: e.description.as_ref().map(|d| d.get_ref().clone()),
+                partners: e
+                    .partners
+                    .as_ref()
+                    .map(|ps| ps.iter().map(|p| p.get_ref().clone()).collect()),
+            });
+        }
+        events.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.id.cmp(&b.id)));
+
         let print = match &raw.print {
             Some(p) => {
                 let bleed = match &p.bleed_mm {
@@ -925,6 +1065,8 @@ impl Loader {
                 private_links: raw.distribution.is_some_and(|d| d.private_links),
             },
             print,
+            moments,
+            events,
             sources: std::mem::take(&mut self.sources),
         })
     }
@@ -1194,35 +1336,88 @@ impl Loader {
             }
             plats = Some(v);
         }
+        let fallback = Moment {
+            unix: 0,
+            offset_minutes: 0,
+            zone: None,
+        };
+        let mut step = None;
         let publish = match &fm.publish {
-            Some(p) => match Moment::from_toml_in(p.get_ref(), known.and_then(|k| k.zone.as_ref()))
-            {
-                Ok(m) => {
-                    if let Some(launch) = known.and_then(|k| k.launch) {
-                        if m < launch {
-                            self.err(
-                                Diagnostic::error("before-launch", tr!("`publish` is before the launch ({launch})", "`publish` ligt vóór de start ({launch})", launch = launch))
-                                    .at(&src, shift(p.span()))
-                                    .hint(tr!("nothing is published before the collective kick-off; give a later moment or remove the line", "niets wordt gepubliceerd vóór de gezamenlijke start; geef een later moment of haal de regel weg")),
-                            );
+            Some(p) => match p.get_ref() {
+                toml::Value::Datetime(dt) => {
+                    match Moment::from_toml_in(dt, known.and_then(|k| k.zone.as_ref())) {
+                        Ok(m) => {
+                            if let Some(launch) = known.and_then(|k| k.launch) {
+                                if m < launch {
+                                    self.err(
+                                        Diagnostic::error("before-launch", tr!("`publish` is before the launch ({launch})", "`publish` ligt vóór de start ({launch})", launch = launch))
+                                            .at(&src, shift(p.span()))
+                                            .hint(tr!("nothing is published before the collective kick-off; give a later moment or remove the line", "niets wordt gepubliceerd vóór de gezamenlijke start; geef een later moment of haal de regel weg")),
+                                    );
+                                }
+                            }
+                            m
+                        }
+                        Err(e) => {
+                            self.err(moment_error(&src, shift(p.span()), "publish", e));
+                            fallback
                         }
                     }
-                    m
                 }
-                Err(e) => {
-                    self.err(moment_error(&src, shift(p.span()), "publish", e));
-                    Moment {
-                        unix: 0,
-                        offset_minutes: 0,
-                        zone: None,
+                toml::Value::String(id) => {
+                    let moments = known.map(|k| k.moments.as_slice()).unwrap_or_default();
+                    match moments.iter().find(|(m, _)| m == id) {
+                        Some((_, at)) => {
+                            step = Some(id.clone());
+                            *at
+                        }
+                        None => {
+                            let names: Vec<&str> =
+                                moments.iter().map(|(m, _)| m.as_str()).collect();
+                            self.err(
+                                Diagnostic::error(
+                                    "publish",
+                                    tr!(
+                                        "there is no [[moments]] entry `{id}`",
+                                        "er is geen [[moments]]-moment `{id}`",
+                                        id = id
+                                    ),
+                                )
+                                .at(&src, shift(p.span()))
+                                .hint(if names.is_empty() {
+                                    tr!(
+                                        "give a date and time (publish = 2026-03-02T09:00:00+01:00), or add a [[moments]] entry with id = \"{id}\", a label and its time to kit.toml",
+                                        "geef een datum en tijd (publish = 2026-03-02T09:00:00+01:00), of voeg een [[moments]]-moment met id = \"{id}\", een label en het tijdstip toe aan kit.toml",
+                                        id = id
+                                    )
+                                } else {
+                                    choices_hint(id, nouns::MOMENT.many(), &names)
+                                }),
+                            );
+                            fallback
+                        }
                     }
                 }
+                other => {
+                    self.err(
+                        Diagnostic::error(
+                            "publish",
+                            tr!(
+                                "`publish` takes a date and time or the id of a [[moments]] entry, not {what}",
+                                "`publish` neemt een datum en tijd of de id van een [[moments]]-moment, geen {what}",
+                                what = other.type_str()
+                            ),
+                        )
+                        .at(&src, shift(p.span()))
+                        .hint(tr!(
+                            "for example publish = 2026-03-02T09:00:00+01:00, or publish = \"publiek\"",
+                            "bijvoorbeeld publish = 2026-03-02T09:00:00+01:00, of publish = \"publiek\""
+                        )),
+                    );
+                    fallback
+                }
             },
-            None => known.and_then(|k| k.launch).unwrap_or(Moment {
-                unix: 0,
-                offset_minutes: 0,
-                zone: None,
-            }),
+            None => known.and_then(|k| k.launch).unwrap_or(fallback),
         };
         let focus = match &fm.image_focus {
             Some(f) => {
@@ -1385,6 +1580,7 @@ impl Loader {
                 .map(|ps| ps.into_iter().map(Spanned::into_inner).collect()),
             platforms: plats,
             publish,
+            step,
             image_alt: if photo.is_some() {
                 fm.image_alt.map(Spanned::into_inner)
             } else {
@@ -1625,7 +1821,7 @@ fn moment_error(src: &Source, span: Range<usize>, key: &str, e: MomentError) -> 
 /// (see [`raw::deserialize_all`]).
 fn parse_kit_toml(src: &Source) -> Result<RawKit, Vec<Diagnostic>> {
     use toml::de::{DeTable, DeValue};
-    const TABLES: [&str; 9] = [
+    const TABLES: [&str; 11] = [
         "campaign",
         "behaviour",
         "barriers",
@@ -1635,6 +1831,8 @@ fn parse_kit_toml(src: &Source) -> Result<RawKit, Vec<Diagnostic>> {
         "lint",
         "distribution",
         "print",
+        "moments",
+        "events",
     ];
 
     let (root, syntax) = DeTable::parse_recoverable(&src.text);

@@ -48,6 +48,10 @@ pub struct Kit {
     pub distribution: Distribution,
     /// How card PDFs for a print shop are made.
     pub print: Print,
+    /// Named moments after the launch, in time order.
+    pub moments: Vec<Step>,
+    /// Sessions and meetings, in time order.
+    pub events: Vec<Event>,
     /// `kit.toml` and every content file, for placing diagnostics found after loading.
     pub sources: BTreeMap<PathBuf, Source>,
 }
@@ -104,6 +108,48 @@ pub struct Campaign {
     pub launch: Moment,
     /// With `track_links`: the campaign site's host, whose links get utm parameters.
     pub track_host: Option<String>,
+}
+
+/// A `[[moments]]` entry: a named step after the launch (the public call after the press
+/// conference, say).
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// Slug; items name it in `publish`.
+    pub id: String,
+    /// What happens then, in words.
+    pub label: String,
+    /// When.
+    pub at: Moment,
+}
+
+/// An `[[events]]` entry: a session or meeting partners put in their calendar.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// Slug; part of the calendar UID.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Start.
+    pub start: Moment,
+    /// End (an hour after the start when the kit gives none).
+    pub end: Moment,
+    /// An address, or "Online".
+    pub location: Option<String>,
+    /// Where to sign up or join.
+    pub url: Option<String>,
+    /// What it is about.
+    pub description: Option<String>,
+    /// Partners it is for; `None` means all.
+    pub partners: Option<Vec<String>>,
+}
+
+impl Event {
+    /// Whether `partner` gets this event.
+    pub fn is_for(&self, partner: &Partner) -> bool {
+        self.partners
+            .as_ref()
+            .is_none_or(|ps| ps.contains(&partner.id))
+    }
 }
 
 /// `[print]`: the print-shop PDF of every deck.
@@ -450,6 +496,8 @@ pub struct Item {
     pub platforms: Option<Vec<&'static Platform>>,
     /// When it may be published.
     pub publish: Moment,
+    /// The `[[moments]]` entry it is published at, when `publish` names one.
+    pub step: Option<String>,
     /// Social only: alt text of the share image.
     pub image_alt: Option<String>,
     /// The photo on its share images (social items).

@@ -36,6 +36,35 @@ pub struct RawKit {
     pub distribution: Option<RawDistribution>,
     /// How card PDFs for a print shop are made (version 2).
     pub print: Option<RawPrint>,
+    /// Named moments after the launch (version 2).
+    #[serde(default)]
+    pub moments: Vec<Spanned<RawMoment>>,
+    /// Sessions and meetings (version 2).
+    #[serde(default)]
+    pub events: Vec<Spanned<RawEvent>>,
+}
+
+/// One `[[moments]]` entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMoment {
+    pub id: S,
+    pub label: S,
+    pub at: Spanned<Datetime>,
+}
+
+/// One `[[events]]` entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvent {
+    pub id: S,
+    pub title: S,
+    pub start: Spanned<Datetime>,
+    pub end: Option<Spanned<Datetime>>,
+    pub location: Option<S>,
+    pub url: Option<S>,
+    pub description: Option<S>,
+    pub partners: Option<Vec<S>>,
 }
 
 /// `[print]`.
@@ -193,7 +222,8 @@ pub struct RawFrontMatter {
     pub techniques: Vec<S>,
     pub partners: Option<Vec<S>>,
     pub platforms: Option<Vec<S>>,
-    pub publish: Option<Spanned<Datetime>>,
+    /// A datetime, or the id of a `[[moments]]` entry.
+    pub publish: Option<Spanned<toml::Value>>,
     pub image_alt: Option<S>,
     /// A photo on the share image (social items).
     pub image: Option<S>,

@@ -1,17 +1,51 @@
-//! `calendar.ics` (RFC 5545): the launch first, then every item's publish moment.
+//! `calendar.ics` (RFC 5545): the launch, every publish moment (named steps and the items'
+//! own times, one event each, listing the files to publish then) and the kit's events.
 //!
-//! Times are written in UTC (`…Z`), which every calendar converts to local time; DTSTAMP is the
-//! launch moment rather than "now", so the file is the same on every build.
+//! Times are written in UTC (`…Z`), which every calendar converts to local time. UIDs are
+//! stable (campaign, partner, moment or event), so a re-imported calendar updates its events
+//! instead of adding copies: an event whose content changed since the previous build into the
+//! same `--out` gets the next SEQUENCE and a new DTSTAMP (the build's time); an unchanged one
+//! keeps both. A first build stamps every event with the launch, so its bytes repeat.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::Output;
 use crate::diag::Diagnostic;
-use crate::i18n::labels;
-use crate::pack::{Artifact, FileMeta, PackContext};
+use crate::i18n::labels_for;
+use crate::kit::{Kind, Moment};
+use crate::pack::{Artifact, FileMeta, PackContext, RenderedItem};
 
 /// The calendar output.
 pub struct Calendar;
+
+/// One VEVENT before it is stamped: its UID, its start (for ordering) and its content lines.
+struct Vevent {
+    uid: String,
+    start: i64,
+    lines: Vec<String>,
+}
+
+/// The files an item puts in a pack, as the calendar and overview list them.
+pub fn item_files(r: &RenderedItem<'_>) -> Vec<String> {
+    let id = &r.item.id;
+    match r.item.kind {
+        Kind::Social => r
+            .posts
+            .iter()
+            .flat_map(|p| {
+                [
+                    format!("social/{id}.{}.txt", p.platform.id),
+                    format!("social/{id}.{}.png", p.platform.id),
+                ]
+            })
+            .collect(),
+        Kind::Blog | Kind::Howto => {
+            let folder = r.item.kind.folder();
+            vec![format!("{folder}/{id}.md"), format!("{folder}/{id}.html")]
+        }
+    }
+}
 
 impl Output for Calendar {
     fn name(&self) -> &'static str {
@@ -20,10 +54,135 @@ impl Output for Calendar {
 
     fn render(&self, cx: &PackContext<'_>) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
         let kit = cx.kit;
-        let t = labels(kit.campaign.language);
+        let lang = kit.campaign.language;
+        let t = labels_for(lang, cx.partner.address);
         let launch = kit.campaign.launch;
-        let stamp = launch.ical_utc();
         let domain = format!("{}.{}.partnerkit", cx.partner.id, kit.campaign.id);
+
+        // Publish moments: the launch, every named step, and every other time an item gives.
+        #[derive(PartialEq, Eq, PartialOrd, Ord)]
+        enum When<'a> {
+            Launch,
+            Step(&'a str),
+            At(i64),
+        }
+        let mut groups: BTreeMap<(i64, When<'_>), Vec<&RenderedItem<'_>>> = BTreeMap::new();
+        groups.insert((launch.unix, When::Launch), Vec::new());
+        for s in &kit.moments {
+            groups.insert((s.at.unix, When::Step(&s.id)), Vec::new());
+        }
+        for r in &cx.items {
+            let key = match &r.item.step {
+                Some(id) => (r.item.publish.unix, When::Step(id.as_str())),
+                None if r.item.publish.unix == launch.unix => (launch.unix, When::Launch),
+                None => (r.item.publish.unix, When::At(r.item.publish.unix)),
+            };
+            groups.entry(key).or_default().push(r);
+        }
+        let mut events = Vec::new();
+        for ((_, when), items) in &groups {
+            let at: Moment = match when {
+                When::Launch => launch,
+                When::Step(id) => kit
+                    .moments
+                    .iter()
+                    .find(|s| s.id == *id)
+                    .map_or(launch, |s| s.at),
+                When::At(_) => items.first().map_or(launch, |r| r.item.publish),
+            };
+            let titles: Vec<&str> = items.iter().map(|r| r.title.as_str()).collect();
+            let (uid, summary) = match when {
+                When::Launch => (
+                    format!("launch@{domain}"),
+                    format!("{}: {}", t.launch, kit.campaign.title),
+                ),
+                When::Step(id) => (
+                    format!("moment-{id}@{domain}"),
+                    kit.moments
+                        .iter()
+                        .find(|s| s.id == *id)
+                        .map_or_else(String::new, |s| s.label.clone()),
+                ),
+                When::At(_) => (
+                    format!("publish-{}@{domain}", at.ical_utc()),
+                    format!("{}: {}", t.publish_from, titles.join(" · ")),
+                ),
+            };
+            let mut desc = format!(
+                "{} {}. {}",
+                t.not_before,
+                at.human(lang),
+                if *when == When::Launch {
+                    t.not_before_explained
+                } else {
+                    ""
+                }
+            )
+            .trim_end()
+            .to_string();
+            for r in items {
+                let _ = write!(desc, "\n\n{}: {}", r.title, item_files(r).join(", "));
+            }
+            events.push(Vevent {
+                uid,
+                start: at.unix,
+                lines: vec![
+                    format!("DTSTART:{}", at.ical_utc()),
+                    "DURATION:PT30M".to_string(),
+                    format!("SUMMARY:{}", escape(&summary)),
+                    format!("DESCRIPTION:{}", escape(&desc)),
+                    "TRANSP:TRANSPARENT".to_string(),
+                ],
+            });
+        }
+        // The kit's events: sessions and meetings, busy time.
+        for e in kit.events.iter().filter(|e| e.is_for(cx.partner)) {
+            let mut lines = vec![
+                format!("DTSTART:{}", e.start.ical_utc()),
+                format!("DTEND:{}", e.end.ical_utc()),
+                format!("SUMMARY:{}", escape(&e.title)),
+            ];
+            if let Some(l) = &e.location {
+                lines.push(format!("LOCATION:{}", escape(l)));
+            }
+            if let Some(u) = &e.url {
+                lines.push(format!("URL:{}", u.replace(['\r', '\n'], "")));
+            }
+            let mut desc = e.description.clone().unwrap_or_default();
+            if let Some(u) = &e.url {
+                if !desc.is_empty() {
+                    desc.push_str("\n\n");
+                }
+                desc.push_str(u);
+            }
+            if !desc.is_empty() {
+                lines.push(format!("DESCRIPTION:{}", escape(&desc)));
+            }
+            events.push(Vevent {
+                uid: format!("event-{}@{domain}", e.id),
+                start: e.start.unix,
+                lines,
+            });
+        }
+        events.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
+
+        // What the previous build into this --out said, by UID: (SEQUENCE, DTSTAMP, content).
+        let previous = cx
+            .release
+            .and_then(|r| r.previous.as_ref())
+            .and_then(|(_, packs)| packs.get(&cx.partner.id))
+            .and_then(|files| files.get("calendar.ics"))
+            .and_then(|seen| match seen {
+                crate::changes::Seen::Text(text) => Some(previous_events(text)),
+                crate::changes::Seen::Hash(_) => None,
+            });
+        let now = Moment {
+            unix: crate::distribution::now_unix(),
+            offset_minutes: 0,
+            zone: None,
+        }
+        .ical_utc();
+
         let mut ics = String::new();
         line(&mut ics, "BEGIN:VCALENDAR");
         line(&mut ics, "VERSION:2.0");
@@ -44,51 +203,24 @@ impl Output for Calendar {
                 escape(&format!("{} – {}", kit.campaign.title, cx.partner.name))
             ),
         );
-        let launch_desc = format!(
-            "{} {}. {}",
-            t.not_before,
-            launch.human(kit.campaign.language),
-            t.not_before_explained
-        );
-        event(
-            &mut ics,
-            &format!("launch@{domain}"),
-            &stamp,
-            &launch.ical_utc(),
-            &format!("{}: {}", t.launch, kit.campaign.title),
-            &launch_desc,
-        );
-        let mut items: Vec<_> = cx.items.iter().collect();
-        items.sort_by(|a, b| {
-            a.item
-                .publish
-                .cmp(&b.item.publish)
-                .then_with(|| a.item.id.cmp(&b.item.id))
-        });
-        for r in items {
-            let what = match r.item.kind {
-                crate::kit::Kind::Social => {
-                    let plats: Vec<&str> = r.posts.iter().map(|p| p.platform.name).collect();
-                    format!("{} ({})", t.social, plats.join(", "))
-                }
-                crate::kit::Kind::Blog => t.blogs.to_string(),
-                crate::kit::Kind::Howto => t.howtos.to_string(),
+        for e in &events {
+            let content = e.lines.join("\n");
+            let (sequence, stamp) = match previous.as_ref().map(|p| p.get(&e.uid)) {
+                // First build into this --out: every event as it is, stamped with the launch.
+                None => (0, launch.ical_utc()),
+                // New since the previous build.
+                Some(None) => (0, now.clone()),
+                Some(Some((seq, stamp, old))) if *old == content => (*seq, stamp.clone()),
+                Some(Some((seq, _, _))) => (seq + 1, now.clone()),
             };
-            let desc = format!(
-                "{what}. {}: {}. {} {}.",
-                t.publish_from,
-                r.item.publish.human(kit.campaign.language),
-                t.files,
-                r.item.id
-            );
-            event(
-                &mut ics,
-                &format!("{}@{domain}", r.item.id),
-                &stamp,
-                &r.item.publish.ical_utc(),
-                &r.title,
-                &desc,
-            );
+            line(&mut ics, "BEGIN:VEVENT");
+            line(&mut ics, &format!("UID:{}", e.uid));
+            line(&mut ics, &format!("DTSTAMP:{stamp}"));
+            line(&mut ics, &format!("SEQUENCE:{sequence}"));
+            for l in &e.lines {
+                line(&mut ics, l);
+            }
+            line(&mut ics, "END:VEVENT");
         }
         line(&mut ics, "END:VCALENDAR");
         Ok(vec![Artifact {
@@ -103,16 +235,44 @@ impl Output for Calendar {
     }
 }
 
-fn event(ics: &mut String, uid: &str, stamp: &str, start: &str, summary: &str, description: &str) {
-    line(ics, "BEGIN:VEVENT");
-    line(ics, &format!("UID:{uid}"));
-    line(ics, &format!("DTSTAMP:{stamp}"));
-    line(ics, &format!("DTSTART:{start}"));
-    line(ics, "DURATION:PT30M");
-    line(ics, &format!("SUMMARY:{}", escape(summary)));
-    line(ics, &format!("DESCRIPTION:{}", escape(description)));
-    line(ics, "TRANSP:TRANSPARENT");
-    line(ics, "END:VEVENT");
+/// The events of a previous calendar.ics by UID: SEQUENCE, DTSTAMP and the other content lines
+/// (unfolded, joined with newlines), to tell whether an event changed.
+fn previous_events(text: &str) -> BTreeMap<String, (u32, String, String)> {
+    let mut unfolded: Vec<String> = Vec::new();
+    for l in text.split("\r\n") {
+        match l.strip_prefix(' ') {
+            Some(rest) if !unfolded.is_empty() => {
+                if let Some(last) = unfolded.last_mut() {
+                    last.push_str(rest);
+                }
+            }
+            _ => unfolded.push(l.to_string()),
+        }
+    }
+    let mut out = BTreeMap::new();
+    let mut current: Option<(String, u32, String, Vec<String>)> = None;
+    for l in unfolded {
+        if l == "BEGIN:VEVENT" {
+            current = Some((String::new(), 0, String::new(), Vec::new()));
+        } else if l == "END:VEVENT" {
+            if let Some((uid, seq, stamp, lines)) = current.take() {
+                if !uid.is_empty() && out.len() < 10_000 {
+                    out.insert(uid, (seq, stamp, lines.join("\n")));
+                }
+            }
+        } else if let Some(c) = current.as_mut() {
+            if let Some(v) = l.strip_prefix("UID:") {
+                c.0 = v.to_string();
+            } else if let Some(v) = l.strip_prefix("SEQUENCE:") {
+                c.1 = v.trim().parse().unwrap_or(0);
+            } else if let Some(v) = l.strip_prefix("DTSTAMP:") {
+                c.2 = v.to_string();
+            } else {
+                c.3.push(l);
+            }
+        }
+    }
+    out
 }
 
 /// TEXT escaping of RFC 5545 §3.3.11.

@@ -22,6 +22,8 @@ struct OverviewView<'a> {
     howtos: Vec<ArticleView>,
     decks: Vec<DeckView>,
     schedule: Vec<ScheduleView>,
+    /// The kit's events this partner gets.
+    agenda: Vec<AgendaView>,
     files: Vec<FileView>,
     /// "Versie 3 · zondag 29 november 2026", when written to `--out`.
     version: Option<String>,
@@ -134,6 +136,18 @@ struct PreviewView {
 struct ScheduleView {
     when: String,
     what: String,
+    /// A named step of the launch (`[[moments]]`), shown as a heading row.
+    step: bool,
+}
+
+#[derive(Serialize)]
+struct AgendaView {
+    title: String,
+    when: String,
+    until: String,
+    location: Option<String>,
+    url: Option<String>,
+    description: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -255,14 +269,47 @@ pub fn render(cx: &PackContext<'_>, files: &[Artifact]) -> Result<Artifact, Diag
             }
         }
         schedule.push((
-            r.item.publish,
+            (r.item.publish, 1),
             ScheduleView {
                 when: publish,
                 what: r.title.clone(),
+                step: false,
+            },
+        ));
+    }
+    for step in &kit.moments {
+        schedule.push((
+            (step.at, 0),
+            ScheduleView {
+                when: step.at.human(lang),
+                what: step.label.clone(),
+                step: true,
             },
         ));
     }
     schedule.sort_by_key(|s| s.0);
+    let agenda = kit
+        .events
+        .iter()
+        .filter(|e| e.is_for(cx.partner))
+        .map(|e| AgendaView {
+            title: e.title.clone(),
+            when: e.start.human(lang),
+            until: {
+                let end = e.end.human(lang);
+                // The same day: only the time.
+                match (e.start.local(), e.end.local()) {
+                    (a, b) if (a.0, a.1, a.2) == (b.0, b.1, b.2) => {
+                        end.split(", ").nth(1).unwrap_or(&end).to_string()
+                    }
+                    _ => end,
+                }
+            },
+            location: e.location.clone(),
+            url: e.url.clone(),
+            description: e.description.clone(),
+        })
+        .collect();
     let decks = cx
         .decks
         .iter()
@@ -334,6 +381,7 @@ pub fn render(cx: &PackContext<'_>, files: &[Artifact]) -> Result<Artifact, Diag
         howtos,
         decks,
         schedule: schedule.into_iter().map(|(_, s)| s).collect(),
+        agenda,
         files: listed,
         version: version_line(cx),
         changes: cx.release.map(|_| crate::changes::CHANGES_FILE),
