@@ -21,6 +21,8 @@ use crate::tr::{nouns, Noun};
 pub const MAX_TEXT_BYTES: u64 = 1024 * 1024;
 /// Most content files in one kit.
 pub const MAX_CONTENT_FILES: usize = 1000;
+/// Most bytes of film all packs together may hold (each pack holds its own copy).
+pub const MAX_FILM_COPIES_BYTES: u64 = 512 * 1000 * 1000;
 /// Most card decks in one kit.
 pub const MAX_DECKS: usize = 20;
 /// Most cards in one deck (printed decks rarely have more than 60).
@@ -1037,7 +1039,7 @@ impl Loader {
         // Items that reach no partner at all.
         for item in &items {
             let reaches = partners.iter().any(|p| {
-                item.is_for(p) && (item.kind != Kind::Social || !item.platforms_for(p).is_empty())
+                item.is_for(p) && (!item.kind.is_post() || !item.platforms_for(p).is_empty())
             });
             if !reaches && !partners.is_empty() {
                 self.err(
@@ -1048,6 +1050,40 @@ impl Loader {
                     .in_file(&item.file),
                 );
             }
+        }
+
+        // Every pack holds its own copy of each film until packs are written one by one: bound
+        // what the copies add up to, and say so, rather than run out of memory.
+        let film_copies: u64 = items
+            .iter()
+            .filter_map(|i| i.video.as_ref().map(|f| (i, f)))
+            .map(|(i, f)| {
+                let n = partners
+                    .iter()
+                    .filter(|p| i.is_for(p) && !i.platforms_for(p).is_empty())
+                    .count() as u64;
+                f.bytes.len() as u64 * n
+            })
+            .sum();
+        if film_copies > MAX_FILM_COPIES_BYTES {
+            let first = items.iter().find(|i| i.video.is_some());
+            let mut d = Diagnostic::error(
+                "video-size",
+                tr!(
+                    "the films go into every partner's pack: {size} MB in all, more than the {max} MB partnerkit holds at once",
+                    "de films gaan in het pakket van iedere partner: samen {size} MB, meer dan de {max} MB die partnerkit tegelijk vasthoudt",
+                    size = film_copies / 1_000_000,
+                    max = MAX_FILM_COPIES_BYTES / 1_000_000
+                ),
+            )
+            .hint(tr!(
+                "make the film smaller (a one-minute film at 1080p is 10 to 30 MB as H.264), or give it to fewer partners with partners = [\"…\"]",
+                "maak de film kleiner (een film van een minuut in 1080p is als H.264 10 tot 30 MB), of geef hem aan minder partners met partners = [\"…\"]"
+            ));
+            if let Some(i) = first {
+                d = d.in_file(&i.file);
+            }
+            self.err(d);
         }
 
         Some(Kit {
@@ -1234,6 +1270,7 @@ impl Loader {
             "social" => Kind::Social,
             "blog" => Kind::Blog,
             "howto" => Kind::Howto,
+            "video" => Kind::Video,
             other => {
                 self.err(
                     Diagnostic::error(
@@ -1248,7 +1285,7 @@ impl Loader {
                     .hint(choices_hint(
                         other,
                         &tr!("kinds", "soorten"),
-                        &["social", "blog", "howto"],
+                        &["social", "blog", "howto", "video"],
                     )),
                 );
                 return None;
@@ -1305,9 +1342,9 @@ impl Loader {
         }
         let mut plats = None;
         if let Some(list) = &fm.platforms {
-            if kind != Kind::Social {
+            if !kind.is_post() {
                 self.err(
-                    Diagnostic::error("platforms", tr!("only social items have `platforms`", "alleen sociale berichten hebben `platforms`"))
+                    Diagnostic::error("platforms", tr!("only social and video items have `platforms`", "alleen sociale berichten en video's hebben `platforms`"))
                         .at(&src, shift(list.first().map_or(0..0, |p| p.span())))
                         .hint(tr!("articles go to every partner with a website or newsletter channel; remove the line", "artikelen gaan naar elke partner met een website of nieuwsbrief als kanaal; haal de regel weg")),
                 );
@@ -1463,13 +1500,13 @@ impl Loader {
             None => (0.5, 0.5),
         };
         let mut photo = None;
-        if kind != Kind::Social {
+        if !kind.is_post() {
             for (key, value) in [("image_alt", &fm.image_alt), ("image", &fm.image)] {
                 if let Some(v) = value {
                     self.err(
                         Diagnostic::error(
                             "image-alt",
-                            tr!("only social items have a share image, so `{key}` has no use here", "alleen sociale berichten hebben een deelafbeelding, dus `{key}` heeft hier geen nut", key = key),
+                            tr!("only social and video items have a share image, so `{key}` has no use here", "alleen sociale berichten en video's hebben een deelafbeelding, dus `{key}` heeft hier geen nut", key = key),
                         )
                         .at(&src, shift(v.span()))
                         .hint(tr!("remove the line", "haal de regel weg")),
@@ -1481,8 +1518,8 @@ impl Loader {
                     Diagnostic::error(
                         "variants",
                         tr!(
-                            "only social items have `[variants]`",
-                            "alleen sociale berichten hebben `[variants]`"
+                            "only social and video items have `[variants]`",
+                            "alleen sociale berichten en video's hebben `[variants]`"
                         ),
                     )
                     .at(&src, shift(k.span()))
@@ -1492,7 +1529,11 @@ impl Loader {
                     )),
                 );
             }
-        } else if let Some(path) = &fm.image {
+        } else if let Some(path) = fm
+            .image
+            .as_ref()
+            .or(fm.poster.as_ref().filter(|_| kind == Kind::Video))
+        {
             match super::assets::load_photo(&self.files, path.get_ref(), focus) {
                 Ok(p) => photo = Some(p),
                 Err(why) => self.err(
@@ -1515,6 +1556,30 @@ impl Loader {
                     .hint(tr!("add image = \"assets/….jpg\" with the photo it describes, or remove the line", "voeg image = \"assets/….jpg\" toe met de foto die het beschrijft, of haal de regel weg")),
             );
         }
+        let film = if kind == Kind::Video {
+            self.film(&src, &shift, &fm)
+        } else {
+            for (key, value) in [
+                ("video", &fm.video),
+                ("captions", &fm.captions),
+                ("poster", &fm.poster),
+            ] {
+                if let Some(v) = value {
+                    self.err(
+                        Diagnostic::error(
+                            "video",
+                            tr!("only video items have `{key}`", "alleen video's hebben `{key}`", key = key),
+                        )
+                        .at(&src, shift(v.span()))
+                        .hint(tr!(
+                            "write kind = \"video\" for a film with captions, or remove the line",
+                            "schrijf kind = \"video\" voor een film met ondertitels, of haal de regel weg"
+                        )),
+                    );
+                }
+            }
+            None
+        };
         let mut variants = BTreeMap::new();
         for (k, v) in &fm.variants {
             if platforms::get(k.get_ref()).is_none() {
@@ -1587,6 +1652,7 @@ impl Loader {
                 None
             },
             image: photo,
+            video: film,
             quote,
             variants,
             body: Text {
@@ -1595,6 +1661,235 @@ impl Loader {
                 first_line: parts.body_line,
                 first_column: 1,
             },
+        })
+    }
+
+    /// A video item's film, captions and poster, checked. Problems are reported; `None` when
+    /// the film or its captions cannot be used.
+    fn film(
+        &mut self,
+        src: &Source,
+        shift: &dyn Fn(std::ops::Range<usize>) -> std::ops::Range<usize>,
+        fm: &raw::RawFrontMatter,
+    ) -> Option<Film> {
+        use super::video;
+        let missing = |what: &str| {
+            Diagnostic::error(
+                "video",
+                tr!(
+                    "a video item needs `{what}`",
+                    "een video heeft `{what}` nodig",
+                    what = what
+                ),
+            )
+            .at_line(src, 1, 1)
+        };
+        let (Some(path), Some(captions)) = (&fm.video, &fm.captions) else {
+            if fm.video.is_none() {
+                self.err(missing("video").hint(tr!(
+                    "add video = \"assets/film.mp4\" (MP4 or WebM)",
+                    "voeg video = \"assets/film.mp4\" toe (MP4 of WebM)"
+                )));
+            }
+            if fm.captions.is_none() {
+                self.err(missing("captions").hint(tr!(
+                    "add captions = \"assets/film.srt\" (SRT or WebVTT): a film without captions shuts out deaf viewers and everyone watching without sound",
+                    "voeg captions = \"assets/film.srt\" toe (SRT of WebVTT): een film zonder ondertitels sluit doven uit en iedereen die zonder geluid kijkt"
+                )));
+            }
+            return None;
+        };
+        let bytes = match self.files.read(path.get_ref(), video::MAX_VIDEO_BYTES) {
+            Ok(b) => b,
+            Err(e) => {
+                let why = match e {
+                    FileError::TooLarge { bytes, .. } => tr!(
+                        "the film is {size} MB; the limit is {max} MB (a one-minute film at 1080p is 10 to 30 MB as H.264)",
+                        "de film is {size} MB; de grens is {max} MB (een film van een minuut in 1080p is als H.264 10 tot 30 MB)",
+                        size = crate::util::decimal(bytes as f64 / 1e6, 1),
+                        max = video::MAX_VIDEO_BYTES / 1024 / 1024
+                    ),
+                    e => e.to_string(),
+                };
+                self.err(
+                    Diagnostic::error(
+                        "video",
+                        tr!(
+                            "cannot use the film `{path}`: {why}",
+                            "de film `{path}` is niet te gebruiken: {why}",
+                            path = path.get_ref(),
+                            why = why
+                        ),
+                    )
+                    .at(src, shift(path.span())),
+                );
+                return None;
+            }
+        };
+        let probe = match video::probe(&bytes) {
+            Ok(p) => p,
+            Err(why) => {
+                self.err(
+                    Diagnostic::error(
+                        "video",
+                        tr!(
+                            "cannot use the film `{path}`: {why}",
+                            "de film `{path}` is niet te gebruiken: {why}",
+                            path = path.get_ref(),
+                            why = why
+                        ),
+                    )
+                    .at(src, shift(path.span())),
+                );
+                return None;
+            }
+        };
+        let rel = Path::new(captions.get_ref());
+        let lower = captions.get_ref().to_ascii_lowercase();
+        if !(lower.ends_with(".srt") || lower.ends_with(".vtt")) {
+            self.err(
+                Diagnostic::error(
+                    "captions",
+                    tr!(
+                        "`{path}` is not an SRT or WebVTT file",
+                        "`{path}` is geen SRT- of WebVTT-bestand",
+                        path = captions.get_ref()
+                    ),
+                )
+                .at(src, shift(captions.span()))
+                .hint(tr!(
+                    "give the captions as .srt or .vtt",
+                    "geef de ondertitels als .srt of .vtt"
+                )),
+            );
+            return None;
+        }
+        let Some(csrc) = self.read_text(rel) else {
+            // read_text said why, unless the file is simply not there.
+            if !self.diags.iter().any(|d| d.file.as_deref() == Some(rel)) {
+                self.err(
+                    Diagnostic::error(
+                        "captions",
+                        tr!(
+                            "cannot read the captions `{path}`",
+                            "de ondertitels `{path}` zijn niet te lezen",
+                            path = captions.get_ref()
+                        ),
+                    )
+                    .at(src, shift(captions.span()))
+                    .hint(tr!(
+                        "give an SRT or WebVTT file inside the kit folder",
+                        "geef een SRT- of WebVTT-bestand in de kitmap"
+                    )),
+                );
+            }
+            return None;
+        };
+        let (cues, problems) = video::parse_captions(&csrc.text);
+        let mut fatal = false;
+        for p in problems.iter().take(50) {
+            let d = if p.warning {
+                Diagnostic::warning("captions", p.message.clone())
+            } else {
+                fatal = true;
+                Diagnostic::error("captions", p.message.clone())
+            };
+            self.err(d.at_line(&csrc, p.line, 1));
+        }
+        if cues.is_empty() && !fatal {
+            self.err(
+                Diagnostic::error(
+                    "captions",
+                    tr!(
+                        "the captions file holds no captions",
+                        "het ondertitelbestand bevat geen ondertitels"
+                    ),
+                )
+                .in_file(rel),
+            );
+            return None;
+        }
+        if let Some(last) = cues.last() {
+            let film_ms = (probe.seconds * 1000.0) as u64;
+            if last.end > film_ms + 1000 {
+                self.err(
+                    Diagnostic::warning(
+                        "captions",
+                        tr!(
+                            "this caption runs to {at} s, but the film lasts {len} s: are these the captions of another cut?",
+                            "deze ondertitel loopt tot {at} s, maar de film duurt {len} s: horen deze ondertitels bij een andere versie?",
+                            at = crate::util::decimal(last.end as f64 / 1000.0, 1),
+                            len = crate::util::decimal(probe.seconds, 1)
+                        ),
+                    )
+                    .at_line(&csrc, last.line, 1),
+                );
+            }
+        }
+        if fatal {
+            return None;
+        }
+        let poster = fm.poster.as_ref().and_then(|p| {
+            let ext = p
+                .get_ref()
+                .rsplit('.')
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            if !["jpg", "jpeg", "png", "webp"].contains(&ext.as_str()) {
+                self.err(
+                    Diagnostic::error(
+                        "poster",
+                        tr!(
+                            "the poster must be a JPEG, PNG or WebP image",
+                            "de poster moet een JPEG-, PNG- of WebP-afbeelding zijn"
+                        ),
+                    )
+                    .at(src, shift(p.span())),
+                );
+                return None;
+            }
+            match self.files.read(p.get_ref(), super::MAX_IMAGE_BYTES) {
+                Ok(b) if super::check_raster(&b).is_ok() => Some((ext, bytes::Bytes::from(b))),
+                Ok(b) => {
+                    let why = super::check_raster(&b).err().unwrap_or_default();
+                    self.err(
+                        Diagnostic::error(
+                            "poster",
+                            tr!(
+                                "cannot use the poster `{path}`: {why}",
+                                "de poster `{path}` is niet te gebruiken: {why}",
+                                path = p.get_ref(),
+                                why = why
+                            ),
+                        )
+                        .at(src, shift(p.span())),
+                    );
+                    None
+                }
+                Err(e) => {
+                    self.err(
+                        Diagnostic::error(
+                            "poster",
+                            tr!(
+                                "cannot use the poster `{path}`: {why}",
+                                "de poster `{path}` is niet te gebruiken: {why}",
+                                path = p.get_ref(),
+                                why = e.to_string()
+                            ),
+                        )
+                        .at(src, shift(p.span())),
+                    );
+                    None
+                }
+            }
+        });
+        Some(Film {
+            path: path.get_ref().clone(),
+            bytes: bytes::Bytes::from(bytes),
+            probe,
+            cues,
+            poster,
         })
     }
 

@@ -14,6 +14,7 @@ pub mod raw;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+pub mod video;
 pub use assets::{check_raster, Logo, Photo, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_LOGO_SIDE};
 pub use load::load;
 pub use moment::Moment;
@@ -108,6 +109,22 @@ pub struct Campaign {
     pub launch: Moment,
     /// With `track_links`: the campaign site's host, whose links get utm parameters.
     pub track_host: Option<String>,
+}
+
+/// The film of a video item: its bytes (shared by every pack), what its header says, its
+/// captions, and its poster.
+#[derive(Debug, Clone)]
+pub struct Film {
+    /// The path as written in the kit.
+    pub path: String,
+    /// The file, shared: every partner's pack holds the same bytes.
+    pub bytes: bytes::Bytes,
+    /// Container, size and duration.
+    pub probe: video::Probe,
+    /// The captions.
+    pub cues: Vec<video::Cue>,
+    /// The poster image file as given (its extension and bytes), if any.
+    pub poster: Option<(String, bytes::Bytes)>,
 }
 
 /// A `[[moments]]` entry: a named step after the launch (the public call after the press
@@ -440,15 +457,24 @@ pub enum Kind {
     Blog,
     /// A practical how-to article.
     Howto,
+    /// A film with captions and a post per platform.
+    Video,
 }
 
 impl Kind {
+    /// Whether items of this kind are posted on social platforms (`platforms`, `[variants]`,
+    /// share images): social statements and videos.
+    pub fn is_post(self) -> bool {
+        matches!(self, Kind::Social | Kind::Video)
+    }
+
     /// The id as written in front matter.
     pub fn id(self) -> &'static str {
         match self {
             Kind::Social => "social",
             Kind::Blog => "blog",
             Kind::Howto => "howto",
+            Kind::Video => "video",
         }
     }
 
@@ -458,6 +484,7 @@ impl Kind {
             Kind::Social => "social",
             Kind::Blog => "blogs",
             Kind::Howto => "howto",
+            Kind::Video => "video",
         }
     }
 }
@@ -500,8 +527,11 @@ pub struct Item {
     pub step: Option<String>,
     /// Social only: alt text of the share image.
     pub image_alt: Option<String>,
-    /// The photo on its share images (social items).
+    /// The photo on its share images (social and video items; for a video its `poster` when
+    /// there is no `image`).
     pub image: Option<Photo>,
+    /// The film, for a video item.
+    pub video: Option<Film>,
     /// Social only: the pull quote on the share image.
     pub quote: Option<Text>,
     /// Social only: shorter bodies per platform id.
@@ -559,7 +589,7 @@ impl Item {
     /// The platforms this social item goes to for `partner`: the item's platforms among the
     /// partner's channels, in the partner's order. Empty for articles.
     pub fn platforms_for(&self, partner: &Partner) -> Vec<&'static Platform> {
-        if self.kind != Kind::Social {
+        if !self.kind.is_post() {
             return Vec::new();
         }
         partner

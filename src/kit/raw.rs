@@ -225,8 +225,14 @@ pub struct RawFrontMatter {
     /// A datetime, or the id of a `[[moments]]` entry.
     pub publish: Option<Spanned<toml::Value>>,
     pub image_alt: Option<S>,
-    /// A photo on the share image (social items).
+    /// A photo on the share image (social and video items).
     pub image: Option<S>,
+    /// Video items: the film (MP4 or WebM).
+    pub video: Option<S>,
+    /// Video items: its captions (SRT or WebVTT).
+    pub captions: Option<S>,
+    /// Video items: a still shown before it plays.
+    pub poster: Option<S>,
     /// The point of the photo to keep in view when cropping: [x, y], each 0 to 1.
     pub image_focus: Option<Spanned<Vec<f64>>>,
     /// The pull quote on share images (an extension; default: the title).

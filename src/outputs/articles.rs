@@ -31,7 +31,11 @@ impl Output for Articles {
     fn render(&self, cx: &PackContext<'_>) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
         let kit = cx.kit;
         let mut out = Vec::new();
-        for r in cx.items.iter().filter(|r| r.item.kind != Kind::Social) {
+        for r in cx
+            .items
+            .iter()
+            .filter(|r| matches!(r.item.kind, Kind::Blog | Kind::Howto))
+        {
             let folder = r.item.kind.folder();
             let has_h1 = markdown::starts_with_h1(&r.body);
             let mut md = if has_h1 {

@@ -44,6 +44,21 @@ pub fn item_files(r: &RenderedItem<'_>) -> Vec<String> {
             let folder = r.item.kind.folder();
             vec![format!("{folder}/{id}.md"), format!("{folder}/{id}.html")]
         }
+        Kind::Video => {
+            let mut files = r
+                .item
+                .video
+                .as_ref()
+                .map(|f| super::video::files(id, f))
+                .unwrap_or_default();
+            files.extend(r.posts.iter().flat_map(|p| {
+                [
+                    format!("social/{id}.{}.txt", p.platform.id),
+                    format!("social/{id}.{}.png", p.platform.id),
+                ]
+            }));
+            files
+        }
     }
 }
 

@@ -7,6 +7,7 @@ pub mod manifest;
 pub mod overview;
 pub mod share;
 pub mod social;
+pub mod video;
 
 use serde::Serialize;
 
@@ -28,6 +29,7 @@ pub trait Output: Sync {
 pub const PACK_OUTPUTS: &[&dyn Output] = &[
     &articles::Articles,
     &social::Social,
+    &video::Video,
     &cards::Cards,
     &calendar::Calendar,
 ];

@@ -24,6 +24,8 @@ struct OverviewView<'a> {
     schedule: Vec<ScheduleView>,
     /// The kit's events this partner gets.
     agenda: Vec<AgendaView>,
+    /// Video items: their page and files.
+    videos: Vec<VideoView>,
     files: Vec<FileView>,
     /// "Versie 3 · zondag 29 november 2026", when written to `--out`.
     version: Option<String>,
@@ -141,6 +143,14 @@ struct ScheduleView {
 }
 
 #[derive(Serialize)]
+struct VideoView {
+    title: String,
+    publish: String,
+    html: String,
+    files: Vec<String>,
+}
+
+#[derive(Serialize)]
 struct AgendaView {
     title: String,
     when: String,
@@ -209,10 +219,19 @@ pub fn render(cx: &PackContext<'_>, files: &[Artifact]) -> Result<Artifact, Diag
     let mut blogs = Vec::new();
     let mut howtos = Vec::new();
     let mut schedule = Vec::new();
+    let mut videos = Vec::new();
     for r in &cx.items {
         let publish = r.item.publish.human(lang);
         match r.item.kind {
-            Kind::Social => {
+            Kind::Social | Kind::Video => {
+                if let (Kind::Video, Some(film)) = (r.item.kind, &r.item.video) {
+                    videos.push(VideoView {
+                        title: r.title.clone(),
+                        publish: publish.clone(),
+                        html: format!("video/{}.html", r.item.id),
+                        files: super::video::files(&r.item.id, film),
+                    });
+                }
                 let posts = r
                     .posts
                     .iter()
@@ -382,6 +401,7 @@ pub fn render(cx: &PackContext<'_>, files: &[Artifact]) -> Result<Artifact, Diag
         decks,
         schedule: schedule.into_iter().map(|(_, s)| s).collect(),
         agenda,
+        videos,
         files: listed,
         version: version_line(cx),
         changes: cx.release.map(|_| crate::changes::CHANGES_FILE),

@@ -212,7 +212,7 @@ pub fn plan<'k>(kit: &'k Kit, partner: &Partner) -> (Vec<&'k Item>, Vec<&'k Deck
         .iter()
         .filter(|i| i.is_for(partner))
         .filter(|i| match i.kind {
-            Kind::Social => !i.platforms_for(partner).is_empty(),
+            Kind::Social | Kind::Video => !i.platforms_for(partner).is_empty(),
             Kind::Blog | Kind::Howto => takes_articles(partner),
         })
         .collect();

@@ -25,6 +25,7 @@ use crate::kit::{Kit, Text};
 /// Every built-in template, by the name a kit uses to override it.
 pub const BUILTIN_NAMES: &[&str] = &[
     "article.html.hbs",
+    "video.html.hbs",
     "overview.html.hbs",
     "index.html.hbs",
     "report.html.hbs",
@@ -37,6 +38,10 @@ const BUILTINS: &[(&str, &str)] = &[
     (
         "article.html.hbs",
         include_str!("../../templates/article.html.hbs"),
+    ),
+    (
+        "video.html.hbs",
+        include_str!("../../templates/video.html.hbs"),
     ),
     (
         "overview.html.hbs",
