@@ -910,6 +910,31 @@ impl Loader {
             self.slug(src, &e.id, nouns::EVENT_ID);
             self.unique(src, &mut seen, &e.id, nouns::EVENT);
             let title = non_empty(self, src, e.title.clone(), nouns::TITLE);
+            for p in e.partners.iter().flatten() {
+                self.reference(src, p, nouns::PARTNER, &partner_refs);
+            }
+            if let Some(url) = &e.url {
+                let u = url.get_ref();
+                if !(u.starts_with("https://") || u.starts_with("http://"))
+                    || u.chars().any(char::is_whitespace)
+                {
+                    self.err(
+                        Diagnostic::error(
+                            "url",
+                            tr!(
+                                "`{url}` is not a web address",
+                                "`{url}` is geen webadres",
+                                url = u
+                            ),
+                        )
+                        .at(src, url.span())
+                        .hint(tr!(
+                            "write the whole address, starting with https://",
+                            "schrijf het hele adres, beginnend met https://"
+                        )),
+                    );
+                }
+            }
             let start = match Moment::from_toml_in(e.start.get_ref(), zone.as_ref()) {
                 Ok(m) => m,
                 Err(err) => {
@@ -948,31 +973,6 @@ impl Loader {
                     ..start
                 },
             };
-            if let Some(url) = &e.url {
-                let u = url.get_ref();
-                if !(u.starts_with("https://") || u.starts_with("http://"))
-                    || u.chars().any(char::is_whitespace)
-                {
-                    self.err(
-                        Diagnostic::error(
-                            "url",
-                            tr!(
-                                "`{url}` is not a web address",
-                                "`{url}` is geen webadres",
-                                url = u
-                            ),
-                        )
-                        .at(src, url.span())
-                        .hint(tr!(
-                            "write the whole address, starting with https://",
-                            "schrijf het hele adres, beginnend met https://"
-                        )),
-                    );
-                }
-            }
-            for p in e.partners.iter().flatten() {
-                self.reference(src, p, nouns::PARTNER, &partner_refs);
-            }
             events.push(Event {
                 id: e.id.get_ref().clone(),
                 title,
@@ -1684,19 +1684,17 @@ impl Loader {
             )
             .at_line(src, 1, 1)
         };
-        let (Some(path), Some(captions)) = (&fm.video, &fm.captions) else {
-            if fm.video.is_none() {
-                self.err(missing("video").hint(tr!(
-                    "add video = \"assets/film.mp4\" (MP4 or WebM)",
-                    "voeg video = \"assets/film.mp4\" toe (MP4 of WebM)"
-                )));
-            }
-            if fm.captions.is_none() {
-                self.err(missing("captions").hint(tr!(
-                    "add captions = \"assets/film.srt\" (SRT or WebVTT): a film without captions shuts out deaf viewers and everyone watching without sound",
-                    "voeg captions = \"assets/film.srt\" toe (SRT of WebVTT): een film zonder ondertitels sluit doven uit en iedereen die zonder geluid kijkt"
-                )));
-            }
+        if fm.captions.is_none() {
+            self.err(missing("captions").hint(tr!(
+                "add captions = \"assets/film.srt\" (SRT or WebVTT): a film without captions shuts out deaf viewers and everyone watching without sound",
+                "voeg captions = \"assets/film.srt\" toe (SRT of WebVTT): een film zonder ondertitels sluit doven uit en iedereen die zonder geluid kijkt"
+            )));
+        }
+        let Some(path) = &fm.video else {
+            self.err(missing("video").hint(tr!(
+                "add video = \"assets/film.mp4\" (MP4 or WebM)",
+                "voeg video = \"assets/film.mp4\" toe (MP4 of WebM)"
+            )));
             return None;
         };
         let bytes = match self.files.read(path.get_ref(), video::MAX_VIDEO_BYTES) {
@@ -1744,6 +1742,7 @@ impl Loader {
                 return None;
             }
         };
+        let captions = fm.captions.as_ref()?;
         let rel = Path::new(captions.get_ref());
         let lower = captions.get_ref().to_ascii_lowercase();
         if !(lower.ends_with(".srt") || lower.ends_with(".vtt")) {

@@ -16,3 +16,4 @@ mod readme;
 mod reference_kit;
 mod serve;
 mod share;
+mod video_events;
