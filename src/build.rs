@@ -21,6 +21,8 @@ pub struct Built {
     /// The preflight line of every card PDF, by its path in a pack (the same for every partner
     /// but for the partner's colour and logo, so each path once).
     pub preflight: Vec<(String, String)>,
+    /// Time spent per output kind (CPU time over all threads), for `--timings`.
+    pub outputs: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// The partners to build: all, or those named with `--partner`.
@@ -84,8 +86,22 @@ pub fn build_in(
     build_with(kit, partners, warnings, mode, None, None)
 }
 
+/// Where a build puts its files: memory (the preview, the tests) or the staging folder of
+/// `--out`, as each pack is done.
+pub trait Sink {
+    /// Stores one file, its path relative to the campaign folder.
+    fn put(&mut self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
+}
+
+impl Sink for Vec<(String, Vec<u8>)> {
+    fn put(&mut self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.push((rel.to_string(), bytes.to_vec()));
+        Ok(())
+    }
+}
+
 /// [`build_in`] with the adviser's link key, for kits with private links (`build` needs it;
-/// `check` and the preview use a placeholder without it).
+/// `check` and the preview use a placeholder without it). Every file in memory.
 pub fn build_with(
     kit: &Kit,
     partners: &[&Partner],
@@ -94,95 +110,129 @@ pub fn build_with(
     key: Option<&crate::distribution::LinkKey>,
     release: Option<&crate::changes::Release>,
 ) -> Result<Built, Vec<Diagnostic>> {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut built = build_into(
+        kit,
+        partners,
+        warnings,
+        mode,
+        key,
+        release,
+        &mut files,
+        &mut |_, _| {},
+    )?;
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    built.files = files;
+    Ok(built)
+}
+
+/// The build, streamed: partners are rendered a few at a time (twice the threads), each pack
+/// and its zip handed to `sink` as soon as it is done and then dropped, so memory does not grow
+/// with the number of partners. `progress(done, total)` is called after each group. On an error
+/// nothing more is handed to `sink`, but every partner is still rendered so that one run lists
+/// every problem.
+#[allow(clippy::too_many_arguments)]
+pub fn build_into(
+    kit: &Kit,
+    partners: &[&Partner],
+    warnings: &[Diagnostic],
+    mode: Mode,
+    key: Option<&crate::distribution::LinkKey>,
+    release: Option<&crate::changes::Release>,
+    sink: &mut dyn Sink,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Built, Vec<Diagnostic>> {
     let mut timings = Vec::new();
     let t0 = Instant::now();
+    let _ = pack::take_output_timings();
     let content = ContentTemplates::compile(kit)?;
     let pages = PageTemplates::new(kit)?;
     timings.push(("templates", t0.elapsed()));
 
-    let t1 = Instant::now();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let indexed: Vec<(usize, &Partner)> = partners.iter().copied().enumerate().collect();
-    let results = parallel_map(&indexed, |(i, p)| {
-        let draw = mode == Mode::Build || *i == 0;
-        pack::render(kit, p, &content, &pages, draw, release).map(|mut files| {
+    let mut diags = Vec::new();
+    let mut summaries = Vec::new();
+    let mut previews = Vec::new();
+    let mut shares = Vec::new();
+    let mut preflight: Vec<(String, String)> = Vec::new();
+    let (mut packs_time, mut write_time) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
+    let mut done = 0;
+    for group in indexed.chunks((threads * 2).max(2)) {
+        let t1 = Instant::now();
+        let results = parallel_map(group, |(i, p)| {
+            let draw = mode == Mode::Build || *i == 0;
+            let mut files = pack::render(kit, p, &content, &pages, draw, release)?;
             if !draw {
                 // Only checking: the metadata is all that is needed from here on.
                 for f in &mut files {
                     f.bytes = Vec::new();
                 }
             }
-            files
-        })
-    });
-    timings.push(("packs", t1.elapsed()));
-
-    let mut diags = Vec::new();
-    let mut packs = Vec::new();
-    for (partner, result) in partners.iter().zip(results) {
-        match result {
-            Ok(files) => packs.push((*partner, files)),
-            Err(d) => diags.extend(d),
+            let zipped = if mode == Mode::Check {
+                Vec::new()
+            } else {
+                let folder = format!("{}-{}", kit.campaign.id, p.id);
+                zip(&folder, &files, kit.campaign.launch).map_err(|e| {
+                    vec![Diagnostic::error(
+                        "zip",
+                        crate::tr!(
+                            "cannot zip the pack of `{id}` ({e})",
+                            "het pakket van `{id}` is niet te zippen ({e})",
+                            id = p.id,
+                            e = e
+                        ),
+                    )]
+                })?
+            };
+            Ok::<_, Vec<Diagnostic>>((files, zipped))
+        });
+        packs_time += t1.elapsed();
+        let t2 = Instant::now();
+        for ((_, partner), result) in group.iter().zip(results) {
+            let (pack_files, zipped) = match result {
+                Ok(r) => r,
+                Err(d) => {
+                    diags.extend(d);
+                    continue;
+                }
+            };
+            if !diags.is_empty() {
+                continue;
+            }
+            let names = crate::distribution::names(kit, partner, key);
+            summaries.push(PackSummary {
+                id: partner.id.clone(),
+                folder: names.folder.clone(),
+                name: partner.name.clone(),
+                zip: names.zip.clone(),
+                bytes: zipped.len() as u64,
+                sha256: sha256_hex(&zipped),
+                summary: summary(kit, &pack_files),
+                examples: examples(&names.folder, &pack_files),
+            });
+            collect_pictures(&names.folder, &pack_files, &mut previews, &mut shares);
+            for f in &pack_files {
+                if let Some(line) = &f.meta.preflight {
+                    if !preflight.iter().any(|(p, _)| *p == f.path) {
+                        preflight.push((f.path.clone(), line.clone()));
+                    }
+                }
+                sink.put(&format!("{}/{}", names.folder, f.path), &f.bytes)
+                    .map_err(|d| vec![d])?;
+            }
+            sink.put(&names.zip, &zipped).map_err(|d| vec![d])?;
         }
+        write_time += t2.elapsed();
+        done += group.len();
+        progress(done, partners.len());
     }
+    timings.push(("packs", packs_time));
+    timings.push(("write", write_time));
     if !diags.is_empty() {
         crate::diag::sort(&mut diags);
         diags.dedup_by(|a, b| a.message == b.message && a.line == b.line && a.file == b.file);
         return Err(diags);
-    }
-
-    let t2 = Instant::now();
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut summaries = Vec::new();
-    let mut previews = Vec::new();
-    let mut shares = Vec::new();
-    let zips = parallel_map(&packs, |(partner, pack_files)| {
-        if mode == Mode::Check {
-            return Ok(Vec::new());
-        }
-        let folder = format!("{}-{}", kit.campaign.id, partner.id);
-        zip(&folder, pack_files, kit.campaign.launch)
-    });
-    for ((partner, pack_files), zipped) in packs.iter().zip(zips) {
-        let zipped = zipped.map_err(|e| {
-            vec![Diagnostic::error(
-                "zip",
-                crate::tr!(
-                    "cannot zip the pack of `{id}` ({e})",
-                    "het pakket van `{id}` is niet te zippen ({e})",
-                    id = partner.id,
-                    e = e
-                ),
-            )]
-        })?;
-        let names = crate::distribution::names(kit, partner, key);
-        let zip_name = names.zip.clone();
-        summaries.push(PackSummary {
-            id: partner.id.clone(),
-            folder: names.folder.clone(),
-            name: partner.name.clone(),
-            zip: zip_name.clone(),
-            bytes: zipped.len() as u64,
-            sha256: sha256_hex(&zipped),
-            summary: summary(kit, pack_files),
-            examples: examples(&names.folder, pack_files),
-        });
-        collect_pictures(&names.folder, pack_files, &mut previews, &mut shares);
-        for f in pack_files {
-            files.push((format!("{}/{}", names.folder, f.path), f.bytes.clone()));
-        }
-        files.push((zip_name, zipped));
-    }
-    timings.push(("zip", t2.elapsed()));
-
-    let mut preflight: Vec<(String, String)> = Vec::new();
-    for (_, pack_files) in &packs {
-        for f in pack_files {
-            if let Some(line) = &f.meta.preflight {
-                if !preflight.iter().any(|(p, _)| *p == f.path) {
-                    preflight.push((f.path.clone(), line.clone()));
-                }
-            }
-        }
     }
     preflight.sort();
 
@@ -190,24 +240,25 @@ pub fn build_with(
     let index =
         site::index(kit, &pages, &summaries, previews, shares, warnings).map_err(|d| vec![d])?;
     let report = site::report(kit, &pages, warnings).map_err(|d| vec![d])?;
-    files.push(("index.html".into(), index.into_bytes()));
-    files.push(("report.html".into(), report.into_bytes()));
+    sink.put("index.html", index.as_bytes())
+        .map_err(|d| vec![d])?;
+    sink.put("report.html", report.as_bytes())
+        .map_err(|d| vec![d])?;
     if kit.distribution.private_links {
-        files.push(("links.csv".into(), links_csv(kit, &summaries).into_bytes()));
+        sink.put("links.csv", links_csv(kit, &summaries).as_bytes())
+            .map_err(|d| vec![d])?;
     }
     if let Some(release) = release {
-        files.push((
-            crate::changes::STATE_FILE.into(),
-            release.state().into_bytes(),
-        ));
+        sink.put(crate::changes::STATE_FILE, release.state().as_bytes())
+            .map_err(|d| vec![d])?;
     }
-    files.sort_by(|a, b| a.0.cmp(&b.0));
     timings.push(("pages", t3.elapsed()));
     Ok(Built {
-        files,
+        files: Vec::new(),
         packs: summaries,
         timings,
         preflight,
+        outputs: pack::take_output_timings(),
     })
 }
 

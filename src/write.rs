@@ -315,37 +315,25 @@ impl Target {
 
     /// Writes `files` (paths relative to the campaign folder) and swaps them in.
     pub fn write(&self, files: &[(String, Vec<u8>)]) -> Result<(), Diagnostic> {
-        let io = |what: &str, p: &Path, e: std::io::Error| {
-            let what = match (crate::tr::lang(), what) {
-                (crate::kit::Lang::En, w) => w,
-                (_, "create") => "aanmaken",
-                (_, "write") => "schrijven",
-                (_, "swap in") => "omwisselen",
-                (_, "remove") => "verwijderen",
-                (_, "move aside") => "opzijzetten",
-                (_, "move into place") => "op zijn plaats zetten",
-                (_, w) => w,
-            };
-            Diagnostic::error(
-                "output",
-                tr!("cannot {what} `{path}` ({e})", "`{path}` {what} lukt niet ({e})", what = what, path = p.display(), e = e),
-            )
-            .hint(tr!(
-                "check the free disk space and that you may write there; the previous output is unchanged",
-                "kijk of er schijfruimte vrij is en of u daar mag schrijven; de vorige uitvoer is ongewijzigd"
-            ))
-        };
-        fs::create_dir(&self.staging).map_err(|e| io("create", &self.staging, e))?;
-        fs::write(self.staging.join(MARKER), MARKER_TEXT)
-            .map_err(|e| io("write", &self.staging, e))?;
+        let mut staging = self.begin()?;
         for (rel, bytes) in files {
-            debug_assert!(!rel.starts_with('/') && !rel.split('/').any(|p| p == ".."));
-            let path = self.staging.join(rel);
-            if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent).map_err(|e| io("create", parent, e))?;
-            }
-            fs::write(&path, bytes).map_err(|e| io("write", &path, e))?;
+            crate::build::Sink::put(&mut staging, rel, bytes)?;
         }
+        self.commit()
+    }
+
+    /// Creates the staging folder: files go there one by one ([`Staging`]), then
+    /// [`Target::commit`] swaps it in, or [`Target::abandon`] removes it.
+    pub fn begin(&self) -> Result<Staging<'_>, Diagnostic> {
+        fs::create_dir(&self.staging).map_err(|e| io_error("create", &self.staging, e))?;
+        fs::write(self.staging.join(MARKER), MARKER_TEXT)
+            .map_err(|e| io_error("write", &self.staging, e))?;
+        Ok(Staging { target: self })
+    }
+
+    /// Swaps the staging folder in: the new output replaces the previous one in one step.
+    pub fn commit(&self) -> Result<(), Diagnostic> {
+        let io = io_error;
         if self.dir.exists() {
             if exchange(&self.staging, &self.dir).map_err(|e| io("swap in", &self.dir, e))? {
                 // The staging folder now holds the previous build.
@@ -367,6 +355,43 @@ impl Target {
             let _ = remove_ours(&self.staging);
         }
     }
+}
+
+/// The staging folder of a build in progress: each file written as it comes.
+pub struct Staging<'t> {
+    target: &'t Target,
+}
+
+impl crate::build::Sink for Staging<'_> {
+    fn put(&mut self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        debug_assert!(!rel.starts_with('/') && !rel.split('/').any(|p| p == ".."));
+        let path = self.target.staging.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
+        }
+        fs::write(&path, bytes).map_err(|e| io_error("write", &path, e))
+    }
+}
+
+fn io_error(what: &str, p: &Path, e: std::io::Error) -> Diagnostic {
+    let what = match (crate::tr::lang(), what) {
+        (crate::kit::Lang::En, w) => w,
+        (_, "create") => "aanmaken",
+        (_, "write") => "schrijven",
+        (_, "swap in") => "omwisselen",
+        (_, "remove") => "verwijderen",
+        (_, "move aside") => "opzijzetten",
+        (_, "move into place") => "op zijn plaats zetten",
+        (_, w) => w,
+    };
+    Diagnostic::error(
+        "output",
+        tr!("cannot {what} `{path}` ({e})", "`{path}` {what} lukt niet ({e})", what = what, path = p.display(), e = e),
+    )
+    .hint(tr!(
+        "check the free disk space and that you may write there; the previous output is unchanged",
+        "kijk of er schijfruimte vrij is en of u daar mag schrijven; de vorige uitvoer is ongewijzigd"
+    ))
 }
 
 /// Removes a folder of ours with its marker file last, so that a removal killed half-way still

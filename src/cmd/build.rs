@@ -23,6 +23,13 @@ pub fn run(args: &BuildArgs) -> ExitCode {
                 for (stage, d) in &built.timings {
                     eprintln!("  {stage:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
                 }
+                let cpu = crate::tr!("CPU time, all threads", "processortijd, alle threads");
+                for (output, d) in &built.outputs {
+                    eprintln!(
+                        "    {output:<8} {:>8.1} ms ({cpu})",
+                        d.as_secs_f64() * 1000.0
+                    );
+                }
             }
             for (path, line) in &built.preflight {
                 println!("  {path}: {line}");
@@ -57,6 +64,44 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     }
 }
 
+/// A progress bar on a terminal, for builds that take longer than a second; nothing when
+/// stderr is not a terminal (indicatif hides itself there).
+struct Progress {
+    start: Instant,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    fn new() -> Progress {
+        Progress {
+            start: Instant::now(),
+            bar: None,
+        }
+    }
+
+    fn show(&mut self, done: usize, total: usize) {
+        if self.bar.is_none() && self.start.elapsed().as_millis() >= 1000 && done < total {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(&crate::tr!(
+                "{bar:30} {pos}/{len} packs, {eta} to go",
+                "{bar:30} {pos}/{len} pakketten, nog {eta}"
+            )) {
+                bar.set_style(style);
+            }
+            self.bar = Some(bar);
+        }
+        if let Some(bar) = &self.bar {
+            bar.set_position(done as u64);
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 /// Loads, builds and writes; returns the campaign folder, the warnings and the build.
 pub fn build(
     kit_dir: &std::path::Path,
@@ -76,15 +121,29 @@ pub fn build(
     };
     let target = Target::prepare(out, &kit.campaign.id, &kit.root).map_err(|d| vec![d])?;
     let release = crate::changes::Release::after(&target.dir, &kit);
-    let built = crate::build::build_with(
+    // Each pack goes to the staging folder as soon as it is done; the folder is swapped in
+    // only when every pack and page is there.
+    let mut staging = target.begin().map_err(|d| vec![d])?;
+    let mut bar = Progress::new();
+    let built = crate::build::build_into(
         &kit,
         &partners,
         &warnings,
         crate::build::Mode::Build,
         key.as_ref(),
         Some(&release),
-    )?;
-    if let Err(d) = target.write(&built.files) {
+        &mut staging,
+        &mut |done, total| bar.show(done, total),
+    );
+    bar.finish();
+    let built = match built {
+        Ok(b) => b,
+        Err(d) => {
+            target.abandon();
+            return Err(d);
+        }
+    };
+    if let Err(d) = target.commit() {
         target.abandon();
         return Err(vec![d]);
     }

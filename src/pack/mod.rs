@@ -385,6 +385,29 @@ fn place(kit: &Kit, text: &crate::kit::Text, d: Diagnostic) -> Diagnostic {
     }
 }
 
+/// Time spent per output kind, summed over partners and threads, for `build --timings`.
+static SPENT: std::sync::Mutex<BTreeMap<&'static str, std::time::Duration>> =
+    std::sync::Mutex::new(BTreeMap::new());
+
+fn spent(output: &'static str, d: std::time::Duration) {
+    *SPENT
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .entry(output)
+        .or_default() += d;
+}
+
+/// The time spent per output kind since the last call (CPU time over all threads), and resets.
+pub fn take_output_timings() -> Vec<(&'static str, std::time::Duration)> {
+    std::mem::take(
+        &mut *SPENT
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    )
+    .into_iter()
+    .collect()
+}
+
 /// Renders one partner's whole pack: every output, then the overview, then the manifest.
 pub fn render<'k>(
     kit: &'k Kit,
@@ -409,7 +432,10 @@ pub fn render<'k>(
     let mut files = Vec::new();
     let mut diags = Vec::new();
     for output in outputs::PACK_OUTPUTS {
-        match output.render(&cx) {
+        let t = std::time::Instant::now();
+        let result = output.render(&cx);
+        spent(output.name(), t.elapsed());
+        match result {
             Ok(f) => files.extend(f),
             Err(d) => diags.extend(d),
         }

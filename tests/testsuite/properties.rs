@@ -216,3 +216,71 @@ fn fuzz_regressions_stay_fixed() {
     }
     assert!(n > 0);
 }
+
+/// The build streams: packs reach the output as they are done, a few at a time, not all at the
+/// end; so memory does not grow with the number of partners.
+#[test]
+fn packs_are_handed_out_as_they_are_done() {
+    struct Count(Vec<String>);
+    impl partnerkit::build::Sink for Count {
+        fn put(&mut self, rel: &str, _: &[u8]) -> Result<(), partnerkit::diag::Diagnostic> {
+            self.0.push(rel.to_string());
+            Ok(())
+        }
+    }
+    let tmp = crate::common::starter(|d| {
+        let p = d.join("kit.toml");
+        let mut s = std::fs::read_to_string(&p).unwrap();
+        for i in 0..40 {
+            s = s.replacen(
+                "[[partners]]\nid = \"gemeente\"",
+                &format!("[[partners]]\nid = \"extra-{i}\"\nname = \"Extra {i}\"\naddress = \"je\"\nchannels = [\"linkedin\"]\n\n[[partners]]\nid = \"gemeente\""),
+                1,
+            );
+        }
+        std::fs::write(p, s).unwrap();
+    });
+    let (kit, warnings) = partnerkit::kit::load(&tmp.path().join("kit")).unwrap();
+    let partners: Vec<_> = kit.partners.iter().collect();
+    assert_eq!(partners.len(), 42);
+    let mut sink = Count(Vec::new());
+    // After each group: (partners done, partners in all, files handed out so far).
+    let mut seen = Vec::new();
+    let counted = std::cell::Cell::new(0usize);
+    {
+        let mut progress = |done: usize, total: usize| seen.push((done, total, counted.get()));
+        // The sink's count is read after each group through the shared cell.
+        struct Tee<'a>(&'a mut Count, &'a std::cell::Cell<usize>);
+        impl partnerkit::build::Sink for Tee<'_> {
+            fn put(&mut self, rel: &str, b: &[u8]) -> Result<(), partnerkit::diag::Diagnostic> {
+                self.1.set(self.1.get() + 1);
+                self.0.put(rel, b)
+            }
+        }
+        partnerkit::build::build_into(
+            &kit,
+            &partners,
+            &warnings,
+            partnerkit::build::Mode::Build,
+            None,
+            None,
+            &mut Tee(&mut sink, &counted),
+            &mut progress,
+        )
+        .unwrap();
+    }
+    assert!(seen.len() >= 3, "several groups: {seen:?}");
+    let (done, total, files_then) = seen[0];
+    assert!(done < total, "{seen:?}");
+    assert!(
+        files_then > 0,
+        "the first group's packs were handed out before the rest was made"
+    );
+    assert!(
+        files_then < sink.0.len() / 2,
+        "{files_then} of {}",
+        sink.0.len()
+    );
+    assert_eq!(seen.last().map(|s| s.0), Some(42));
+    assert!(sink.0.iter().any(|f| f == "index.html"));
+}
