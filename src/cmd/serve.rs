@@ -378,6 +378,7 @@ fn mime(path: &str) -> &'static str {
         "csv" => "text/csv; charset=utf-8",
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
         "svg" => "image/svg+xml",
         "pdf" => "application/pdf",
         "zip" => "application/zip",
