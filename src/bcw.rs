@@ -14,7 +14,65 @@
 
 use serde::Serialize;
 
-use crate::kit::{Factor, Lang};
+use crate::lang::Lang;
+
+/// The three COM-B factors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Factor {
+    /// Capaciteit: knowledge and skills.
+    Capability,
+    /// Motivatie: wanting to.
+    Motivation,
+    /// Omgeving: physical and social opportunity.
+    Environment,
+}
+
+impl Factor {
+    /// All factors in COM-B order.
+    pub const ALL: [Factor; 3] = [Factor::Capability, Factor::Motivation, Factor::Environment];
+
+    /// The canonical (English) id.
+    pub fn id(self) -> &'static str {
+        match self {
+            Factor::Capability => "capability",
+            Factor::Motivation => "motivation",
+            Factor::Environment => "environment",
+        }
+    }
+
+    /// The label in the kit's language.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Factor::Capability, Lang::Nl) => "Capaciteit",
+            (Factor::Motivation, Lang::Nl) => "Motivatie",
+            (Factor::Environment, Lang::Nl) => "Omgeving",
+            (Factor::Capability, Lang::En) => "Capability",
+            (Factor::Motivation, Lang::En) => "Motivation",
+            (Factor::Environment, Lang::En) => "Environment",
+        }
+    }
+
+    /// Parses a factor name, English or Dutch.
+    pub fn parse(s: &str) -> Option<Factor> {
+        match s {
+            "capability" | "capaciteit" => Some(Factor::Capability),
+            "motivation" | "motivatie" => Some(Factor::Motivation),
+            "environment" | "omgeving" | "opportunity" => Some(Factor::Environment),
+            _ => None,
+        }
+    }
+
+    /// Every accepted spelling.
+    pub const NAMES: [&'static str; 7] = [
+        "capability",
+        "motivation",
+        "environment",
+        "capaciteit",
+        "motivatie",
+        "omgeving",
+        "opportunity",
+    ];
+}
 
 /// One technique of the BCT Taxonomy v1.
 #[derive(Debug, Clone, Copy, Serialize)]

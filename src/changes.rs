@@ -13,7 +13,6 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::kit::Kit;
-use crate::pack::Artifact;
 
 /// The file in the campaign folder that holds the build's version number.
 pub const STATE_FILE: &str = ".partnerkit-build";
@@ -210,7 +209,7 @@ fn compared(path: &str, overview: &str) -> bool {
 pub fn compare(
     release: &Release,
     partner: &str,
-    files: &[Artifact],
+    files: &[(&str, &[u8])],
     overview: &str,
 ) -> PackChanges {
     let mut out = PackChanges {
@@ -225,16 +224,16 @@ pub fn compare(
         out.new_pack = true;
         return out;
     };
-    let new: BTreeMap<&str, &Artifact> = files
+    let new: BTreeMap<&str, &[u8]> = files
         .iter()
-        .filter(|f| compared(&f.path, overview))
-        .map(|f| (f.path.as_str(), f))
+        .filter(|(path, _)| compared(path, overview))
+        .map(|(path, bytes)| (*path, *bytes))
         .collect();
     for (path, f) in &new {
         match old.get(*path) {
             None => out.added.push(path.to_string()),
             Some(before) => {
-                let now = seen(path, &f.bytes);
+                let now = seen(path, f);
                 if *before != now {
                     out.changed.push(changed_file(path, before, &now));
                 }

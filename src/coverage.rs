@@ -371,7 +371,7 @@ fn function_rows(kit: &Kit) -> Vec<FunctionRow> {
                 .barriers
                 .iter()
                 .filter(|b| b.component == Some(c))
-                .flat_map(|b| crate::lint::answering_techniques(kit, b))
+                .flat_map(|b| answering_techniques(kit, b))
                 .filter_map(|t| t.function)
                 .collect();
             FunctionRow {
@@ -388,6 +388,34 @@ fn function_rows(kit: &Kit) -> Vec<FunctionRow> {
             }
         })
         .collect()
+}
+
+/// The techniques that answer a barrier: its own, and those of the items and decks that
+/// address it.
+pub fn answering_techniques<'k>(
+    kit: &'k Kit,
+    barrier: &crate::kit::Barrier,
+) -> Vec<&'k crate::kit::Technique> {
+    let mut ids: Vec<&str> = barrier.techniques.iter().map(String::as_str).collect();
+    for item in kit
+        .items
+        .iter()
+        .filter(|i| i.addresses.contains(&barrier.id))
+    {
+        ids.extend(item.techniques.iter().map(String::as_str));
+    }
+    for deck in &kit.decks {
+        if deck.cards.iter().any(|c| c.addresses.contains(&barrier.id)) {
+            ids.extend(deck.techniques.iter().map(String::as_str));
+        }
+    }
+    let mut out: Vec<&crate::kit::Technique> = kit
+        .techniques
+        .iter()
+        .filter(|t| ids.contains(&t.id.as_str()))
+        .collect();
+    out.dedup_by(|a, b| a.id == b.id);
+    out
 }
 
 #[cfg(test)]

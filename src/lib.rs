@@ -14,6 +14,7 @@
 // A `Diagnostic` is a few hundred bytes; it is returned once per mistake, never on a hot path.
 #![allow(clippy::result_large_err)]
 
+pub mod artifact;
 pub mod bcw;
 pub mod build;
 pub mod changes;
@@ -25,6 +26,7 @@ pub mod distribution;
 pub mod fonts;
 pub mod i18n;
 pub mod kit;
+pub mod lang;
 pub mod lint;
 pub mod memo;
 pub mod outputs;

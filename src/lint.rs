@@ -90,34 +90,6 @@ pub fn lint(kit: &Kit) -> Vec<Diagnostic> {
     out
 }
 
-/// The techniques that answer a barrier: its own, and those of the items and decks that
-/// address it.
-pub fn answering_techniques<'k>(
-    kit: &'k Kit,
-    barrier: &crate::kit::Barrier,
-) -> Vec<&'k crate::kit::Technique> {
-    let mut ids: Vec<&str> = barrier.techniques.iter().map(String::as_str).collect();
-    for item in kit
-        .items
-        .iter()
-        .filter(|i| i.addresses.contains(&barrier.id))
-    {
-        ids.extend(item.techniques.iter().map(String::as_str));
-    }
-    for deck in &kit.decks {
-        if deck.cards.iter().any(|c| c.addresses.contains(&barrier.id)) {
-            ids.extend(deck.techniques.iter().map(String::as_str));
-        }
-    }
-    let mut out: Vec<&crate::kit::Technique> = kit
-        .techniques
-        .iter()
-        .filter(|t| ids.contains(&t.id.as_str()))
-        .collect();
-    out.dedup_by(|a, b| a.id == b.id);
-    out
-}
-
 /// A barrier with a COM-B component whose techniques all have intervention functions that do
 /// not serve that component (the Behaviour Change Wheel's links): it is answered with the wrong
 /// kind of intervention.
@@ -132,7 +104,7 @@ fn function_findings(
             continue;
         };
         let with_function: Vec<(&crate::kit::Technique, crate::bcw::Function)> =
-            answering_techniques(kit, b)
+            coverage::answering_techniques(kit, b)
                 .into_iter()
                 .filter_map(|t| t.function.map(|f| (t, f)))
                 .collect();

@@ -17,7 +17,7 @@
 use std::fmt::Display;
 use std::sync::atomic::{AtomicU8, Ordering};
 
-use crate::kit::Lang;
+use crate::lang::Lang;
 
 static LANG: AtomicU8 = AtomicU8::new(0);
 

@@ -49,8 +49,8 @@ pub fn human_size(bytes: u64) -> String {
 pub fn decimal(x: f64, places: usize) -> String {
     let s = format!("{x:.places$}");
     match crate::tr::lang() {
-        crate::kit::Lang::Nl => s.replace('.', ","),
-        crate::kit::Lang::En => s,
+        crate::lang::Lang::Nl => s.replace('.', ","),
+        crate::lang::Lang::En => s,
     }
 }
 

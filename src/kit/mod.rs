@@ -15,6 +15,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 pub mod video;
+pub use crate::bcw::Factor;
+pub use crate::lang::Lang;
 pub use assets::{check_raster, Logo, Photo, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_LOGO_SIDE};
 pub use load::load;
 pub use moment::Moment;
@@ -55,33 +57,6 @@ pub struct Kit {
     pub events: Vec<Event>,
     /// `kit.toml` and every content file, for placing diagnostics found after loading.
     pub sources: BTreeMap<PathBuf, Source>,
-}
-
-/// The language of every built-in label.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    /// Dutch.
-    Nl,
-    /// English.
-    En,
-}
-
-impl Lang {
-    /// The BCP 47 tag.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Lang::Nl => "nl",
-            Lang::En => "en",
-        }
-    }
-
-    /// The regional tag used where a full locale is customary (PDF /Lang).
-    pub fn locale(self) -> &'static str {
-        match self {
-            Lang::Nl => "nl-NL",
-            Lang::En => "en-GB",
-        }
-    }
 }
 
 /// `[campaign]`.
@@ -208,64 +183,6 @@ pub struct Behaviour {
     pub current: Option<String>,
     /// Where and when (the IAK form).
     pub context: Option<String>,
-}
-
-/// The three COM-B factors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Factor {
-    /// Capaciteit: knowledge and skills.
-    Capability,
-    /// Motivatie: wanting to.
-    Motivation,
-    /// Omgeving: physical and social opportunity.
-    Environment,
-}
-
-impl Factor {
-    /// All factors in COM-B order.
-    pub const ALL: [Factor; 3] = [Factor::Capability, Factor::Motivation, Factor::Environment];
-
-    /// The canonical (English) id.
-    pub fn id(self) -> &'static str {
-        match self {
-            Factor::Capability => "capability",
-            Factor::Motivation => "motivation",
-            Factor::Environment => "environment",
-        }
-    }
-
-    /// The label in the kit's language.
-    pub fn label(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Factor::Capability, Lang::Nl) => "Capaciteit",
-            (Factor::Motivation, Lang::Nl) => "Motivatie",
-            (Factor::Environment, Lang::Nl) => "Omgeving",
-            (Factor::Capability, Lang::En) => "Capability",
-            (Factor::Motivation, Lang::En) => "Motivation",
-            (Factor::Environment, Lang::En) => "Environment",
-        }
-    }
-
-    /// Parses a factor name, English or Dutch.
-    pub fn parse(s: &str) -> Option<Factor> {
-        match s {
-            "capability" | "capaciteit" => Some(Factor::Capability),
-            "motivation" | "motivatie" => Some(Factor::Motivation),
-            "environment" | "omgeving" | "opportunity" => Some(Factor::Environment),
-            _ => None,
-        }
-    }
-
-    /// Every accepted spelling.
-    pub const NAMES: [&'static str; 7] = [
-        "capability",
-        "motivation",
-        "environment",
-        "capaciteit",
-        "motivatie",
-        "omgeving",
-        "opportunity",
-    ];
 }
 
 /// One barrier (or enabler) of the behavioural analysis.

@@ -3,9 +3,9 @@
 use serde::Serialize;
 
 use super::{Output, PageBase};
+use crate::artifact::{Artifact, PackContext};
 use crate::diag::Diagnostic;
 use crate::kit::Kind;
-use crate::pack::{Artifact, PackContext};
 use crate::render::markdown;
 
 /// The article output.

@@ -11,10 +11,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::Output;
+use crate::artifact::{Artifact, FileMeta, PackContext, RenderedItem};
 use crate::diag::Diagnostic;
 use crate::i18n::labels_for;
 use crate::kit::{Kind, Moment};
-use crate::pack::{Artifact, FileMeta, PackContext, RenderedItem};
 
 /// The calendar output.
 pub struct Calendar;

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::pack::{Artifact, FileMeta, PackContext};
+use crate::artifact::{Artifact, FileMeta, PackContext};
 use crate::util::sha256_hex;
 
 #[derive(Serialize)]

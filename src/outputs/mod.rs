@@ -11,10 +11,10 @@ pub mod video;
 
 use serde::Serialize;
 
+use crate::artifact::{Artifact, PackContext};
 use crate::diag::Diagnostic;
 use crate::i18n::{labels, Labels};
 use crate::kit::{Colour, Kit};
-use crate::pack::{Artifact, PackContext};
 use crate::render::templates::PageTemplates;
 
 /// One kind of file in a pack.

@@ -4,10 +4,10 @@
 use serde::Serialize;
 
 use super::PageBase;
+use crate::artifact::{Artifact, FileMeta, PackContext};
 use crate::diag::Diagnostic;
 use crate::i18n::labels;
 use crate::kit::Kind;
-use crate::pack::{Artifact, FileMeta, PackContext};
 use crate::util::human_size;
 
 #[derive(Serialize)]

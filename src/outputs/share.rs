@@ -8,9 +8,9 @@
 use serde::Serialize;
 
 use super::cards::layout::Measure;
+use crate::artifact::{Artifact, PackContext, RenderedItem};
 use crate::diag::Diagnostic;
 use crate::kit::Logo;
-use crate::pack::{Artifact, PackContext, RenderedItem};
 use crate::platforms::Platform;
 
 #[derive(Serialize)]

@@ -1,8 +1,8 @@
 //! Social statements: one plain-text file per item and platform, with its share image.
 
 use super::{share, Output};
+use crate::artifact::{Artifact, PackContext};
 use crate::diag::Diagnostic;
-use crate::pack::{Artifact, PackContext};
 
 /// The social output.
 pub struct Social;

@@ -5,9 +5,9 @@
 use serde::Serialize;
 
 use super::{Output, PageBase};
+use crate::artifact::{Artifact, PackContext};
 use crate::diag::Diagnostic;
 use crate::kit::{video, Kind};
-use crate::pack::{Artifact, PackContext};
 
 /// The video output.
 pub struct Video;

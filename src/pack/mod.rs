@@ -8,87 +8,13 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+pub use crate::artifact::{Artifact, FileMeta, PackContext, Post, RenderedItem, SourceRef};
 use crate::diag::Diagnostic;
 use crate::kit::{Deck, Item, Kind, Kit, Moment, Partner};
 use crate::outputs;
 use crate::platforms::Platform;
 use crate::render::markdown;
 use crate::render::templates::{ContentContext, ContentTemplates, PageTemplates};
-
-/// A file of the output, in memory.
-#[derive(Debug, Clone)]
-pub struct Artifact {
-    /// Path relative to the pack (or campaign) folder, with `/`.
-    pub path: String,
-    /// The bytes.
-    pub bytes: Vec<u8>,
-    /// What the file is, for the manifest and the overview.
-    pub meta: FileMeta,
-}
-
-/// What a file is and where it comes from.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct FileMeta {
-    /// `social-text`, `share-image`, `article-markdown`, `article-html`, `cards-print`,
-    /// `cards-bleed`, `card-preview`, `calendar`, `overview`.
-    pub kind: &'static str,
-    /// The content item or deck the file comes from.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<SourceRef>,
-    /// The social platform.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub platform: Option<&'static str>,
-    /// Not to be published before this moment (RFC 3339).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub publish: Option<String>,
-    /// Barrier ids the file addresses.
-    pub barriers: Vec<String>,
-    /// COM-B factors the file addresses.
-    pub factors: Vec<&'static str>,
-    /// Alt text of an image.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub alt: Option<String>,
-    /// For a PDF: its preflight line (size, boxes, colour space, fonts, smallest text), shown
-    /// by `build`.
-    #[serde(skip)]
-    pub preflight: Option<String>,
-}
-
-/// The item or deck a file comes from.
-#[derive(Debug, Clone, Serialize)]
-pub struct SourceRef {
-    /// `item` or `deck`.
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    /// Its id.
-    pub id: String,
-}
-
-/// A content item with its texts filled in for one partner.
-#[derive(Debug)]
-pub struct RenderedItem<'k> {
-    /// The item.
-    pub item: &'k Item,
-    /// Title, filled in.
-    pub title: String,
-    /// Markdown body, filled in.
-    pub body: String,
-    /// Pull quote for the share image.
-    pub quote: String,
-    /// Social only: the statement per platform.
-    pub posts: Vec<Post>,
-}
-
-/// One social statement as the partner pastes it.
-#[derive(Debug)]
-pub struct Post {
-    /// The platform.
-    pub platform: &'static Platform,
-    /// Plain text.
-    pub text: String,
-    /// Its length as the platform counts it.
-    pub count: usize,
-}
 
 /// One statement as a platform will count it, for `check --format json`.
 #[derive(Debug, Serialize)]
@@ -130,74 +56,6 @@ pub fn statements(kit: &Kit) -> Vec<Statement> {
         }
     }
     out
-}
-
-/// Everything an output needs to render one partner's files.
-pub struct PackContext<'k> {
-    /// The kit.
-    pub kit: &'k Kit,
-    /// The partner.
-    pub partner: &'k Partner,
-    /// The items the partner gets, filled in.
-    pub items: Vec<RenderedItem<'k>>,
-    /// The decks the partner gets.
-    pub decks: Vec<&'k Deck>,
-    /// Page templates.
-    pub pages: &'k PageTemplates,
-    /// Pack folder name (also the zip's top folder): `<campaign>-<partner>`.
-    pub folder: String,
-    /// `false` when only checking: texts, limits and layouts are validated, but images and PDFs
-    /// are not drawn (their bytes stay empty). `check` draws them for one partner only.
-    pub draw: bool,
-    /// The build's version and the previous build, when the pack is written to `--out`.
-    pub release: Option<&'k crate::changes::Release>,
-}
-
-impl PackContext<'_> {
-    /// The metadata shared by every file made from `item`.
-    pub fn item_meta(&self, kind: &'static str, item: &Item) -> FileMeta {
-        FileMeta {
-            kind,
-            source: Some(SourceRef {
-                kind: "item",
-                id: item.id.clone(),
-            }),
-            platform: None,
-            publish: Some(item.publish.rfc3339()),
-            barriers: item.addresses.clone(),
-            factors: self
-                .kit
-                .factors_of(&item.addresses)
-                .iter()
-                .map(|f| f.id())
-                .collect(),
-            alt: None,
-            preflight: None,
-        }
-    }
-
-    /// The metadata shared by every file made from `deck`.
-    pub fn deck_meta(&self, kind: &'static str, deck: &Deck) -> FileMeta {
-        let barriers = deck.addresses();
-        FileMeta {
-            kind,
-            source: Some(SourceRef {
-                kind: "deck",
-                id: deck.id.clone(),
-            }),
-            platform: None,
-            publish: Some(self.kit.campaign.launch.rfc3339()),
-            factors: self
-                .kit
-                .factors_of(&barriers)
-                .iter()
-                .map(|f| f.id())
-                .collect(),
-            barriers,
-            alt: None,
-            preflight: None,
-        }
-    }
 }
 
 /// Whether `partner` gets article items: only partners with a website or newsletter channel.
@@ -446,7 +304,11 @@ pub fn render<'k>(
     files.sort_by(|a, b| a.path.cmp(&b.path));
     if let Some(release) = release {
         let overview = outputs::overview::file_name(&cx);
-        let changes = crate::changes::compare(release, &partner.id, &files, overview);
+        let listed: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|f| (f.path.as_str(), f.bytes.as_slice()))
+            .collect();
+        let changes = crate::changes::compare(release, &partner.id, &listed, overview);
         files.push(outputs::overview::changes(&cx, &changes).map_err(|d| vec![d])?);
         files.sort_by(|a, b| a.path.cmp(&b.path));
     }

@@ -12,9 +12,9 @@ pub mod pdf;
 use layout::{Front, Measure, Shape};
 
 use super::Output;
+use crate::artifact::{Artifact, PackContext};
 use crate::diag::Diagnostic;
 use crate::kit::{CardSize, Colour, Deck, Kit, Lang};
-use crate::pack::{Artifact, PackContext};
 
 /// The card output.
 pub struct Cards;
