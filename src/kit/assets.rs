@@ -67,7 +67,16 @@ pub fn load_logo(files: &KitFiles, rel: &str) -> Result<Logo, String> {
     }
     let png = crate::memo::get_or_render(key, || normalise(&bytes, is_svg))?;
     let (width, height) = crate::outputs::overview::png_size(&png);
-    let uri = format!("data:image/png;base64,{}", crate::util::base64(&png)).into();
+    // Screens show a logo at most a few hundred pixels wide: pages and share images embed a
+    // smaller copy (smaller pages, and resvg no longer decodes and scales 1024 pixels for every
+    // image); PDFs get the full one.
+    let mut small_key = crate::memo::key("logo-screen");
+    {
+        use sha2::Digest;
+        small_key.update(&png);
+    }
+    let small = crate::memo::get_or_render(small_key, || screen_copy(&png, width, height))?;
+    let uri = format!("data:image/png;base64,{}", crate::util::base64(&small)).into();
     Ok(Logo {
         path: rel.to_string(),
         png,
@@ -75,6 +84,32 @@ pub fn load_logo(files: &KitFiles, rel: &str) -> Result<Logo, String> {
         height,
         uri,
     })
+}
+
+/// Long side of the copy of a logo that pages and share images embed.
+pub const SCREEN_LOGO_SIDE: u32 = 384;
+
+/// `png` scaled down to [`SCREEN_LOGO_SIDE`] (or as it is when smaller).
+fn screen_copy(png: &[u8], width: u32, height: u32) -> Result<Vec<u8>, String> {
+    if width.max(height) <= SCREEN_LOGO_SIDE {
+        return Ok(png.to_vec());
+    }
+    let img =
+        image::load_from_memory_with_format(png, ImageFormat::Png).map_err(|e| e.to_string())?;
+    let small = img.resize(
+        SCREEN_LOGO_SIDE,
+        SCREEN_LOGO_SIDE,
+        image::imageops::FilterType::Lanczos3,
+    );
+    let mut out = Vec::new();
+    small
+        .write_with_encoder(image::codecs::png::PngEncoder::new_with_quality(
+            &mut out,
+            image::codecs::png::CompressionType::Fast,
+            image::codecs::png::FilterType::Adaptive,
+        ))
+        .map_err(|e| e.to_string())?;
+    Ok(out)
 }
 
 /// Decodes (or draws) a logo and re-encodes it as an RGBA PNG of at most [`MAX_LOGO_SIDE`].
