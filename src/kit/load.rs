@@ -23,6 +23,10 @@ pub const MAX_TEXT_BYTES: u64 = 1024 * 1024;
 pub const MAX_CONTENT_FILES: usize = 1000;
 /// Most bytes of film all packs together may hold (each pack holds its own copy).
 pub const MAX_FILM_COPIES_BYTES: u64 = 512 * 1000 * 1000;
+/// Most `[[moments]]` in one kit: steps of a launch, not a schedule of every post.
+pub const MAX_MOMENTS: usize = 50;
+/// Most `[[events]]` in one kit (each goes into every partner's calendar).
+pub const MAX_EVENTS: usize = 200;
 /// Most card decks in one kit.
 pub const MAX_DECKS: usize = 20;
 /// Most cards in one deck (printed decks rarely have more than 60).
@@ -864,7 +868,28 @@ impl Loader {
         // Moments: named steps after the launch.
         let mut moments = Vec::new();
         let mut seen = BTreeSet::new();
-        for m in &raw.moments {
+        for (table, n, max, hint) in [
+            ("moments", raw.moments.len(), MAX_MOMENTS, tr!("moments are the steps of a launch; give items their own `publish` time instead", "momenten zijn de stappen van een lancering; geef teksten liever een eigen `publish`-tijd")),
+            ("events", raw.events.len(), MAX_EVENTS, tr!("every event goes into every partner's calendar; split the kit or list the sessions on one event's page", "elke bijeenkomst komt in de agenda van elke partner; splits de kit of zet de sessies op de pagina van één bijeenkomst")),
+        ] {
+            if n > max {
+                self.err(
+                    Diagnostic::error(
+                        "too-many",
+                        tr!(
+                            "the kit has {n} [[{table}]]; the limit is {max}",
+                            "de kit heeft {n} [[{table}]]; de grens is {max}",
+                            n = n,
+                            table = table,
+                            max = max
+                        ),
+                    )
+                    .in_file("kit.toml")
+                    .hint(hint),
+                );
+            }
+        }
+        for m in raw.moments.iter().take(MAX_MOMENTS) {
             let m = m.get_ref();
             self.slug(src, &m.id, nouns::MOMENT_ID);
             self.unique(src, &mut seen, &m.id, nouns::MOMENT);
@@ -905,7 +930,7 @@ impl Loader {
         // Events: sessions and meetings.
         let mut events = Vec::new();
         let mut seen = BTreeSet::new();
-        for e in &raw.events {
+        for e in raw.events.iter().take(MAX_EVENTS) {
             let e = e.get_ref();
             self.slug(src, &e.id, nouns::EVENT_ID);
             self.unique(src, &mut seen, &e.id, nouns::EVENT);

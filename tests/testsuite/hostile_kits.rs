@@ -821,3 +821,26 @@ fn costly_filters_are_refused_cheap_ones_kept() {
     let o = run(&[&"check", &tmp.path().join("kit")]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+/// Every event goes into every partner's calendar: thousands of them (or of moments) are
+/// refused at once, not turned into millions of calendar entries.
+#[test]
+fn thousands_of_events_and_moments_are_refused() {
+    refused(
+        "5,000 events and 5,000 moments",
+        |d| {
+            let p = d.join("kit.toml");
+            let mut s = std::fs::read_to_string(&p).unwrap();
+            for i in 0..5000 {
+                s.push_str(&format!(
+                    "\n[[events]]\nid = \"e{i}\"\ntitle = \"x\"\nstart = 2030-01-01T10:00:00Z\n\n[[moments]]\nid = \"m{i}\"\nlabel = \"x\"\nat = 2030-01-01T10:00:00Z\n"
+                ));
+            }
+            std::fs::write(p, s).unwrap();
+        },
+        &[
+            "de kit heeft 5000 [[events]]; de grens is 200",
+            "de kit heeft 5000 [[moments]]; de grens is 50",
+        ],
+    );
+}
