@@ -41,9 +41,9 @@ impl Logo {
     }
 }
 
-/// Reads and normalises a logo file. The error says what is wrong in plain words.
-pub fn load_logo(files: &KitFiles, rel: &str) -> Result<Logo, String> {
-    let bytes = files.read(rel, MAX_IMAGE_BYTES).map_err(|e| match e {
+/// An image file of the kit, bounded by [`MAX_IMAGE_BYTES`]; the error in plain words.
+fn read_image(files: &KitFiles, rel: &str) -> Result<Vec<u8>, String> {
+    files.read(rel, MAX_IMAGE_BYTES).map_err(|e| match e {
         FileError::TooLarge { bytes, .. } => tr!(
             "the file is {size} MB; the limit for images is {max} MB",
             "het bestand is {size} MB; de grens voor afbeeldingen is {max} MB",
@@ -57,7 +57,27 @@ pub fn load_logo(files: &KitFiles, rel: &str) -> Result<Logo, String> {
             )
         }
         e => e.to_string(),
-    })?;
+    })
+}
+
+/// A reader for `bytes` that may allocate no more than the header's size allows, checked
+/// with [`check_raster`] before anything is decoded.
+fn bounded_reader(bytes: &[u8]) -> Result<ImageReader<Cursor<&[u8]>>, String> {
+    let (_, w, h) = check_raster(bytes)?;
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?;
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(w);
+    limits.max_image_height = Some(h);
+    limits.max_alloc = Some(MAX_IMAGE_PIXELS * 4 + 1024 * 1024);
+    reader.limits(limits);
+    Ok(reader)
+}
+
+/// Reads and normalises a logo file. The error says what is wrong in plain words.
+pub fn load_logo(files: &KitFiles, rel: &str) -> Result<Logo, String> {
+    let bytes = read_image(files, rel)?;
     let is_svg = rel.to_ascii_lowercase().ends_with(".svg");
     let mut key = crate::memo::key("logo");
     {
@@ -193,15 +213,7 @@ pub fn check_raster(bytes: &[u8]) -> Result<(ImageFormat, u32, u32), String> {
 }
 
 fn decode_raster(bytes: &[u8]) -> Result<image::RgbaImage, String> {
-    let (_, w, h) = check_raster(bytes)?;
-    let mut reader = ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|e| e.to_string())?;
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(w);
-    limits.max_image_height = Some(h);
-    limits.max_alloc = Some(MAX_IMAGE_PIXELS * 4 + 1024 * 1024);
-    reader.limits(limits);
+    let reader = bounded_reader(bytes)?;
     let img = reader.decode().map_err(|e| {
         tr!(
             "the image is damaged ({e})",
@@ -324,15 +336,7 @@ pub fn crop_rect(size: (u32, u32), target: (u32, u32), focus: (f32, f32)) -> (u3
 
 /// Reads a photo: bounded like every image, decoded once, upright, at most [`MAX_PHOTO_SIDE`].
 pub fn load_photo(files: &KitFiles, rel: &str, focus: (f32, f32)) -> Result<Photo, String> {
-    let bytes = files.read(rel, MAX_IMAGE_BYTES).map_err(|e| match e {
-        FileError::TooLarge { bytes, .. } => tr!(
-            "the file is {size} MB; the limit for images is {max} MB",
-            "het bestand is {size} MB; de grens voor afbeeldingen is {max} MB",
-            size = crate::util::decimal(bytes as f64 / 1e6, 1),
-            max = MAX_IMAGE_BYTES / 1024 / 1024
-        ),
-        e => e.to_string(),
-    })?;
+    let bytes = read_image(files, rel)?;
     if rel.to_ascii_lowercase().ends_with(".svg") {
         return Err(tr!(
             "a photo must be PNG, JPEG or WebP, not SVG",
@@ -367,15 +371,7 @@ pub fn load_photo(files: &KitFiles, rel: &str, focus: (f32, f32)) -> Result<Phot
 
 fn decode_photo(bytes: &[u8]) -> Result<image::RgbImage, String> {
     use image::ImageDecoder;
-    let (_, w, h) = check_raster(bytes)?;
-    let mut reader = ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|e| e.to_string())?;
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(w);
-    limits.max_image_height = Some(h);
-    limits.max_alloc = Some(MAX_IMAGE_PIXELS * 4 + 1024 * 1024);
-    reader.limits(limits);
+    let reader = bounded_reader(bytes)?;
     let damaged = |e: image::ImageError| {
         tr!(
             "the image is damaged ({e})",

@@ -30,16 +30,7 @@ struct Vevent {
 pub fn item_files(r: &RenderedItem<'_>) -> Vec<String> {
     let id = &r.item.id;
     match r.item.kind {
-        Kind::Social => r
-            .posts
-            .iter()
-            .flat_map(|p| {
-                [
-                    format!("social/{id}.{}.txt", p.platform.id),
-                    format!("social/{id}.{}.png", p.platform.id),
-                ]
-            })
-            .collect(),
+        Kind::Social => post_files(r),
         Kind::Blog | Kind::Howto => {
             let folder = r.item.kind.folder();
             vec![format!("{folder}/{id}.md"), format!("{folder}/{id}.html")]
@@ -60,6 +51,20 @@ pub fn item_files(r: &RenderedItem<'_>) -> Vec<String> {
             files
         }
     }
+}
+
+/// A post's text and share image per platform.
+fn post_files(r: &RenderedItem<'_>) -> Vec<String> {
+    let id = &r.item.id;
+    r.posts
+        .iter()
+        .flat_map(|p| {
+            [
+                format!("social/{id}.{}.txt", p.platform.id),
+                format!("social/{id}.{}.png", p.platform.id),
+            ]
+        })
+        .collect()
 }
 
 impl Output for Calendar {
