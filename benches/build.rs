@@ -7,8 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use partnerkit::build::build;
-use partnerkit::kit;
+use partnerkit::pipeline::Campaign;
 
 fn kits() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -45,7 +44,7 @@ fn measure(name: &str, runs: usize, mut f: impl FnMut()) {
 /// One share image per platform, and the card PDFs of one deck, for one partner.
 fn parts(kit_dir: &Path) {
     use partnerkit::render::templates::{ContentTemplates, PageTemplates};
-    let (kit, _) = kit::load(kit_dir).expect("kit loads");
+    let Campaign { kit, .. } = Campaign::load(kit_dir).expect("kit loads");
     let content = ContentTemplates::compile(&kit).expect("templates compile");
     let pages = PageTemplates::new(&kit).expect("pages compile");
     let partner = kit
@@ -65,6 +64,7 @@ fn parts(kit_dir: &Path) {
         folder: String::new(),
         draw: true,
         release: None,
+        cache: None,
     };
     if let Some(item) = cx.items.iter().find(|r| !r.posts.is_empty()) {
         for post in &item.posts {
@@ -102,18 +102,22 @@ fn main() {
     for k in kits() {
         let name = k.file_name().unwrap().to_string_lossy().into_owned();
         measure(&format!("load + validate {name}"), 10, || {
-            kit::load(&k).expect("kit loads");
+            Campaign::load(&k).expect("kit loads");
         });
-        let (kit, warnings) = kit::load(&k).expect("kit loads");
-        let partners: Vec<_> = kit.partners.iter().collect();
+        let campaign = Campaign::load(&k).expect("kit loads");
         measure(
-            &format!("build in memory {name} ({} packs)", partners.len()),
+            &format!(
+                "build in memory {name} ({} packs)",
+                campaign.kit.partners.len()
+            ),
             5,
             || {
-                build(&kit, &partners, &warnings).expect("kit builds");
+                campaign
+                    .build_in_memory(&Default::default())
+                    .expect("kit builds");
             },
         );
-        let built = build(&kit, &partners, &warnings).unwrap();
+        let built = campaign.build_in_memory(&Default::default()).unwrap();
         for (stage, d) in &built.timings {
             println!("    stage {stage:<10} {:>8.1} ms", d.as_secs_f64() * 1e3);
         }

@@ -103,6 +103,8 @@ pub struct PackContext<'k> {
     pub draw: bool,
     /// The build's version and the previous build, when the pack is written to `--out`.
     pub release: Option<&'k crate::changes::Release>,
+    /// The build cache beside the output, when building into `--out`.
+    pub cache: Option<&'k crate::cache::Cache>,
 }
 
 impl PackContext<'_> {

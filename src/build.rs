@@ -1,5 +1,6 @@
-//! The whole build in memory: every partner's pack (in parallel), its zip, and the campaign
-//! pages. `check` runs this too, so a kit that checks clean also builds.
+//! The render and pack stages: every partner's pack (in parallel, a few at a time), its zip, and
+//! the campaign pages, handed to a [`Sink`]. [`crate::pipeline::Campaign`] runs them for
+//! `build`, `check` and `serve`, so a kit that checks clean also builds.
 
 use std::time::Instant;
 
@@ -23,6 +24,8 @@ pub struct Built {
     pub preflight: Vec<(String, String)>,
     /// Time spent per output kind (CPU time over all threads), for `--timings`.
     pub outputs: Vec<(&'static str, std::time::Duration)>,
+    /// How much the build cache gave, when there was one.
+    pub cache: Option<crate::cache::Stats>,
 }
 
 /// The partners to build: all, or those named with `--partner`.
@@ -67,25 +70,6 @@ pub enum Mode {
     Check,
 }
 
-/// Builds the campaign for `partners`. `warnings` are shown on the download page and report.
-pub fn build(
-    kit: &Kit,
-    partners: &[&Partner],
-    warnings: &[Diagnostic],
-) -> Result<Built, Vec<Diagnostic>> {
-    build_in(kit, partners, warnings, Mode::Build)
-}
-
-/// [`build`], or only its checks.
-pub fn build_in(
-    kit: &Kit,
-    partners: &[&Partner],
-    warnings: &[Diagnostic],
-    mode: Mode,
-) -> Result<Built, Vec<Diagnostic>> {
-    build_with(kit, partners, warnings, mode, None, None)
-}
-
 /// Where a build puts its files: memory (the preview, the tests) or the staging folder of
 /// `--out`, as each pack is done.
 pub trait Sink {
@@ -100,15 +84,16 @@ impl Sink for Vec<(String, Vec<u8>)> {
     }
 }
 
-/// [`build_in`] with the adviser's link key, for kits with private links (`build` needs it;
-/// `check` and the preview use a placeholder without it). Every file in memory.
-pub fn build_with(
+/// [`build_into`] with every file in memory, sorted by path.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn build_with(
     kit: &Kit,
     partners: &[&Partner],
     warnings: &[Diagnostic],
     mode: Mode,
     key: Option<&crate::distribution::LinkKey>,
     release: Option<&crate::changes::Release>,
+    cache: Option<&crate::cache::Cache>,
 ) -> Result<Built, Vec<Diagnostic>> {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut built = build_into(
@@ -118,6 +103,7 @@ pub fn build_with(
         mode,
         key,
         release,
+        cache,
         &mut files,
         &mut |_, _| {},
     )?;
@@ -132,13 +118,14 @@ pub fn build_with(
 /// nothing more is handed to `sink`, but every partner is still rendered so that one run lists
 /// every problem.
 #[allow(clippy::too_many_arguments)]
-pub fn build_into(
+pub(crate) fn build_into(
     kit: &Kit,
     partners: &[&Partner],
     warnings: &[Diagnostic],
     mode: Mode,
     key: Option<&crate::distribution::LinkKey>,
     release: Option<&crate::changes::Release>,
+    cache: Option<&crate::cache::Cache>,
     sink: &mut dyn Sink,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Built, Vec<Diagnostic>> {
@@ -162,7 +149,7 @@ pub fn build_into(
         let t1 = Instant::now();
         let results = parallel_map(group, |(i, p)| {
             let draw = mode == Mode::Build || *i == 0;
-            let mut files = pack::render(kit, p, &content, &pages, draw, release)?;
+            let mut files = pack::render(kit, p, &content, &pages, draw, release, cache)?;
             if !draw {
                 // Only checking: the metadata is all that is needed from here on.
                 for f in &mut files {
@@ -259,6 +246,7 @@ pub fn build_into(
         timings,
         preflight,
         outputs: pack::take_output_timings(),
+        cache: None,
     })
 }
 

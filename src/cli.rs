@@ -77,6 +77,10 @@ pub struct BuildArgs {
     /// least 32 random bytes, kept outside the kit. Default: the PARTNERKIT_LINK_KEY variable.
     #[arg(long, value_name = "FILE")]
     pub link_key: Option<PathBuf>,
+    /// Draw every image and PDF again instead of reusing the cache beside the output
+    /// (`<out>/.<campaign>.partnerkit-cache`).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// `partnerkit serve`.

@@ -1,10 +1,11 @@
-//! Results of the expensive renderers (SVG to PNG, card PDFs), kept in memory by a hash of their
-//! complete input, for the preview server: after an edit, only what the edit touched is drawn
-//! again. Off unless [`enable`] is called, so `build` and `check` hold nothing extra.
+//! Results of the expensive renderers (SVG to PNG, card PDFs), kept by a hash of their complete
+//! input: in memory for the preview server ([`enable`]; off otherwise, so `build` and `check`
+//! hold nothing extra), and on disk beside the output for `build` ([`crate::cache`]). After an
+//! edit, only what the edit touched is drawn again.
 //!
 //! The key is a SHA-256 of everything the renderer reads (the SVG text; every shape, colour,
-//! logo and document field of a PDF) and the tool version, so a hit is the same bytes a fresh
-//! render would give. The memo forgets everything once it holds more than [`MAX_BYTES`].
+//! logo and document field of a PDF) and the drawing engine (version, source fingerprint,
+//! fonts), so a hit is the same bytes a fresh render would give. The memo forgets everything once it holds more than [`MAX_BYTES`].
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -39,26 +40,52 @@ pub fn enable() {
         .on = true;
 }
 
-/// A key hasher, seeded with the tool version and what is rendered.
-pub fn key(kind: &str) -> Sha256 {
+/// What identifies the drawing engine: the tool's version, the fingerprint of its source and
+/// built-in templates (made at compile time), and the bytes of the fonts it draws with.
+fn engine(fonts: &[&[u8]]) -> [u8; 32] {
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update([0]);
+    h.update(env!("PARTNERKIT_SOURCE_HASH").as_bytes());
+    for f in fonts {
+        h.update((f.len() as u64).to_le_bytes());
+        h.update(f);
+    }
+    h.finalize().into()
+}
+
+/// A key hasher, seeded with the drawing engine and what is rendered.
+pub fn key(kind: &str) -> Sha256 {
+    static ENGINE: OnceLock<[u8; 32]> = OnceLock::new();
+    let engine = ENGINE.get_or_init(|| {
+        engine(&[crate::typeset::fonts::REGULAR, crate::typeset::fonts::BOLD])
+    });
+    let mut h = Sha256::new();
+    h.update(engine);
     h.update(kind.as_bytes());
     h.update([0]);
     h
 }
 
-/// The result for `key`, from the memo or from `f`.
-pub fn get_or_render<E>(key: Sha256, f: impl FnOnce() -> Result<Vec<u8>, E>) -> Result<Vec<u8>, E> {
+/// The result for `key`: from the memo (the preview server), from the build cache beside the
+/// output (`build`), or from `f`.
+pub fn get_or_render<E>(
+    cache: Option<&crate::cache::Cache>,
+    key: Sha256,
+    f: impl FnOnce() -> Result<Vec<u8>, E>,
+) -> Result<Vec<u8>, E> {
+    let f = move |k: [u8; 32]| match cache {
+        Some(c) => c.get_or_render(k, f),
+        None => f(),
+    };
     let on = store()
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .on;
-    if !on {
-        return f();
-    }
     let k: [u8; 32] = key.finalize().into();
+    if !on {
+        return f(k);
+    }
     if let Some(hit) = store()
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -67,7 +94,7 @@ pub fn get_or_render<E>(key: Sha256, f: impl FnOnce() -> Result<Vec<u8>, E>) -> 
     {
         return Ok(hit.as_ref().clone());
     }
-    let bytes = f()?;
+    let bytes = f(k)?;
     let mut s = store()
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -85,13 +112,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn another_font_is_another_engine() {
+        use crate::typeset::fonts::{BOLD, REGULAR};
+        let mut changed = REGULAR.to_vec();
+        changed[1000] ^= 1;
+        assert_ne!(engine(&[REGULAR, BOLD]), engine(&[&changed, BOLD]));
+        assert_ne!(engine(&[REGULAR, BOLD]), engine(&[BOLD, REGULAR]));
+        assert_eq!(engine(&[REGULAR, BOLD]), engine(&[REGULAR, BOLD]));
+    }
+
+    #[test]
     fn a_second_render_is_a_hit() {
         enable();
         let mut calls = 0;
         for _ in 0..2 {
             let mut k = key("test");
             k.update(b"same input");
-            let out: Result<Vec<u8>, ()> = get_or_render(k, || {
+            let out: Result<Vec<u8>, ()> = get_or_render(None, k, || {
                 calls += 1;
                 Ok(vec![1, 2, 3])
             });

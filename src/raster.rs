@@ -9,7 +9,7 @@ fn fontdb() -> Arc<usvg::fontdb::Database> {
     static DB: OnceLock<Arc<usvg::fontdb::Database>> = OnceLock::new();
     DB.get_or_init(|| {
         let mut db = usvg::fontdb::Database::new();
-        crate::fonts::load_into(&mut db);
+        crate::typeset::fonts::load_into(&mut db);
         Arc::new(db)
     })
     .clone()
@@ -248,13 +248,18 @@ fn filter_cost(kind: &usvg::filter::Kind, px_scale: f32) -> Result<f32, String> 
 }
 
 /// Renders an SVG document to a PNG of `width` × `height` pixels.
-pub fn svg_to_png(svg: &str, width: u32, height: u32) -> Result<Vec<u8>, String> {
+pub fn svg_to_png(
+    svg: &str,
+    width: u32,
+    height: u32,
+    cache: Option<&crate::cache::Cache>,
+) -> Result<Vec<u8>, String> {
     use sha2::Digest;
     let mut k = crate::memo::key("svg_to_png");
     k.update(svg.as_bytes());
     k.update(width.to_le_bytes());
     k.update(height.to_le_bytes());
-    crate::memo::get_or_render(k, || render(&parse(svg)?, width, height))
+    crate::memo::get_or_render(cache, k, || render(&parse(svg)?, width, height))
 }
 
 /// Like [`svg_to_png`], but first refuses text that would not be drawn: `Err(Ok(chars))` names
@@ -263,13 +268,14 @@ pub fn svg_to_png_checked(
     svg: &str,
     width: u32,
     height: u32,
+    cache: Option<&crate::cache::Cache>,
 ) -> Result<Vec<u8>, Result<Vec<char>, String>> {
     use sha2::Digest;
     let mut k = crate::memo::key("svg_to_png_checked");
     k.update(svg.as_bytes());
     k.update(width.to_le_bytes());
     k.update(height.to_le_bytes());
-    crate::memo::get_or_render(k, || {
+    crate::memo::get_or_render(cache, k, || {
         let tree = parse(svg).map_err(Err)?;
         let undrawable = undrawable_in(&tree);
         if !undrawable.is_empty() {
@@ -321,9 +327,9 @@ pub fn encode_png(pixmap: tiny_skia::Pixmap) -> Result<Vec<u8>, String> {
 /// The characters of an SVG's text that would not be drawn: text nodes resvg could not lay out
 /// at all (no font: they vanish) and characters the embedded font has no glyph for (tofu).
 fn undrawable_in(tree: &usvg::Tree) -> Vec<char> {
-    let measure = crate::outputs::cards::layout::Measure::default();
+    let measure = crate::typeset::Measure::default();
     let mut out = Vec::new();
-    fn walk(g: &usvg::Group, m: &crate::outputs::cards::layout::Measure, out: &mut Vec<char>) {
+    fn walk(g: &usvg::Group, m: &crate::typeset::Measure, out: &mut Vec<char>) {
         for n in g.children() {
             match n {
                 usvg::Node::Group(g) => walk(g, m, out),

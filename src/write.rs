@@ -25,6 +25,7 @@ pub struct Target {
     pub dir: PathBuf,
     staging: PathBuf,
     old: PathBuf,
+    cache: PathBuf,
     _lock: fs::File,
 }
 
@@ -220,7 +221,8 @@ impl Target {
             std::process::id()
         ));
         let old = out_abs.join(format!(".{campaign}.partnerkit-previous"));
-        for p in [&dir, &staging, &old] {
+        let cache = out_abs.join(format!(".{campaign}.partnerkit-cache"));
+        for p in [&dir, &staging, &old, &cache] {
             if is_symlink(p) {
                 return fail(
                     tr!(
@@ -309,8 +311,14 @@ impl Target {
             dir,
             staging,
             old,
+            cache,
             _lock: lock,
         })
+    }
+
+    /// The build cache's folder: `<out>/.<campaign>.partnerkit-cache`, beside the output.
+    pub fn cache_dir(&self) -> PathBuf {
+        self.cache.clone()
     }
 
     /// Writes `files` (paths relative to the campaign folder) and swaps them in.

@@ -26,8 +26,7 @@ pub fn load_and_build(kit_toml: &[u8], item: &[u8]) {
     let dir = kit_dir();
     std::fs::write(dir.join("kit.toml"), kit_toml).unwrap();
     std::fs::write(dir.join("content/item.md"), item).unwrap();
-    if let Ok((kit, warnings)) = partnerkit::kit::load(dir) {
-        let partners: Vec<_> = kit.partners.iter().collect();
-        let _ = partnerkit::build::build(&kit, &partners, &warnings);
+    if let Ok(campaign) = partnerkit::pipeline::Campaign::load(dir) {
+        let _ = campaign.build_in_memory(&Default::default());
     }
 }

@@ -12,5 +12,5 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let dir = common::kit_dir();
     std::fs::write(dir.join("kit.toml"), common::kit()).unwrap();
     std::fs::write(dir.join("content/item.md"), data).unwrap();
-    let _ = partnerkit::kit::load(dir);
+    let _ = partnerkit::pipeline::Campaign::load(dir);
 });

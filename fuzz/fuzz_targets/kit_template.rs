@@ -11,9 +11,8 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     std::fs::write(dir.join("kit.toml"), common::kit()).unwrap();
     std::fs::write(dir.join("content/item.md"), common::ITEM).unwrap();
     std::fs::write(dir.join("templates/overview.html.hbs"), data).unwrap();
-    if let Ok((kit, warnings)) = partnerkit::kit::load(dir) {
-        let partners: Vec<_> = kit.partners.iter().skip(1).collect();
-        let _ = partnerkit::build::build_in(&kit, &partners, &warnings, partnerkit::build::Mode::Check);
+    if let Ok(campaign) = partnerkit::pipeline::Campaign::load(dir) {
+        let _ = campaign.check();
     }
     let _ = std::fs::remove_file(dir.join("templates/overview.html.hbs"));
 });

@@ -7,5 +7,5 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let dir = common::kit_dir();
     std::fs::write(dir.join("kit.toml"), data).unwrap();
     std::fs::write(dir.join("content/item.md"), common::ITEM).unwrap();
-    let _ = partnerkit::kit::load(dir);
+    let _ = partnerkit::pipeline::Campaign::load(dir);
 });

@@ -6,7 +6,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     if let Ok(tree) = partnerkit::raster::parse_untrusted(data) {
         let _ = tree;
         if let Ok(text) = std::str::from_utf8(data) {
-            let _ = partnerkit::raster::svg_to_png(text, 64, 64);
+            let _ = partnerkit::raster::svg_to_png(text, 64, 64, None);
         }
     }
 });

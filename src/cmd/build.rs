@@ -5,21 +5,26 @@ use std::time::Instant;
 
 use crate::cli::BuildArgs;
 use crate::diag::Diagnostic;
-use crate::kit;
-use crate::write::Target;
+use crate::pipeline::{Campaign, Options};
 
 /// Runs `build`.
 pub fn run(args: &BuildArgs) -> ExitCode {
     let start = Instant::now();
-    match build(
-        &args.kit_dir,
-        &args.out,
-        &args.partners,
-        args.link_key.as_deref(),
-    ) {
+    match build(args) {
         Ok((dir, warnings, built)) => {
             super::report(&warnings);
             if args.timings {
+                if let Some(c) = built.cache {
+                    eprintln!(
+                        "{}",
+                        crate::tr!(
+                            "  cache      {hits} images and PDFs reused, {misses} drawn",
+                            "  cache      {hits} afbeeldingen en pdf's hergebruikt, {misses} getekend",
+                            hits = c.hits,
+                            misses = c.misses
+                        )
+                    );
+                }
                 for (stage, d) in &built.timings {
                     eprintln!("  {stage:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
                 }
@@ -103,50 +108,18 @@ impl Progress {
 }
 
 /// Loads, builds and writes; returns the campaign folder, the warnings and the build.
-pub fn build(
-    kit_dir: &std::path::Path,
-    out: &std::path::Path,
-    only: &[String],
-    link_key: Option<&std::path::Path>,
+fn build(
+    args: &BuildArgs,
 ) -> Result<(std::path::PathBuf, Vec<Diagnostic>, crate::build::Built), Vec<Diagnostic>> {
-    let (kit, mut warnings) = kit::load(kit_dir)?;
-    warnings.extend(crate::lint::lint(&kit));
-    let partners = crate::build::select(&kit, only)?;
-    let key = if kit.distribution.private_links {
-        let key = crate::distribution::LinkKey::from_args(link_key).map_err(|d| vec![d])?;
-        crate::distribution::require_key(&kit, key.as_ref()).map_err(|d| vec![d])?;
-        key
-    } else {
-        None
+    let campaign = Campaign::load(&args.kit_dir)?;
+    let opts = Options {
+        partners: &args.partners,
+        link_key: args.link_key.as_deref(),
+        cache: !args.no_cache,
     };
-    let target = Target::prepare(out, &kit.campaign.id, &kit.root).map_err(|d| vec![d])?;
-    let release = crate::changes::Release::after(&target.dir, &kit);
-    // Each pack goes to the staging folder as soon as it is done; the folder is swapped in
-    // only when every pack and page is there.
-    let mut staging = target.begin().map_err(|d| vec![d])?;
     let mut bar = Progress::new();
-    let built = crate::build::build_into(
-        &kit,
-        &partners,
-        &warnings,
-        crate::build::Mode::Build,
-        key.as_ref(),
-        Some(&release),
-        &mut staging,
-        &mut |done, total| bar.show(done, total),
-    );
+    let built = campaign.build(&args.out, &opts, &mut |done, total| bar.show(done, total));
     bar.finish();
-    let built = match built {
-        Ok(b) => b,
-        Err(d) => {
-            target.abandon();
-            return Err(d);
-        }
-    };
-    if let Err(d) = target.commit() {
-        target.abandon();
-        return Err(vec![d]);
-    }
-    crate::diag::sort(&mut warnings);
-    Ok((target.dir.clone(), warnings, built))
+    let (dir, built) = built?;
+    Ok((dir, campaign.warnings, built))
 }

@@ -7,7 +7,8 @@ use serde::Serialize;
 use crate::cli::{CheckArgs, Format};
 use crate::coverage::{self, Coverage};
 use crate::diag::Diagnostic;
-use crate::kit::{self, Kit};
+use crate::kit::Kit;
+use crate::pipeline::Campaign;
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
@@ -120,17 +121,11 @@ const WARNING: crate::tr::Noun = crate::tr::Noun {
 /// Loads the kit and renders every pack in memory. Returns the kit if it loaded, and every
 /// finding.
 pub fn check(dir: &std::path::Path) -> (Option<Kit>, Vec<Diagnostic>) {
-    match kit::load(dir) {
+    match Campaign::load(dir) {
         Err(diags) => (None, diags),
-        Ok((kit, mut diags)) => {
-            diags.extend(crate::lint::lint(&kit));
-            let partners: Vec<_> = kit.partners.iter().collect();
-            if let Err(errs) =
-                crate::build::build_in(&kit, &partners, &diags, crate::build::Mode::Check)
-            {
-                diags.extend(errs);
-            }
-            (Some(kit), diags)
+        Ok(campaign) => {
+            let findings = campaign.check();
+            (Some(campaign.kit), findings)
         }
     }
 }

@@ -533,10 +533,9 @@ fn rebuild(kit_dir: &Path, state: &Mutex<State>, versions: &watch::Sender<u64>) 
 }
 
 fn build_in_memory(kit_dir: &Path) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let (kit, mut warnings) = crate::kit::load(kit_dir)?;
-    warnings.extend(crate::lint::lint(&kit));
-    let partners: Vec<_> = kit.partners.iter().collect();
-    let built = crate::build::build(&kit, &partners, &warnings)?;
+    let campaign = crate::pipeline::Campaign::load(kit_dir)?;
+    let built = campaign.build_in_memory(&Default::default())?;
+    let (kit, warnings) = (campaign.kit, campaign.warnings);
     // The picker links each partner's pack folder (with private links: id and token).
     let partners = built
         .packs

@@ -85,7 +85,7 @@ pub fn load_logo(files: &KitFiles, rel: &str) -> Result<Logo, String> {
         key.update([u8::from(is_svg)]);
         key.update(&bytes);
     }
-    let png = crate::memo::get_or_render(key, || normalise(&bytes, is_svg))?;
+    let png = crate::memo::get_or_render(None, key, || normalise(&bytes, is_svg))?;
     let (width, height) = crate::outputs::overview::png_size(&png);
     // Screens show a logo at most a few hundred pixels wide: pages and share images embed a
     // smaller copy (smaller pages, and resvg no longer decodes and scales 1024 pixels for every
@@ -95,7 +95,7 @@ pub fn load_logo(files: &KitFiles, rel: &str) -> Result<Logo, String> {
         use sha2::Digest;
         small_key.update(&png);
     }
-    let small = crate::memo::get_or_render(small_key, || screen_copy(&png, width, height))?;
+    let small = crate::memo::get_or_render(None, small_key, || screen_copy(&png, width, height))?;
     let uri = format!("data:image/png;base64,{}", crate::util::base64(&small)).into();
     Ok(Logo {
         path: rel.to_string(),
@@ -349,7 +349,7 @@ pub fn load_photo(files: &KitFiles, rel: &str, focus: (f32, f32)) -> Result<Phot
         key.update(&bytes);
     }
     // Kept as width, height (4 bytes each, little-endian) and the RGB pixels.
-    let packed = crate::memo::get_or_render(key, || {
+    let packed = crate::memo::get_or_render(None, key, || {
         let rgb = decode_photo(&bytes)?;
         let mut out = Vec::with_capacity(8 + rgb.as_raw().len());
         out.extend_from_slice(&rgb.width().to_le_bytes());

@@ -7,11 +7,11 @@
 
 use serde::Serialize;
 
-use super::cards::layout::Measure;
 use crate::artifact::{Artifact, PackContext, RenderedItem};
 use crate::diag::Diagnostic;
 use crate::kit::Logo;
 use crate::platforms::Platform;
+use crate::typeset::Measure;
 
 #[derive(Serialize)]
 struct Line {
@@ -154,7 +154,7 @@ pub fn render(
         .in_file(&item.item.file));
     }
     // Fit in pixels: Measure works in pt/mm, so measure at 1 pt and scale.
-    let em = |text: &str| m.width(text, 1.0, true) * super::cards::layout::PT_PER_MM;
+    let em = |text: &str| m.width(text, 1.0, true) * crate::typeset::PT_PER_MM;
     let (max, min) = (unit * 0.11, unit * 0.045);
     let mut size = max;
     let lines = loop {
@@ -264,7 +264,7 @@ pub fn render(
         return Ok(None);
     }
     let svg = cx.pages.render(kit, "share.svg.hbs", &view)?;
-    let png = crate::raster::svg_to_png_checked(&svg, w, h).map_err(|e| match e {
+    let png = crate::raster::svg_to_png_checked(&svg, w, h, cx.cache).map_err(|e| match e {
         Ok(undrawable) => {
             let list: String = undrawable.iter().take(10).collect();
             Diagnostic::error("share", crate::tr!(
@@ -276,7 +276,7 @@ pub fn render(
                 .hint(crate::tr!(
                     "use font-family=\"{family}\" and characters of Latin, Greek or Cyrillic script",
                     "gebruik font-family=\"{family}\" en tekens uit het Latijnse, Griekse of Cyrillische schrift",
-                    family = crate::fonts::FAMILY
+                    family = crate::typeset::fonts::FAMILY
                 ))
         }
         Err(why) => Diagnostic::error(

@@ -274,6 +274,7 @@ pub fn render<'k>(
     pages: &'k PageTemplates,
     draw: bool,
     release: Option<&'k crate::changes::Release>,
+    cache: Option<&'k crate::cache::Cache>,
 ) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
     let (items, decks) = plan(kit, partner);
     let items = render_texts(kit, partner, content, &items)?;
@@ -286,6 +287,7 @@ pub fn render<'k>(
         folder: format!("{}-{}", kit.campaign.id, partner.id),
         draw,
         release,
+        cache,
     };
     let mut files = Vec::new();
     let mut diags = Vec::new();

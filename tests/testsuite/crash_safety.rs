@@ -143,7 +143,10 @@ fn a_killed_build_leaves_a_complete_output() {
             .unwrap()
             .flatten()
             .map(|e| e.file_name())
-            .filter(|n| !n.to_string_lossy().ends_with(".partnerkit-lock"))
+            .filter(|n| {
+                let n = n.to_string_lossy();
+                !n.ends_with(".partnerkit-lock") && !n.ends_with(".partnerkit-cache")
+            })
             .collect()
     };
     let stray = listing();

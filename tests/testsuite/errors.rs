@@ -276,7 +276,10 @@ fn a_failed_build_keeps_the_previous_output() {
         .unwrap()
         .flatten()
         .map(|e| e.file_name())
-        .filter(|n| !n.to_string_lossy().ends_with(".partnerkit-lock"))
+        .filter(|n| {
+            let n = n.to_string_lossy();
+            !n.ends_with(".partnerkit-lock") && !n.ends_with(".partnerkit-cache")
+        })
         .collect();
     assert_eq!(leftovers.len(), 1, "no staging folder left: {leftovers:?}");
 }

@@ -10,6 +10,7 @@ mod crash_safety;
 mod distribution;
 mod errors;
 mod hostile_kits;
+mod incremental;
 mod lint;
 mod properties;
 mod readme;

@@ -4,6 +4,7 @@
 //! preview shows exactly the card that is printed.
 
 use crate::kit::{Colour, Logo};
+pub use crate::typeset::{line_height, Measure, PT_PER_MM};
 
 /// What a shape means to a screen reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,109 +157,6 @@ impl Shape {
         }
         s
     }
-}
-
-/// Millimetres to PDF points.
-pub const PT_PER_MM: f32 = 72.0 / 25.4;
-
-/// Measures text with the shaper krilla draws with (rustybuzz, same version, same settings),
-/// so a measured line is exactly as wide as the drawn one.
-pub struct Measure {
-    regular: rustybuzz::Face<'static>,
-    bold: rustybuzz::Face<'static>,
-}
-
-impl Default for Measure {
-    fn default() -> Self {
-        Measure {
-            regular: rustybuzz::Face::from_slice(crate::fonts::REGULAR, 0)
-                .expect("embedded font parses"),
-            bold: rustybuzz::Face::from_slice(crate::fonts::BOLD, 0).expect("embedded font parses"),
-        }
-    }
-}
-
-impl Measure {
-    /// Width of `text` in millimetres at `size` points.
-    pub fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
-        let face = if bold { &self.bold } else { &self.regular };
-        let mut buf = rustybuzz::UnicodeBuffer::new();
-        buf.push_str(text);
-        buf.guess_segment_properties();
-        let out = rustybuzz::shape(face, &[], buf);
-        let units: i32 = out.glyph_positions().iter().map(|p| p.x_advance).sum();
-        units as f32 / f32::from(face.units_per_em() as u16) * size / PT_PER_MM
-    }
-
-    /// The characters of `text` that the font has no glyph for.
-    pub fn missing(&self, text: &str) -> Vec<char> {
-        let mut out: Vec<char> = text
-            .chars()
-            .filter(|c| !c.is_whitespace() && self.bold.glyph_index(*c).is_none())
-            .collect();
-        out.dedup();
-        out
-    }
-
-    /// Greedy word wrap of `text` into lines no wider than `width` mm; `None` if a single word
-    /// is wider than that.
-    pub fn wrap(&self, text: &str, size: f32, bold: bool, width: f32) -> Option<Vec<String>> {
-        let mut lines = Vec::new();
-        for para in text.split('\n') {
-            let mut line = String::new();
-            for word in para.split_whitespace() {
-                let candidate = if line.is_empty() {
-                    word.to_string()
-                } else {
-                    format!("{line} {word}")
-                };
-                if self.width(&candidate, size, bold) <= width {
-                    line = candidate;
-                } else {
-                    if self.width(word, size, bold) > width {
-                        return None;
-                    }
-                    if !line.is_empty() {
-                        lines.push(std::mem::take(&mut line));
-                    }
-                    line = word.to_string();
-                }
-            }
-            if !line.is_empty() {
-                lines.push(line);
-            }
-        }
-        Some(lines)
-    }
-
-    /// The largest size from `max` down to `min` (in 0.5 pt steps) at which `text` fits in
-    /// `w` × `h` mm, with its lines.
-    pub fn fit(
-        &self,
-        text: &str,
-        bold: bool,
-        w: f32,
-        h: f32,
-        max: f32,
-        min: f32,
-    ) -> Option<(f32, Vec<String>)> {
-        let mut size = max;
-        while size >= min - 1e-3 {
-            if let Some(lines) = self.wrap(text, size, bold, w) {
-                let height = line_height(size) * lines.len() as f32;
-                if height <= h {
-                    return Some((size, lines));
-                }
-            }
-            size -= 0.5;
-        }
-        None
-    }
-}
-
-/// Line pitch in mm for a size in points.
-pub fn line_height(size: f32) -> f32 {
-    size * 1.28 / PT_PER_MM
 }
 
 /// Font sizes and margins per card size.

@@ -609,7 +609,7 @@ fn render_deck(
         ),
         ..info.clone()
     };
-    let print = pdf::render(&print_info, &pages).map_err(pdf_error)?;
+    let print = pdf::render(&print_info, &pages, cx.cache).map_err(pdf_error)?;
     let print_preflight = preflight(&pages, false, Some(sheets));
 
     // One card a page for a print shop: front, back, front, back… with the kit's bleed, crop
@@ -624,7 +624,7 @@ fn render_deck(
         cmyk: pk.cmyk,
         ..info.clone()
     };
-    let bleed = pdf::render(&bleed_info, &pages).map_err(pdf_error)?;
+    let bleed = pdf::render(&bleed_info, &pages, cx.cache).map_err(pdf_error)?;
     let bleed_preflight = preflight(&pages, pk.cmyk, None);
 
     let mut print_meta = cx.deck_meta("cards-print", deck);
@@ -675,7 +675,7 @@ fn render_deck(
             title: title("gesprekskaarten om te delen", "discussion cards to share"),
             ..info.clone()
         };
-        let bytes = pdf::render(&info, &pages).map_err(pdf_error)?;
+        let bytes = pdf::render(&info, &pages, cx.cache).map_err(pdf_error)?;
         let mut meta = cx.deck_meta("cards-carousel", deck);
         meta.preflight = Some(preflight(&pages, false, None));
         files.push(Artifact {
@@ -687,7 +687,7 @@ fn render_deck(
     for (i, shapes) in fronts.iter().enumerate() {
         let px_h = (PREVIEW_WIDTH as f32 * size.1 / size.0).round() as u32;
         let svg = svg(shapes, size);
-        let png = crate::raster::svg_to_png(&svg, PREVIEW_WIDTH, px_h).map_err(|e| {
+        let png = crate::raster::svg_to_png(&svg, PREVIEW_WIDTH, px_h, cx.cache).map_err(|e| {
             vec![Diagnostic::error(
                 "preview",
                 crate::tr!(
@@ -740,7 +740,7 @@ fn svg(shapes: &[Shape], size: (f32, f32)) -> String {
             )),
             Shape::Text { x, y, size, bold, colour, text, .. } => s.push_str(&format!(
                 r#"<text x="{x}" y="{y}" font-family="{}" font-size="{}" font-weight="{}" fill="{}">{}</text>"#,
-                crate::fonts::FAMILY,
+                crate::typeset::fonts::FAMILY,
                 size / layout::PT_PER_MM,
                 if *bold { 700 } else { 400 },
                 colour.hex(),

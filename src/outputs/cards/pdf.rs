@@ -90,7 +90,11 @@ fn mm(v: f32) -> f32 {
 }
 
 /// Renders the pages into a PDF. Errors are krilla's validation or export errors, in words.
-pub fn render(info: &DocInfo<'_>, pages: &[PageSpec]) -> Result<Vec<u8>, String> {
+pub fn render(
+    info: &DocInfo<'_>,
+    pages: &[PageSpec],
+    cache: Option<&crate::cache::Cache>,
+) -> Result<Vec<u8>, String> {
     use sha2::Digest;
     let mut k = crate::memo::key("cards_pdf");
     k.update(info.title.as_bytes());
@@ -127,7 +131,7 @@ pub fn render(info: &DocInfo<'_>, pages: &[PageSpec]) -> Result<Vec<u8>, String>
             k.update(y.to_le_bytes());
         }
     }
-    crate::memo::get_or_render(k, || render_uncached(info, pages))
+    crate::memo::get_or_render(cache, k, || render_uncached(info, pages))
 }
 
 fn render_uncached(info: &DocInfo<'_>, pages: &[PageSpec]) -> Result<Vec<u8>, String> {
@@ -166,9 +170,9 @@ fn render_uncached(info: &DocInfo<'_>, pages: &[PageSpec]) -> Result<Vec<u8>, St
             .creation_date(date),
     );
     let fonts = Fonts {
-        regular: Font::new(Data::from(crate::fonts::REGULAR), 0)
+        regular: Font::new(Data::from(crate::typeset::fonts::REGULAR), 0)
             .ok_or("the embedded font cannot be read")?,
-        bold: Font::new(Data::from(crate::fonts::BOLD), 0)
+        bold: Font::new(Data::from(crate::typeset::fonts::BOLD), 0)
             .ok_or("the embedded font cannot be read")?,
     };
     let mut images: Vec<(Vec<u8>, Image)> = Vec::new();

@@ -4,9 +4,9 @@
 //! no system font is ever picked by accident.
 
 /// Noto Sans Regular.
-pub const REGULAR: &[u8] = include_bytes!("../fonts/NotoSans-Regular.ttf");
+pub const REGULAR: &[u8] = include_bytes!("../../fonts/NotoSans-Regular.ttf");
 /// Noto Sans Bold.
-pub const BOLD: &[u8] = include_bytes!("../fonts/NotoSans-Bold.ttf");
+pub const BOLD: &[u8] = include_bytes!("../../fonts/NotoSans-Bold.ttf");
 /// The family name to use in SVG templates.
 pub const FAMILY: &str = "Noto Sans";
 

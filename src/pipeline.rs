@@ -1,0 +1,167 @@
+//! The whole sequence in one place: load → check → plan → render → pack → write.
+//!
+//! `build`, `check`, `serve`, the benchmarks, the fuzz targets and the tests all go through a
+//! [`Campaign`]: [`Campaign::load`] reads and checks the kit, then [`Campaign::check`] renders
+//! it only to find problems, [`Campaign::build_in_memory`] and [`Campaign::build_into`] render
+//! every pack into memory or any [`Sink`], and [`Campaign::build`] writes them into `--out`, all
+//! or nothing.
+
+use std::path::{Path, PathBuf};
+
+use crate::build::{Built, Mode, Sink};
+use crate::diag::Diagnostic;
+use crate::kit::{Kit, Partner};
+use crate::write::Target;
+
+/// A loaded kit and what loading and linting it found (warnings only: errors stop the load).
+pub struct Campaign {
+    /// The validated kit.
+    pub kit: Kit,
+    /// Warnings of the loader and the linter, in file order.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// What to build.
+#[derive(Default, Clone, Copy)]
+pub struct Options<'a> {
+    /// The partners to build, by id; every partner when empty.
+    pub partners: &'a [String],
+    /// The adviser's link key file, for kits with private links (`--link-key`).
+    pub link_key: Option<&'a Path>,
+    /// Reuse rendered images and PDFs from the cache beside the output (`build` only).
+    pub cache: bool,
+}
+
+impl Campaign {
+    /// Reads, validates and lints the kit in `dir`.
+    pub fn load(dir: &Path) -> Result<Campaign, Vec<Diagnostic>> {
+        let (kit, mut warnings) = crate::kit::load(dir)?;
+        warnings.extend(crate::lint::lint(&kit));
+        crate::diag::sort(&mut warnings);
+        Ok(Campaign { kit, warnings })
+    }
+
+    /// The partners `opts` names, or every partner.
+    pub fn partners(&self, opts: &Options<'_>) -> Result<Vec<&Partner>, Vec<Diagnostic>> {
+        crate::build::select(&self.kit, opts.partners)
+    }
+
+    /// Renders every pack only to find problems (texts, limits and layouts of every partner;
+    /// images and PDFs of the first). Returns every finding: the warnings and any errors.
+    pub fn check(&self) -> Vec<Diagnostic> {
+        let mut findings = self.warnings.clone();
+        let partners: Vec<&Partner> = self.kit.partners.iter().collect();
+        if let Err(errors) = crate::build::build_with(
+            &self.kit,
+            &partners,
+            &self.warnings,
+            Mode::Check,
+            None,
+            None,
+            None,
+        ) {
+            findings.extend(errors);
+        }
+        crate::diag::sort(&mut findings);
+        findings
+    }
+
+    /// Every file of the campaign folder in memory, sorted by path (the preview, the tests).
+    /// Private links get a placeholder token.
+    pub fn build_in_memory(&self, opts: &Options<'_>) -> Result<Built, Vec<Diagnostic>> {
+        let partners = self.partners(opts)?;
+        crate::build::build_with(
+            &self.kit,
+            &partners,
+            &self.warnings,
+            Mode::Build,
+            None,
+            None,
+            None,
+        )
+    }
+
+    /// Every file handed to `sink` as its pack is done; `progress(done, total)` after each
+    /// group of packs.
+    pub fn build_into(
+        &self,
+        opts: &Options<'_>,
+        sink: &mut dyn Sink,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Built, Vec<Diagnostic>> {
+        let partners = self.partners(opts)?;
+        crate::build::build_into(
+            &self.kit,
+            &partners,
+            &self.warnings,
+            Mode::Build,
+            None,
+            None,
+            None,
+            sink,
+            progress,
+        )
+    }
+
+    /// Builds into `out/<campaign id>`: every pack goes to a staging folder as soon as it is
+    /// done, and the folder is swapped in only when every pack and page is there; on any error
+    /// the previous output stays as it was. Returns the campaign folder and the build.
+    pub fn build(
+        &self,
+        out: &Path,
+        opts: &Options<'_>,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<(PathBuf, Built), Vec<Diagnostic>> {
+        let kit = &self.kit;
+        let partners = self.partners(opts)?;
+        let key = link_key(kit, opts.link_key)?;
+        let target = Target::prepare(out, &kit.campaign.id, &kit.root).map_err(|d| vec![d])?;
+        let release = crate::changes::Release::after(&target.dir, kit);
+        let cache = if opts.cache {
+            Some(crate::cache::Cache::open(&target.cache_dir()))
+        } else {
+            None
+        };
+        let mut staging = target.begin().map_err(|d| vec![d])?;
+        let built = crate::build::build_into(
+            kit,
+            &partners,
+            &self.warnings,
+            Mode::Build,
+            key.as_ref(),
+            Some(&release),
+            cache.as_ref(),
+            &mut staging,
+            progress,
+        );
+        let mut built = match built {
+            Ok(b) => b,
+            Err(d) => {
+                target.abandon();
+                return Err(d);
+            }
+        };
+        if let Err(d) = target.commit() {
+            target.abandon();
+            return Err(vec![d]);
+        }
+        if let Some(cache) = cache {
+            built.cache = Some(cache.stats());
+            cache.finish(opts.partners.is_empty());
+        }
+        Ok((target.dir.clone(), built))
+    }
+}
+
+/// The adviser's key, when the kit has private links (then it is required).
+fn link_key(
+    kit: &Kit,
+    file: Option<&Path>,
+) -> Result<Option<crate::distribution::LinkKey>, Vec<Diagnostic>> {
+    if !kit.distribution.private_links {
+        return Ok(None);
+    }
+    let key = crate::distribution::LinkKey::from_args(file).map_err(|d| vec![d])?;
+    crate::distribution::require_key(kit, key.as_ref()).map_err(|d| vec![d])?;
+    Ok(key)
+}

@@ -1,0 +1,163 @@
+//! The build cache beside the output: a rebuild draws only what changed, and what it writes is
+//! byte for byte what a build without the cache writes after the same edits.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::common::{files, replace, starter, stderr};
+
+/// `partnerkit build KIT --out OUT --timings [extra]` at a fixed build date.
+fn build(kit: &Path, out: &Path, extra: &[&str]) -> Output {
+    let o = Command::new(env!("CARGO_BIN_EXE_partnerkit"))
+        .arg("build")
+        .arg(kit)
+        .arg("--out")
+        .arg(out)
+        .arg("--timings")
+        .args(extra)
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .output()
+        .expect("partnerkit runs");
+    assert!(o.status.success(), "{}", stderr(&o));
+    o
+}
+
+/// (reused, drawn) as `--timings` reports them.
+fn cache_counts(o: &Output) -> (usize, usize) {
+    let err = stderr(o);
+    let line = err
+        .lines()
+        .find(|l| l.trim_start().starts_with("cache "))
+        .unwrap_or_else(|| panic!("no cache line in:\n{err}"));
+    let numbers: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    (numbers[0], numbers[1])
+}
+
+/// The campaign folder's files: the cached build's and the uncached build's must be equal.
+fn campaign(out: &Path) -> Vec<(String, Vec<u8>)> {
+    files(&out.join("mijn-campagne"))
+}
+
+fn assert_same(cached: &Path, clean: &Path) {
+    let (a, b) = (campaign(cached), campaign(clean));
+    assert!(!a.is_empty());
+    assert_eq!(
+        a.iter().map(|f| &f.0).collect::<Vec<_>>(),
+        b.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    for ((path, x), (_, y)) in a.iter().zip(&b) {
+        assert!(x == y, "{path} differs from the build without cache");
+    }
+}
+
+/// Builds `kit` with the cache into `cached` and without into `clean` (so both have the same
+/// history of builds), checks the two are equal and returns the cached build's output.
+fn both(kit: &Path, cached: &Path, clean: &Path) -> Output {
+    let o = build(kit, cached, &[]);
+    build(kit, clean, &["--no-cache"]);
+    assert_same(cached, clean);
+    o
+}
+
+fn campaign_id(kit: &Path) -> String {
+    let toml = std::fs::read_to_string(kit.join("kit.toml")).unwrap();
+    toml.lines()
+        .find_map(|l| l.strip_prefix("id = \""))
+        .and_then(|l| l.split('"').next())
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn editing_an_article_draws_nothing_again_and_gives_the_clean_build() {
+    let tmp = starter(|_| {});
+    let kit = tmp.path().join("kit");
+    assert_eq!(campaign_id(&kit), "mijn-campagne");
+    let (cached, clean) = (tmp.path().join("cached"), tmp.path().join("clean"));
+
+    let first = both(&kit, &cached, &clean);
+    let (hits, drawn) = cache_counts(&first);
+    assert_eq!(hits, 0, "an empty cache gives nothing");
+    assert!(drawn > 10, "{drawn}");
+
+    // The same kit again: everything from the cache.
+    let again = both(&kit, &cached, &clean);
+    assert_eq!(cache_counts(&again), (drawn, 0));
+
+    // One article's text: the articles change, no image or PDF does.
+    replace(
+        &kit,
+        "content/verhaal.md",
+        "Het viel mee,",
+        "Het viel reuze mee,",
+    );
+    let edited = both(&kit, &cached, &clean);
+    assert_eq!(cache_counts(&edited), (drawn, 0));
+    let article = campaign(&cached)
+        .into_iter()
+        .find(|(p, _)| p.ends_with("verhaal.html"))
+        .expect("the story's page");
+    assert!(String::from_utf8_lossy(&article.1).contains("reuze"));
+}
+
+#[test]
+fn a_changed_template_or_logo_draws_what_it_touches_again() {
+    let tmp = starter(|_| {});
+    let kit = tmp.path().join("kit");
+    let (cached, clean) = (tmp.path().join("cached"), tmp.path().join("clean"));
+    let (_, drawn) = cache_counts(&both(&kit, &cached, &clean));
+
+    // The kit's own share-image template: every share image is drawn again, the cards are not.
+    std::fs::create_dir_all(kit.join("templates")).unwrap();
+    let builtin = include_str!("../../templates/share.svg.hbs");
+    let own = builtin.replacen("<svg", "<svg data-version=\"2\"", 1);
+    assert_ne!(own, builtin);
+    std::fs::write(kit.join("templates/share.svg.hbs"), own).unwrap();
+    let o = both(&kit, &cached, &clean);
+    let (hits, again) = cache_counts(&o);
+    let shares = campaign(&cached)
+        .iter()
+        .filter(|(p, _)| p.contains("/social/") && p.ends_with(".png"))
+        .count();
+    assert!(shares > 0);
+    assert!(again >= shares, "{again} drawn, {shares} share images");
+    assert!(hits > 0, "the cards come from the cache");
+    assert_eq!(hits + again, drawn);
+
+    // The campaign logo is on every card back: every PDF is drawn again. (An edit that leaves
+    // the drawn logo as it was, such as an attribute, draws nothing again.)
+    let logo = kit.join("assets/logo.svg");
+    let svg = std::fs::read_to_string(&logo).unwrap();
+    std::fs::write(&logo, svg.replacen("<svg", "<svg data-edit=\"1\"", 1)).unwrap();
+    assert_eq!(cache_counts(&both(&kit, &cached, &clean)), (drawn, 0));
+    std::fs::write(&logo, svg.replace("#00689e", "#8a2be2")).unwrap();
+    let o = both(&kit, &cached, &clean);
+    let (_, redrawn) = cache_counts(&o);
+    let pdfs = campaign(&cached)
+        .iter()
+        .filter(|(p, _)| p.ends_with(".pdf"))
+        .count();
+    assert!(redrawn >= pdfs, "{redrawn} drawn, {pdfs} PDFs");
+}
+
+#[test]
+fn a_damaged_cache_is_drawn_again_never_used() {
+    let tmp = starter(|_| {});
+    let kit = tmp.path().join("kit");
+    let (cached, clean) = (tmp.path().join("cached"), tmp.path().join("clean"));
+    let (_, drawn) = cache_counts(&both(&kit, &cached, &clean));
+    let cache = cached.join(".mijn-campagne.partnerkit-cache");
+    let mut damaged = 0;
+    for (rel, mut bytes) in files(&cache) {
+        let last = bytes.len() - 1;
+        bytes[last] ^= 0x55;
+        std::fs::write(cache.join(rel), bytes).unwrap();
+        damaged += 1;
+    }
+    assert_eq!(damaged, drawn);
+    let o = both(&kit, &cached, &clean);
+    assert_eq!(cache_counts(&o), (0, drawn));
+}
