@@ -145,74 +145,109 @@ pub(crate) fn build_into(
     let mut preflight: Vec<(String, String)> = Vec::new();
     let (mut packs_time, mut write_time) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
     let mut done = 0;
-    for group in indexed.chunks((threads * 2).max(2)) {
-        let t1 = Instant::now();
-        let results = parallel_map(group, |(i, p)| {
-            let draw = mode == Mode::Build || *i == 0;
-            let mut files = pack::render(kit, p, &content, &pages, draw, release, cache)?;
-            if !draw {
-                // Only checking: the metadata is all that is needed from here on.
-                for f in &mut files {
-                    f.bytes = Vec::new();
-                }
+    // Renders and zips one partner's pack.
+    let render_one = |(i, p): &(usize, &Partner)| {
+        let draw = mode == Mode::Build || *i == 0;
+        let mut files = pack::render(kit, p, &content, &pages, draw, release, cache)?;
+        if !draw {
+            // Only checking: the metadata is all that is needed from here on.
+            for f in &mut files {
+                f.bytes = Vec::new();
             }
-            let zipped = if mode == Mode::Check {
-                Vec::new()
-            } else {
-                let folder = format!("{}-{}", kit.campaign.id, p.id);
-                zip(&folder, &files, kit.campaign.launch).map_err(|e| {
-                    vec![Diagnostic::error(
-                        "zip",
-                        crate::tr!(
-                            "cannot zip the pack of `{id}` ({e})",
-                            "het pakket van `{id}` is niet te zippen ({e})",
-                            id = p.id,
-                            e = e
-                        ),
-                    )]
-                })?
-            };
-            Ok::<_, Vec<Diagnostic>>((files, zipped))
-        });
-        packs_time += t1.elapsed();
-        let t2 = Instant::now();
-        for ((_, partner), result) in group.iter().zip(results) {
-            let (pack_files, zipped) = match result {
-                Ok(r) => r,
-                Err(d) => {
-                    diags.extend(d);
+        }
+        let zipped = if mode == Mode::Check {
+            Vec::new()
+        } else {
+            let folder = format!("{}-{}", kit.campaign.id, p.id);
+            zip(&folder, &files, kit.campaign.launch).map_err(|e| {
+                vec![Diagnostic::error(
+                    "zip",
+                    crate::tr!(
+                        "cannot zip the pack of `{id}` ({e})",
+                        "het pakket van `{id}` is niet te zippen ({e})",
+                        id = p.id,
+                        e = e
+                    ),
+                )]
+            })?
+        };
+        Ok::<_, Vec<Diagnostic>>((files, zipped))
+    };
+    type Rendered = Result<(Vec<Artifact>, Vec<u8>), Vec<Diagnostic>>;
+    type Group<'g, 'p> = &'g [(usize, &'p Partner)];
+    // Hands one group's packs to the sink, in partner order.
+    let mut write_group =
+        |group: &[(usize, &Partner)], results: Vec<Rendered>| -> Result<(), Vec<Diagnostic>> {
+            for ((_, partner), result) in group.iter().zip(results) {
+                let (pack_files, zipped) = match result {
+                    Ok(r) => r,
+                    Err(d) => {
+                        diags.extend(d);
+                        continue;
+                    }
+                };
+                if !diags.is_empty() {
                     continue;
                 }
-            };
-            if !diags.is_empty() {
-                continue;
-            }
-            let names = crate::distribution::names(kit, partner, key);
-            summaries.push(PackSummary {
-                id: partner.id.clone(),
-                folder: names.folder.clone(),
-                name: partner.name.clone(),
-                zip: names.zip.clone(),
-                bytes: zipped.len() as u64,
-                sha256: sha256_hex(&zipped),
-                summary: summary(kit, &pack_files),
-                examples: examples(&names.folder, &pack_files),
-            });
-            collect_pictures(&names.folder, &pack_files, &mut previews, &mut shares);
-            for f in &pack_files {
-                if let Some(line) = &f.meta.preflight {
-                    if !preflight.iter().any(|(p, _)| *p == f.path) {
-                        preflight.push((f.path.clone(), line.clone()));
+                let names = crate::distribution::names(kit, partner, key);
+                summaries.push(PackSummary {
+                    id: partner.id.clone(),
+                    folder: names.folder.clone(),
+                    name: partner.name.clone(),
+                    zip: names.zip.clone(),
+                    bytes: zipped.len() as u64,
+                    sha256: sha256_hex(&zipped),
+                    summary: summary(kit, &pack_files),
+                    examples: examples(&names.folder, &pack_files),
+                });
+                collect_pictures(&names.folder, &pack_files, &mut previews, &mut shares);
+                for f in &pack_files {
+                    if let Some(line) = &f.meta.preflight {
+                        if !preflight.iter().any(|(p, _)| *p == f.path) {
+                            preflight.push((f.path.clone(), line.clone()));
+                        }
                     }
+                    sink.put(&format!("{}/{}", names.folder, f.path), &f.bytes)
+                        .map_err(|d| vec![d])?;
                 }
-                sink.put(&format!("{}/{}", names.folder, f.path), &f.bytes)
-                    .map_err(|d| vec![d])?;
+                sink.put(&names.zip, &zipped).map_err(|d| vec![d])?;
             }
-            sink.put(&names.zip, &zipped).map_err(|d| vec![d])?;
+            Ok(())
+        };
+    // Group after group: while one group is rendered (on every core), the one before it is
+    // written (mostly waiting on the disk), so at most two groups are in memory.
+    let groups: Vec<&[(usize, &Partner)]> = indexed.chunks((threads * 2).max(2)).collect();
+    let mut pending: Option<(Group<'_, '_>, Vec<Rendered>)> = None;
+    let mut next = 0;
+    loop {
+        let group = groups.get(next).copied();
+        if group.is_none() && pending.is_none() {
+            break;
         }
-        write_time += t2.elapsed();
-        done += group.len();
-        progress(done, partners.len());
+        let t1 = Instant::now();
+        let (rendered, written) = std::thread::scope(|s| {
+            let render = group.map(|g| s.spawn(|| parallel_map(g, render_one)));
+            let t2 = Instant::now();
+            let written = pending
+                .take()
+                .map(|(g, results)| (g.len(), write_group(g, results)));
+            write_time += t2.elapsed();
+            let rendered = render.map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            });
+            (rendered, written)
+        });
+        packs_time += t1.elapsed();
+        if let Some((n, result)) = written {
+            result?;
+            done += n;
+            progress(done, partners.len());
+        }
+        if let (Some(g), Some(results)) = (group, rendered) {
+            pending = Some((g, results));
+        }
+        next += 1;
     }
     timings.push(("packs", packs_time));
     timings.push(("write", write_time));

@@ -57,9 +57,8 @@ fn engine(fonts: &[&[u8]]) -> [u8; 32] {
 /// A key hasher, seeded with the drawing engine and what is rendered.
 pub fn key(kind: &str) -> Sha256 {
     static ENGINE: OnceLock<[u8; 32]> = OnceLock::new();
-    let engine = ENGINE.get_or_init(|| {
-        engine(&[crate::typeset::fonts::REGULAR, crate::typeset::fonts::BOLD])
-    });
+    let engine = ENGINE
+        .get_or_init(|| engine(&[crate::typeset::fonts::REGULAR, crate::typeset::fonts::BOLD]));
     let mut h = Sha256::new();
     h.update(engine);
     h.update(kind.as_bytes());

@@ -32,6 +32,8 @@ pub struct Logo {
     pub height: u32,
     /// The PNG as a `data:` URI, made once: every page and image of every partner embeds it.
     uri: std::sync::Arc<str>,
+    /// SHA-256 of the PNG, made once: every render key that draws the logo holds it.
+    pub digest: [u8; 32],
 }
 
 impl Logo {
@@ -97,8 +99,13 @@ pub fn load_logo(files: &KitFiles, rel: &str) -> Result<Logo, String> {
     }
     let small = crate::memo::get_or_render(None, small_key, || screen_copy(&png, width, height))?;
     let uri = format!("data:image/png;base64,{}", crate::util::base64(&small)).into();
+    let digest = {
+        use sha2::Digest;
+        sha2::Sha256::digest(&png).into()
+    };
     Ok(Logo {
         path: rel.to_string(),
+        digest,
         png,
         width,
         height,

@@ -72,17 +72,71 @@ struct ShareView {
     photo_box: BoxView,
 }
 
+/// The logo fitted in `max_w` × `max_h` at (`x`, `y`) (its right edge at `x` when `right`), on
+/// whole pixels, with a copy scaled to exactly that size: drawn 1:1, the renderer copies it
+/// instead of resampling it for every image.
 fn place(logo: &Logo, x: f32, y: f32, max_w: f32, max_h: f32, right: bool) -> Placed {
     let scale = (max_w / logo.width as f32).min(max_h / logo.height as f32);
-    let (w, h) = (logo.width as f32 * scale, logo.height as f32 * scale);
+    let (w, h) = (
+        (logo.width as f32 * scale).round().max(1.0),
+        (logo.height as f32 * scale).round().max(1.0),
+    );
     let x = if right { x - w } else { x };
     Placed {
-        x,
-        y: y + (max_h - h) / 2.0,
+        x: x.round(),
+        y: (y + (max_h - h) / 2.0).round(),
         w,
         h,
-        href: logo.data_uri(),
+        href: logo_at(logo, w as u32, h as u32),
     }
+}
+
+/// Most bytes of scaled logo copies kept (as `data:` URIs).
+const MAX_LOGO_COPIES: usize = 32 * 1024 * 1024;
+
+/// `logo` scaled to `w` × `h` pixels as a PNG `data:` URI, made once per logo and size; the
+/// logo as it is when scaling fails.
+fn logo_at(logo: &Logo, w: u32, h: u32) -> String {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    /// Bytes kept, and the copies by (logo digest, width, height).
+    type Copies = (usize, HashMap<([u8; 32], u32, u32), Arc<str>>);
+    static COPIES: OnceLock<Mutex<Copies>> = OnceLock::new();
+    let copies = COPIES.get_or_init(Mutex::default);
+    let lock = || {
+        copies
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    let key = (logo.digest, w, h);
+    if let Some(uri) = lock().1.get(&key) {
+        return uri.to_string();
+    }
+    let scaled = image::load_from_memory_with_format(&logo.png, image::ImageFormat::Png)
+        .ok()
+        .map(|img| img.resize_exact(w, h, image::imageops::FilterType::CatmullRom))
+        .and_then(|img| {
+            let mut png = Vec::new();
+            img.write_with_encoder(image::codecs::png::PngEncoder::new_with_quality(
+                &mut png,
+                image::codecs::png::CompressionType::Fast,
+                image::codecs::png::FilterType::Adaptive,
+            ))
+            .ok()?;
+            Some(png)
+        });
+    let Some(png) = scaled else {
+        return logo.data_uri();
+    };
+    let uri: Arc<str> = format!("data:image/png;base64,{}", crate::util::base64(&png)).into();
+    let mut c = lock();
+    if c.0 + uri.len() > MAX_LOGO_COPIES {
+        c.1.clear();
+        c.0 = 0;
+    }
+    c.0 += uri.len();
+    c.1.insert(key, Arc::clone(&uri));
+    uri.to_string()
 }
 
 /// The share image of `item` on `platform`.

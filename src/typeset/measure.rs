@@ -21,16 +21,105 @@ impl Default for Measure {
     }
 }
 
+/// A shaped glyph run, shared.
+type Run = std::sync::Arc<Vec<krilla::text::KrillaGlyph>>;
+
+/// Most strings whose advance a thread keeps (a few MB); past it the memo starts again.
+const MAX_MEMO: usize = 100_000;
+
+thread_local! {
+    /// Advances in font units by (bold, text): every partner's cards and images lay out the same
+    /// texts, and fitting tries the same candidate lines at every size, so each string is
+    /// shaped once per thread.
+    static ADVANCES: std::cell::RefCell<std::collections::HashMap<(bool, String), i32>> =
+        std::cell::RefCell::default();
+    /// Shaped glyph runs by (bold, text), for the PDFs.
+    static GLYPHS: std::cell::RefCell<std::collections::HashMap<(bool, String), Run>> =
+        std::cell::RefCell::default();
+}
+
 impl Measure {
     /// Width of `text` in millimetres at `size` points.
     pub fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
+        let face = if bold { &self.bold } else { &self.regular };
+        let units = ADVANCES.with(|memo| {
+            if let Some(u) = memo.borrow().get(&(bold, text.to_string())) {
+                return *u;
+            }
+            let u = self.advance(text, bold);
+            let mut memo = memo.borrow_mut();
+            if memo.len() >= MAX_MEMO {
+                memo.clear();
+            }
+            memo.insert((bold, text.to_string()), u);
+            u
+        });
+        units as f32 / f32::from(face.units_per_em() as u16) * size / PT_PER_MM
+    }
+
+    /// `text` shaped, as krilla draws it: glyph ids, advances and offsets in em, and the byte
+    /// range of the text each glyph stands for. Shaped once per thread and string.
+    pub fn glyphs(&self, text: &str, bold: bool) -> Run {
+        GLYPHS.with(|memo| {
+            if let Some(g) = memo.borrow().get(&(bold, text.to_string())) {
+                return std::sync::Arc::clone(g);
+            }
+            let g = std::sync::Arc::new(self.shape(text, bold));
+            let mut memo = memo.borrow_mut();
+            if memo.len() >= MAX_MEMO / 10 {
+                memo.clear();
+            }
+            memo.insert((bold, text.to_string()), std::sync::Arc::clone(&g));
+            g
+        })
+    }
+
+    fn shape(&self, text: &str, bold: bool) -> Vec<krilla::text::KrillaGlyph> {
+        let face = if bold { &self.bold } else { &self.regular };
+        let em = f32::from(face.units_per_em() as u16);
+        let mut buf = rustybuzz::UnicodeBuffer::new();
+        buf.push_str(text);
+        buf.guess_segment_properties();
+        let out = rustybuzz::shape(face, &[], buf);
+        // Each glyph stands for its cluster: from the cluster's first byte to the next cluster
+        // that starts after it (in either direction of writing), or the end of the text.
+        let mut starts: Vec<usize> = out
+            .glyph_infos()
+            .iter()
+            .map(|i| i.cluster as usize)
+            .collect();
+        starts.sort_unstable();
+        starts.dedup();
+        out.glyph_infos()
+            .iter()
+            .zip(out.glyph_positions())
+            .map(|(info, pos)| {
+                let start = info.cluster as usize;
+                let end = starts
+                    .get(starts.partition_point(|s| *s <= start))
+                    .copied()
+                    .unwrap_or(text.len());
+                krilla::text::KrillaGlyph::new(
+                    krilla::text::GlyphId::new(info.glyph_id),
+                    pos.x_advance as f32 / em,
+                    pos.x_offset as f32 / em,
+                    pos.y_offset as f32 / em,
+                    pos.y_advance as f32 / em,
+                    start..end,
+                    None,
+                )
+            })
+            .collect()
+    }
+
+    /// The advance of `text` in font units, shaped.
+    fn advance(&self, text: &str, bold: bool) -> i32 {
         let face = if bold { &self.bold } else { &self.regular };
         let mut buf = rustybuzz::UnicodeBuffer::new();
         buf.push_str(text);
         buf.guess_segment_properties();
         let out = rustybuzz::shape(face, &[], buf);
-        let units: i32 = out.glyph_positions().iter().map(|p| p.x_advance).sum();
-        units as f32 / f32::from(face.units_per_em() as u16) * size / PT_PER_MM
+        out.glyph_positions().iter().map(|p| p.x_advance).sum()
     }
 
     /// The characters of `text` that the font has no glyph for.

@@ -192,7 +192,7 @@ fn previews_show_each_front() {
         let png =
             std::fs::read(cards.join(format!("olifant-in-de-kamer-card-{n:02}.png"))).unwrap();
         let img = image::load_from_memory(&png).unwrap().to_rgba8();
-        assert_eq!(img.width(), 420);
+        assert_eq!(img.width(), 320);
         let dark = img
             .pixels()
             .filter(|p| p.0[0] < 80 && p.0[1] < 80 && p.0[2] < 80)

@@ -124,7 +124,7 @@ impl Shape {
             } => {
                 h.update(b"I");
                 f(h, &[*x, *y, *w, *hh]);
-                h.update(sha2::Sha256::digest(&logo.png));
+                h.update(logo.digest);
                 h.update(alt.as_bytes());
                 h.update([0]);
             }

@@ -8,6 +8,7 @@
 
 pub mod layout;
 pub mod pdf;
+pub mod preview;
 
 use layout::{Front, Measure, Shape};
 
@@ -20,7 +21,9 @@ use crate::kit::{CardSize, Colour, Deck, Kit, Lang};
 pub struct Cards;
 
 const A4: (f32, f32) = (210.0, 297.0);
-const PREVIEW_WIDTH: u32 = 420;
+/// Pixel width of a card preview: the overview shows them 9rem (144 CSS px) wide, so this is
+/// sharp on screens of twice the density and more.
+const PREVIEW_WIDTH: u32 = 320;
 /// The white frame around every card on an office sheet: office printers leave 3–5 mm at the
 /// paper's edge unprinted, and A6 and A7 sheets are filled edge to edge.
 pub const OFFICE_FRAME: f32 = 5.0;
@@ -686,8 +689,21 @@ fn render_deck(
     }
     for (i, shapes) in fronts.iter().enumerate() {
         let px_h = (PREVIEW_WIDTH as f32 * size.1 / size.0).round() as u32;
-        let svg = svg(shapes, size);
-        let png = crate::raster::svg_to_png(&svg, PREVIEW_WIDTH, px_h, cx.cache).map_err(|e| {
+        // The key: every shape (the logo by its digest) and the pixel size.
+        let mut key = crate::memo::key("card_preview");
+        {
+            use sha2::Digest;
+            for s in shapes {
+                s.feed(&mut key);
+            }
+            key.update(PREVIEW_WIDTH.to_le_bytes());
+            key.update(px_h.to_le_bytes());
+        }
+        let band = crate::outputs::band_colour(cx.partner.colour);
+        let png = crate::memo::get_or_render(cx.cache, key, || {
+            preview::render(shapes, size, PREVIEW_WIDTH, px_h, band)
+        })
+        .map_err(|e| {
             vec![Diagnostic::error(
                 "preview",
                 crate::tr!(

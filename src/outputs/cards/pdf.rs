@@ -15,7 +15,7 @@ use krilla::surface::Surface;
 use krilla::tagging::{
     Artifact, ArtifactType, ContentTag, Identifier, Node, SpanTag, Tag, TagGroup, TagTree,
 };
-use krilla::text::{Font, TextDirection};
+use krilla::text::Font;
 use krilla::{Data, Document, SerializeSettings};
 
 use super::layout::{Role, Shape, PT_PER_MM};
@@ -64,6 +64,7 @@ pub struct PageSpec {
 struct Fonts {
     regular: Font,
     bold: Font,
+    measure: crate::typeset::Measure,
 }
 
 fn colour(c: Colour, cmyk: bool) -> krilla::paint::Paint {
@@ -174,6 +175,7 @@ fn render_uncached(info: &DocInfo<'_>, pages: &[PageSpec]) -> Result<Vec<u8>, St
             .ok_or("the embedded font cannot be read")?,
         bold: Font::new(Data::from(crate::typeset::fonts::BOLD), 0)
             .ok_or("the embedded font cannot be read")?,
+        measure: crate::typeset::Measure::default(),
     };
     let mut images: Vec<(Vec<u8>, Image)> = Vec::new();
     let mut tree = TagTree::new().with_lang(Some(info.lang.locale().to_string()));
@@ -379,13 +381,16 @@ fn draw(
             } else {
                 fonts.regular.clone()
             };
-            surface.draw_text(
+            // Shaped once per text (krilla's draw_text shapes every call, and every partner's
+            // deck holds the same texts).
+            let glyphs = fonts.measure.glyphs(text, *bold);
+            surface.draw_glyphs(
                 Point::from_xy(mm(*x), mm(*y)),
+                glyphs.as_slice(),
                 font,
-                *size,
                 text,
+                *size,
                 false,
-                TextDirection::Auto,
             );
         }
         Shape::Image {
