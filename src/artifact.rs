@@ -46,6 +46,10 @@ pub struct FileMeta {
     /// by `build`.
     #[serde(skip)]
     pub preflight: Option<String>,
+    /// The build cache's file holding exactly these bytes, which the output links to instead
+    /// of writing a copy.
+    #[serde(skip)]
+    pub origin: Option<std::sync::Arc<std::path::Path>>,
 }
 
 /// The item or deck a file comes from.
@@ -127,6 +131,7 @@ impl PackContext<'_> {
                 .collect(),
             alt: None,
             preflight: None,
+            origin: None,
         }
     }
 
@@ -150,6 +155,7 @@ impl PackContext<'_> {
             barriers,
             alt: None,
             preflight: None,
+            origin: None,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! the campaign pages, handed to a [`Sink`]. [`crate::pipeline::Campaign`] runs them for
 //! `build`, `check` and `serve`, so a kit that checks clean also builds.
 
+use std::path::Path;
 use std::time::Instant;
 
 use crate::diag::{choices_hint, Diagnostic};
@@ -75,6 +76,13 @@ pub enum Mode {
 pub trait Sink {
     /// Stores one file, its path relative to the campaign folder.
     fn put(&mut self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
+
+    /// Stores one file whose exact bytes are also in the file `origin` (the build cache): a
+    /// folder may link to that file instead of writing a copy.
+    fn put_same_as(&mut self, rel: &str, bytes: &[u8], origin: &Path) -> Result<(), Diagnostic> {
+        let _ = origin;
+        self.put(rel, bytes)
+    }
 }
 
 impl Sink for Vec<(String, Vec<u8>)> {
@@ -207,8 +215,12 @@ pub(crate) fn build_into(
                             preflight.push((f.path.clone(), line.clone()));
                         }
                     }
-                    sink.put(&format!("{}/{}", names.folder, f.path), &f.bytes)
-                        .map_err(|d| vec![d])?;
+                    let rel = format!("{}/{}", names.folder, f.path);
+                    match &f.meta.origin {
+                        Some(origin) => sink.put_same_as(&rel, &f.bytes, origin),
+                        None => sink.put(&rel, &f.bytes),
+                    }
+                    .map_err(|d| vec![d])?;
                 }
                 sink.put(&names.zip, &zipped).map_err(|d| vec![d])?;
             }

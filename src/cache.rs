@@ -7,29 +7,41 @@
 //! its source, templates and fonts, made at compile time). So an entry is exactly what a fresh
 //! render would give, and a changed template, logo or font leads to other keys.
 //!
-//! The cache is `<out>/.<campaign>.partnerkit-cache/`. An entry that cannot be read, or whose
-//! bytes do not match the checksum stored with them, is drawn again; the cache never makes a
-//! build fail. After a build of every partner, entries it did not use are removed, so the cache
-//! stays about as large as the images and PDFs of one build.
+//! The cache is `<out>/.<campaign>.partnerkit-cache/`: each entry a file of exactly the bytes
+//! drawn, and an index with each entry's SHA-256 and length. An entry the index does not know,
+//! or whose bytes do not match it, is drawn again; the cache never makes a build fail. The
+//! output links its images and PDFs to the entries (a hard link; a copy where the file system
+//! has none), so a build writes each drawing once and a rebuild writes none of them again. An
+//! entry is replaced by renaming a new file onto it, never changed in place. After a build of
+//! every partner, entries it did not use are removed, so the cache stays about as large as the
+//! images and PDFs of one build.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
 
-/// The first bytes of every entry.
-const MAGIC: &[u8; 8] = b"pkcache1";
+/// The index file: a line per entry, `<key> <sha256 of the bytes> <length>`, in hex.
+const INDEX: &str = "index";
+
+/// The first line of the index.
+const INDEX_HEADER: &str = "partnerkit cache 2";
 
 /// The largest entry read back (a card PDF with its logos is a few MB).
 const MAX_ENTRY: u64 = 256 * 1024 * 1024;
 
+/// An entry's checksum and length.
+type Sum = ([u8; 32], u64);
+
 /// A cache folder, open for one build.
 pub struct Cache {
     dir: PathBuf,
+    /// What the index said at the start, and what this build wrote.
+    index: Mutex<HashMap<[u8; 32], Sum>>,
     used: Mutex<HashSet<[u8; 32]>>,
     hits: AtomicUsize,
     misses: AtomicUsize,
@@ -44,8 +56,58 @@ pub struct Stats {
     pub misses: usize,
 }
 
-fn hex(key: &[u8; 32]) -> String {
-    key.iter().map(|b| format!("{b:02x}")).collect()
+/// Bytes a renderer made or the cache gave, and the cache file holding exactly these bytes
+/// when there is one: the build links that file into the output instead of writing a copy.
+pub struct Drawn {
+    /// The bytes.
+    pub bytes: Vec<u8>,
+    /// The cache entry with the same bytes.
+    pub origin: Option<Arc<Path>>,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(s: &str) -> Option<[u8; 32]> {
+    if s.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+fn read_index(dir: &Path) -> HashMap<[u8; 32], Sum> {
+    let mut map = HashMap::new();
+    let path = dir.join(INDEX);
+    let Ok(meta) = fs::symlink_metadata(&path) else {
+        return map;
+    };
+    if !meta.is_file() || meta.len() > 64 * 1024 * 1024 {
+        return map;
+    }
+    let Ok(text) = fs::read_to_string(&path) else {
+        return map;
+    };
+    let mut lines = text.lines();
+    if lines.next() != Some(INDEX_HEADER) {
+        return map;
+    }
+    for line in lines {
+        let mut parts = line.split(' ');
+        let (Some(k), Some(sum), Some(len), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        if let (Some(k), Some(sum), Ok(len)) = (unhex(k), unhex(sum), len.parse()) {
+            map.insert(k, (sum, len));
+        }
+    }
+    map
 }
 
 impl Cache {
@@ -55,6 +117,7 @@ impl Cache {
         let _ = fs::create_dir_all(dir);
         Cache {
             dir: dir.to_path_buf(),
+            index: Mutex::new(read_index(dir)),
             used: Mutex::new(HashSet::new()),
             hits: AtomicUsize::new(0),
             misses: AtomicUsize::new(0),
@@ -66,43 +129,46 @@ impl Cache {
         self.dir.join(&h[..2]).join(&h)
     }
 
-    /// The bytes stored for `key`, if there is an intact entry.
+    fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+        m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The bytes stored for `key`, if the index knows the entry and its bytes match.
     fn read(&self, key: &[u8; 32]) -> Option<Vec<u8>> {
+        let (sum, len) = *Self::lock(&self.index).get(key)?;
         let path = self.path(key);
         // Never through a link: the entry must be a file of the cache folder itself.
         let meta = fs::symlink_metadata(&path).ok()?;
-        if !meta.is_file() || meta.len() > MAX_ENTRY + 40 {
+        if !meta.is_file() || meta.len() != len || len > MAX_ENTRY {
             return None;
         }
-        let mut data = Vec::with_capacity(meta.len() as usize);
+        let mut data = Vec::with_capacity(len as usize);
         fs::File::open(&path)
             .ok()?
-            .take(MAX_ENTRY + 40)
+            .take(MAX_ENTRY)
             .read_to_end(&mut data)
             .ok()?;
-        let body = data.get(40..)?;
-        if &data[..8] != MAGIC || data[8..40] != Sha256::digest(body)[..] {
-            return None;
-        }
-        Some(body.to_vec())
+        (Sha256::digest(&data)[..] == sum[..]).then_some(data)
     }
 
     /// Stores `bytes` for `key`: written beside the entry, then renamed onto it, so a reader
-    /// never sees half an entry. Failures are ignored (the next build draws it again).
-    fn write(&self, key: &[u8; 32], bytes: &[u8]) {
+    /// never sees half an entry (and an output file linked to the old entry keeps its bytes).
+    /// Returns whether the entry is there.
+    fn write(&self, key: &[u8; 32], bytes: &[u8]) -> bool {
         let path = self.path(key);
-        let Some(parent) = path.parent() else { return };
+        let Some(parent) = path.parent() else {
+            return false;
+        };
         if fs::create_dir_all(parent).is_err() {
-            return;
+            return false;
         }
         let tmp = parent.join(format!(".{}.{}.tmp", &hex(key)[..16], std::process::id()));
-        let mut data = Vec::with_capacity(bytes.len() + 40);
-        data.extend_from_slice(MAGIC);
-        data.extend_from_slice(&Sha256::digest(bytes));
-        data.extend_from_slice(bytes);
-        if fs::write(&tmp, &data).is_ok() && fs::rename(&tmp, &path).is_err() {
+        if fs::write(&tmp, bytes).is_err() || fs::rename(&tmp, &path).is_err() {
             let _ = fs::remove_file(&tmp);
+            return false;
         }
+        Self::lock(&self.index).insert(*key, (Sha256::digest(bytes).into(), bytes.len() as u64));
+        true
     }
 
     /// The bytes for `key`: from the cache, or from `render` (and then stored).
@@ -110,19 +176,22 @@ impl Cache {
         &self,
         key: [u8; 32],
         render: impl FnOnce() -> Result<Vec<u8>, E>,
-    ) -> Result<Vec<u8>, E> {
-        self.used
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(key);
+    ) -> Result<Drawn, E> {
+        Self::lock(&self.used).insert(key);
         if let Some(bytes) = self.read(&key) {
             self.hits.fetch_add(1, Ordering::Relaxed);
-            return Ok(bytes);
+            return Ok(Drawn {
+                bytes,
+                origin: Some(self.path(&key).into()),
+            });
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
         let bytes = render()?;
-        self.write(&key, &bytes);
-        Ok(bytes)
+        let stored = self.write(&key, &bytes);
+        Ok(Drawn {
+            bytes,
+            origin: stored.then(|| self.path(&key).into()),
+        })
     }
 
     /// What this build reused so far.
@@ -133,23 +202,41 @@ impl Cache {
         }
     }
 
-    /// Ends the build: with `prune` (a build of every partner), removes the entries it did not
-    /// use and any leftover temporary files.
+    /// Ends the build: writes the index; with `prune` (a build of every partner), keeps only
+    /// the entries this build used and removes the other files.
     pub fn finish(self, prune: bool) {
-        if !prune {
-            return;
-        }
         let used = self
             .used
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let keep: HashSet<String> = used.iter().map(hex).collect();
+        let mut index = self
+            .index
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if prune {
+            index.retain(|k, _| used.contains(k));
+        }
+        let mut lines: Vec<String> = index
+            .iter()
+            .map(|(k, (sum, len))| format!("{} {} {len}", hex(k), hex(sum)))
+            .collect();
+        lines.sort();
+        let text = format!("{INDEX_HEADER}\n{}\n", lines.join("\n"));
+        let tmp = self
+            .dir
+            .join(format!(".{INDEX}.{}.tmp", std::process::id()));
+        if fs::write(&tmp, text).is_err() || fs::rename(&tmp, self.dir.join(INDEX)).is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        if !prune {
+            return;
+        }
+        let keep: HashSet<String> = index.keys().map(|k| hex(k)).collect();
         let Ok(dirs) = fs::read_dir(&self.dir) else {
             return;
         };
         for d in dirs.flatten() {
-            let is_dir = d.file_type().is_ok_and(|t| t.is_dir());
-            if !is_dir {
+            if !d.file_type().is_ok_and(|t| t.is_dir()) {
                 continue;
             }
             let Ok(entries) = fs::read_dir(d.path()) else {
@@ -184,9 +271,11 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let cache = Cache::open(tmp.path());
         let out: Result<_, ()> = cache.get_or_render(key(1), || Ok(b"drawn".to_vec()));
-        assert_eq!(out.unwrap(), b"drawn");
+        let out = out.unwrap();
+        assert_eq!(out.bytes, b"drawn");
+        assert_eq!(fs::read(out.origin.unwrap()).unwrap(), b"drawn");
         let again: Result<_, ()> = cache.get_or_render(key(1), || panic!("not drawn again"));
-        assert_eq!(again.unwrap(), b"drawn");
+        assert_eq!(again.unwrap().bytes, b"drawn");
         assert_eq!(cache.stats(), Stats { hits: 1, misses: 1 });
 
         // Flip one byte of the stored bytes: the checksum no longer matches.
@@ -195,11 +284,11 @@ mod tests {
         *data.last_mut().unwrap() ^= 1;
         fs::write(&path, &data).unwrap();
         let redrawn: Result<_, ()> = cache.get_or_render(key(1), || Ok(b"drawn".to_vec()));
-        assert_eq!(redrawn.unwrap(), b"drawn");
+        assert_eq!(redrawn.unwrap().bytes, b"drawn");
         // A cut entry, too.
-        fs::write(&path, &data[..20]).unwrap();
+        fs::write(&path, &data[..2]).unwrap();
         let redrawn: Result<_, ()> = cache.get_or_render(key(1), || Ok(b"drawn".to_vec()));
-        assert_eq!(redrawn.unwrap(), b"drawn");
+        assert_eq!(redrawn.unwrap().bytes, b"drawn");
         assert_eq!(cache.stats().misses, 3);
     }
 
@@ -210,15 +299,18 @@ mod tests {
         let path = cache.path(&key(2));
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         let outside = tmp.path().join("secret");
-        let mut data = MAGIC.to_vec();
-        data.extend_from_slice(&Sha256::digest(b"secret"));
-        data.extend_from_slice(b"secret");
-        fs::write(&outside, data).unwrap();
+        fs::write(&outside, b"secret").unwrap();
+        // The index vouches for the bytes; the entry is a link to a file elsewhere.
+        cache
+            .index
+            .lock()
+            .unwrap()
+            .insert(key(2), (Sha256::digest(b"secret").into(), 6));
         #[cfg(unix)]
         {
             std::os::unix::fs::symlink(&outside, &path).unwrap();
             let out: Result<_, ()> = cache.get_or_render(key(2), || Ok(b"drawn".to_vec()));
-            assert_eq!(out.unwrap(), b"drawn");
+            assert_eq!(out.unwrap().bytes, b"drawn");
         }
     }
 
@@ -231,7 +323,7 @@ mod tests {
         }
         cache.finish(true);
         let cache = Cache::open(tmp.path());
-        let _: Result<_, ()> = cache.get_or_render(key(2), || Ok(vec![2]));
+        let _: Result<_, ()> = cache.get_or_render(key(2), || panic!("kept"));
         cache.finish(true);
         assert!(!cache_path(tmp.path(), 1).exists());
         assert!(cache_path(tmp.path(), 2).exists());

@@ -73,9 +73,23 @@ pub fn get_or_render<E>(
     key: Sha256,
     f: impl FnOnce() -> Result<Vec<u8>, E>,
 ) -> Result<Vec<u8>, E> {
+    draw(cache, key, f).map(|d| d.bytes)
+}
+
+/// [`get_or_render`], with the cache file that holds the same bytes (when there is a cache),
+/// for the output to link to.
+pub fn draw<E>(
+    cache: Option<&crate::cache::Cache>,
+    key: Sha256,
+    f: impl FnOnce() -> Result<Vec<u8>, E>,
+) -> Result<crate::cache::Drawn, E> {
+    use crate::cache::Drawn;
     let f = move |k: [u8; 32]| match cache {
         Some(c) => c.get_or_render(k, f),
-        None => f(),
+        None => f().map(|bytes| Drawn {
+            bytes,
+            origin: None,
+        }),
     };
     let on = store()
         .lock()
@@ -91,9 +105,13 @@ pub fn get_or_render<E>(
         .map
         .get(&k)
     {
-        return Ok(hit.as_ref().clone());
+        return Ok(Drawn {
+            bytes: hit.as_ref().clone(),
+            origin: None,
+        });
     }
-    let bytes = f(k)?;
+    let drawn = f(k)?;
+    let bytes = drawn.bytes;
     let mut s = store()
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -103,7 +121,10 @@ pub fn get_or_render<E>(
     }
     s.bytes += bytes.len();
     s.map.insert(k, Arc::new(bytes.clone()));
-    Ok(bytes)
+    Ok(Drawn {
+        bytes,
+        origin: drawn.origin,
+    })
 }
 
 #[cfg(test)]

@@ -269,13 +269,13 @@ pub fn svg_to_png_checked(
     width: u32,
     height: u32,
     cache: Option<&crate::cache::Cache>,
-) -> Result<Vec<u8>, Result<Vec<char>, String>> {
+) -> Result<crate::cache::Drawn, Result<Vec<char>, String>> {
     use sha2::Digest;
     let mut k = crate::memo::key("svg_to_png_checked");
     k.update(svg.as_bytes());
     k.update(width.to_le_bytes());
     k.update(height.to_le_bytes());
-    crate::memo::get_or_render(cache, k, || {
+    crate::memo::draw(cache, k, || {
         let tree = parse(svg).map_err(Err)?;
         let undrawable = undrawable_in(&tree);
         if !undrawable.is_empty() {

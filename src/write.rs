@@ -379,6 +379,22 @@ impl crate::build::Sink for Staging<'_> {
         }
         fs::write(&path, bytes).map_err(|e| io_error("write", &path, e))
     }
+
+    /// A hard link to the cache's file when it still holds these bytes (same length; the
+    /// cache never changes an entry in place), else a copy.
+    fn put_same_as(&mut self, rel: &str, bytes: &[u8], origin: &Path) -> Result<(), Diagnostic> {
+        debug_assert!(!rel.starts_with('/') && !rel.split('/').any(|p| p == ".."));
+        let path = self.target.staging.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
+        }
+        let same = fs::symlink_metadata(origin)
+            .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+        if same && fs::hard_link(origin, &path).is_ok() {
+            return Ok(());
+        }
+        fs::write(&path, bytes).map_err(|e| io_error("write", &path, e))
+    }
 }
 
 fn io_error(what: &str, p: &Path, e: std::io::Error) -> Diagnostic {

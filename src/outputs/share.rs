@@ -75,7 +75,13 @@ struct ShareView {
 /// The logo fitted in `max_w` × `max_h` at (`x`, `y`) (its right edge at `x` when `right`), on
 /// whole pixels, with a copy scaled to exactly that size: drawn 1:1, the renderer copies it
 /// instead of resampling it for every image.
-fn place(logo: &Logo, x: f32, y: f32, max_w: f32, max_h: f32, right: bool) -> Placed {
+fn place(
+    logo: &Logo,
+    (x, y): (f32, f32),
+    (max_w, max_h): (f32, f32),
+    right: bool,
+    draw: bool,
+) -> Placed {
     let scale = (max_w / logo.width as f32).min(max_h / logo.height as f32);
     let (w, h) = (
         (logo.width as f32 * scale).round().max(1.0),
@@ -87,7 +93,11 @@ fn place(logo: &Logo, x: f32, y: f32, max_w: f32, max_h: f32, right: bool) -> Pl
         y: (y + (max_h - h) / 2.0).round(),
         w,
         h,
-        href: logo_at(logo, w as u32, h as u32),
+        href: if draw {
+            logo_at(logo, w as u32, h as u32)
+        } else {
+            String::new()
+        },
     }
 }
 
@@ -114,7 +124,7 @@ fn logo_at(logo: &Logo, w: u32, h: u32) -> String {
     }
     let scaled = image::load_from_memory_with_format(&logo.png, image::ImageFormat::Png)
         .ok()
-        .map(|img| img.resize_exact(w, h, image::imageops::FilterType::CatmullRom))
+        .map(|img| img.thumbnail_exact(w, h))
         .and_then(|img| {
             let mut png = Vec::new();
             img.write_with_encoder(image::codecs::png::PngEncoder::new_with_quality(
@@ -255,12 +265,12 @@ pub fn render(
         .partner
         .logo
         .as_ref()
-        .map(|l| place(l, margin, logo_y, wf * 0.3, logo_h, false));
+        .map(|l| place(l, (margin, logo_y), (wf * 0.3, logo_h), false, cx.draw));
     let campaign_logo = kit
         .campaign
         .logo
         .as_ref()
-        .map(|l| place(l, wf - margin, logo_y, wf * 0.3, logo_h, true));
+        .map(|l| place(l, (wf - margin, logo_y), (wf * 0.3, logo_h), true, cx.draw));
     let view = ShareView {
         width: w,
         height: h,
@@ -361,9 +371,10 @@ pub fn render(
         ),
         None => drawn,
     });
+    meta.origin = png.origin;
     Ok(Some(Artifact {
         path: format!("social/{}.{}.png", item.item.id, platform.id),
-        bytes: png,
+        bytes: png.bytes,
         meta,
     }))
 }

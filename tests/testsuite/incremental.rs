@@ -143,6 +143,38 @@ fn a_changed_template_or_logo_draws_what_it_touches_again() {
     assert!(redrawn >= pdfs, "{redrawn} drawn, {pdfs} PDFs");
 }
 
+/// The output's images and PDFs are links to the cache's files, not copies: a build writes each
+/// drawing once.
+#[cfg(unix)]
+#[test]
+fn images_and_pdfs_are_linked_not_copied() {
+    use std::os::unix::fs::MetadataExt;
+    let tmp = starter(|_| {});
+    let kit = tmp.path().join("kit");
+    let out = tmp.path().join("out");
+    build(&kit, &out, &[]);
+    let dir = out.join("mijn-campagne");
+    let mut linked = 0;
+    for (rel, _) in files(&dir) {
+        let links = std::fs::metadata(dir.join(&rel)).unwrap().nlink();
+        if rel.ends_with(".pdf") || (rel.ends_with(".png") && rel.contains('/')) {
+            linked += usize::from(links == 2);
+        } else {
+            assert_eq!(links, 1, "{rel}");
+        }
+    }
+    assert!(linked > 10, "{linked}");
+    // Without the cache, nothing is linked.
+    build(&kit, &out, &["--no-cache"]);
+    for (rel, _) in files(&dir) {
+        assert_eq!(
+            std::fs::metadata(dir.join(&rel)).unwrap().nlink(),
+            1,
+            "{rel}"
+        );
+    }
+}
+
 #[test]
 fn a_damaged_cache_is_drawn_again_never_used() {
     let tmp = starter(|_| {});
@@ -150,10 +182,16 @@ fn a_damaged_cache_is_drawn_again_never_used() {
     let (cached, clean) = (tmp.path().join("cached"), tmp.path().join("clean"));
     let (_, drawn) = cache_counts(&both(&kit, &cached, &clean));
     let cache = cached.join(".mijn-campagne.partnerkit-cache");
+    // Every entry replaced by a damaged copy (a new file: the output, linked to the old one,
+    // keeps its bytes, so both sides compare against the same previous build).
     let mut damaged = 0;
     for (rel, mut bytes) in files(&cache) {
+        if rel == "index" {
+            continue;
+        }
         let last = bytes.len() - 1;
         bytes[last] ^= 0x55;
+        std::fs::remove_file(cache.join(&rel)).unwrap();
         std::fs::write(cache.join(rel), bytes).unwrap();
         damaged += 1;
     }

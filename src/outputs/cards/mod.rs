@@ -632,17 +632,19 @@ fn render_deck(
 
     let mut print_meta = cx.deck_meta("cards-print", deck);
     print_meta.preflight = Some(print_preflight);
+    print_meta.origin = print.origin;
     let mut bleed_meta = cx.deck_meta("cards-bleed", deck);
     bleed_meta.preflight = Some(bleed_preflight);
+    bleed_meta.origin = bleed.origin;
     let mut files = vec![
         Artifact {
             path: format!("cards/{}-print.pdf", deck.id),
-            bytes: print,
+            bytes: print.bytes,
             meta: print_meta,
         },
         Artifact {
             path: format!("cards/{}-bleed.pdf", deck.id),
-            bytes: bleed,
+            bytes: bleed.bytes,
             meta: bleed_meta,
         },
     ];
@@ -678,12 +680,13 @@ fn render_deck(
             title: title("gesprekskaarten om te delen", "discussion cards to share"),
             ..info.clone()
         };
-        let bytes = pdf::render(&info, &pages, cx.cache).map_err(pdf_error)?;
+        let drawn = pdf::render(&info, &pages, cx.cache).map_err(pdf_error)?;
         let mut meta = cx.deck_meta("cards-carousel", deck);
         meta.preflight = Some(preflight(&pages, false, None));
+        meta.origin = drawn.origin;
         files.push(Artifact {
             path: format!("cards/{}-carousel.pdf", deck.id),
-            bytes,
+            bytes: drawn.bytes,
             meta,
         });
     }
@@ -700,7 +703,7 @@ fn render_deck(
             key.update(px_h.to_le_bytes());
         }
         let band = crate::outputs::band_colour(cx.partner.colour);
-        let png = crate::memo::get_or_render(cx.cache, key, || {
+        let png = crate::memo::draw(cx.cache, key, || {
             preview::render(shapes, size, PREVIEW_WIDTH, px_h, band)
         })
         .map_err(|e| {
@@ -716,13 +719,14 @@ fn render_deck(
         })?;
         let n = if deck.intro.is_some() { i } else { i + 1 };
         let mut meta = cx.deck_meta("card-preview", deck);
+        meta.origin = png.origin;
         meta.alt = Some(format!(
             "{}, {}: {}",
             deck.title, texts[i].number_alt, texts[i].text
         ));
         files.push(Artifact {
             path: format!("cards/{}-card-{n:02}.png", deck.id),
-            bytes: png,
+            bytes: png.bytes,
             meta,
         });
     }

@@ -95,7 +95,7 @@ pub fn render(
     info: &DocInfo<'_>,
     pages: &[PageSpec],
     cache: Option<&crate::cache::Cache>,
-) -> Result<Vec<u8>, String> {
+) -> Result<crate::cache::Drawn, String> {
     use sha2::Digest;
     let mut k = crate::memo::key("cards_pdf");
     k.update(info.title.as_bytes());
@@ -132,7 +132,7 @@ pub fn render(
             k.update(y.to_le_bytes());
         }
     }
-    crate::memo::get_or_render(cache, k, || render_uncached(info, pages))
+    crate::memo::draw(cache, k, || render_uncached(info, pages))
 }
 
 fn render_uncached(info: &DocInfo<'_>, pages: &[PageSpec]) -> Result<Vec<u8>, String> {

@@ -223,7 +223,7 @@ fn scaled_logo(logo: &Logo, w: u32, h: u32) -> Result<Arc<Layer>, String> {
     layer(key.finalize().into(), || {
         let img = image::load_from_memory_with_format(&logo.png, image::ImageFormat::Png)
             .map_err(|e| e.to_string())?
-            .resize_exact(w, h, image::imageops::FilterType::CatmullRom)
+            .thumbnail_exact(w, h)
             .to_rgba8();
         let mut p = tiny_skia::Pixmap::new(w, h).ok_or("the logo has no size")?;
         for (dst, src) in p.pixels_mut().iter_mut().zip(img.pixels()) {
