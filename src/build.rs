@@ -179,15 +179,17 @@ pub(crate) fn build_into(
                 )]
             })?
         };
-        Ok::<_, Vec<Diagnostic>>((files, zipped))
+        // The checksum the download page shows, made here on every core.
+        let sum = sha256_hex(&zipped);
+        Ok::<_, Vec<Diagnostic>>((files, zipped, sum))
     };
-    type Rendered = Result<(Vec<Artifact>, Vec<u8>), Vec<Diagnostic>>;
+    type Rendered = Result<(Vec<Artifact>, Vec<u8>, String), Vec<Diagnostic>>;
     type Group<'g, 'p> = &'g [(usize, &'p Partner)];
     // Hands one group's packs to the sink, in partner order.
     let mut write_group =
         |group: &[(usize, &Partner)], results: Vec<Rendered>| -> Result<(), Vec<Diagnostic>> {
             for ((_, partner), result) in group.iter().zip(results) {
-                let (pack_files, zipped) = match result {
+                let (pack_files, zipped, sha256) = match result {
                     Ok(r) => r,
                     Err(d) => {
                         diags.extend(d);
@@ -204,7 +206,7 @@ pub(crate) fn build_into(
                     name: partner.name.clone(),
                     zip: names.zip.clone(),
                     bytes: zipped.len() as u64,
-                    sha256: sha256_hex(&zipped),
+                    sha256,
                     summary: summary(kit, &pack_files),
                     examples: examples(&names.folder, &pack_files),
                 });
@@ -238,7 +240,7 @@ pub(crate) fn build_into(
         }
         let t1 = Instant::now();
         let (rendered, written) = std::thread::scope(|s| {
-            let render = group.map(|g| s.spawn(|| parallel_map(g, render_one)));
+            let render = group.map(|g| s.spawn(|| crate::util::parallel_map(g, render_one)));
             let t2 = Instant::now();
             let written = pending
                 .take()
@@ -360,37 +362,6 @@ fn summary(kit: &Kit, files: &[Artifact]) -> String {
         }
     }
     parts.join(" · ")
-}
-
-/// Maps `f` over `items` on all cores, keeping the order.
-pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len().max(1));
-    if threads <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
-    let slots = std::sync::Mutex::new(&mut results);
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if i >= items.len() {
-                    break;
-                }
-                let r = f(&items[i]);
-                slots
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)[i] = Some(r);
-            });
-        }
-    });
-    results
-        .into_iter()
-        .map(|r| r.expect("every item is mapped"))
-        .collect()
 }
 
 /// `links.csv`: one row per partner with the relative paths of its overview and zip, to mail

@@ -8,7 +8,7 @@
 //! render would give, and a changed template, logo or font leads to other keys.
 //!
 //! The cache is `<out>/.<campaign>.partnerkit-cache/`: each entry a file of exactly the bytes
-//! drawn, and an index with each entry's SHA-256 and length. An entry the index does not know,
+//! drawn, and an index with each entry's CRC-32 and length. An entry the index does not know,
 //! or whose bytes do not match it, is drawn again; the cache never makes a build fail. The
 //! output links its images and PDFs to the entries (a hard link; a copy where the file system
 //! has none), so a build writes each drawing once and a rebuild writes none of them again. An
@@ -23,19 +23,18 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use sha2::{Digest, Sha256};
-
-/// The index file: a line per entry, `<key> <sha256 of the bytes> <length>`, in hex.
+/// The index file: a line per entry, `<key> <CRC-32 of the bytes> <length>` (key and CRC in
+/// hex).
 const INDEX: &str = "index";
 
 /// The first line of the index.
-const INDEX_HEADER: &str = "partnerkit cache 2";
+const INDEX_HEADER: &str = "partnerkit cache 3";
 
 /// The largest entry read back (a card PDF with its logos is a few MB).
 const MAX_ENTRY: u64 = 256 * 1024 * 1024;
 
 /// An entry's checksum and length.
-type Sum = ([u8; 32], u64);
+type Sum = (u32, u64);
 
 /// A cache folder, open for one build.
 pub struct Cache {
@@ -103,7 +102,7 @@ fn read_index(dir: &Path) -> HashMap<[u8; 32], Sum> {
         else {
             continue;
         };
-        if let (Some(k), Some(sum), Ok(len)) = (unhex(k), unhex(sum), len.parse()) {
+        if let (Some(k), Ok(sum), Ok(len)) = (unhex(k), u32::from_str_radix(sum, 16), len.parse()) {
             map.insert(k, (sum, len));
         }
     }
@@ -148,7 +147,7 @@ impl Cache {
             .take(MAX_ENTRY)
             .read_to_end(&mut data)
             .ok()?;
-        (Sha256::digest(&data)[..] == sum[..]).then_some(data)
+        (crc32fast::hash(&data) == sum).then_some(data)
     }
 
     /// Stores `bytes` for `key`: written beside the entry, then renamed onto it, so a reader
@@ -167,7 +166,7 @@ impl Cache {
             let _ = fs::remove_file(&tmp);
             return false;
         }
-        Self::lock(&self.index).insert(*key, (Sha256::digest(bytes).into(), bytes.len() as u64));
+        Self::lock(&self.index).insert(*key, (crc32fast::hash(bytes), bytes.len() as u64));
         true
     }
 
@@ -218,7 +217,7 @@ impl Cache {
         }
         let mut lines: Vec<String> = index
             .iter()
-            .map(|(k, (sum, len))| format!("{} {} {len}", hex(k), hex(sum)))
+            .map(|(k, (sum, len))| format!("{} {sum:08x} {len}", hex(k)))
             .collect();
         lines.sort();
         let text = format!("{INDEX_HEADER}\n{}\n", lines.join("\n"));
@@ -305,7 +304,7 @@ mod tests {
             .index
             .lock()
             .unwrap()
-            .insert(key(2), (Sha256::digest(b"secret").into(), 6));
+            .insert(key(2), (crc32fast::hash(b"secret"), 6));
         #[cfg(unix)]
         {
             std::os::unix::fs::symlink(&outside, &path).unwrap();

@@ -34,6 +34,8 @@ pub struct Logo {
     uri: std::sync::Arc<str>,
     /// SHA-256 of the PNG, made once: every render key that draws the logo holds it.
     pub digest: [u8; 32],
+    /// The copy for screens (at most twice [`SCREEN_LOGO_SIDE`]), as a PNG.
+    pub screen: std::sync::Arc<[u8]>,
 }
 
 impl Logo {
@@ -99,6 +101,7 @@ pub fn load_logo(files: &KitFiles, rel: &str) -> Result<Logo, String> {
     }
     let small = crate::memo::get_or_render(None, small_key, || screen_copy(&png, width, height))?;
     let uri = format!("data:image/png;base64,{}", crate::util::base64(&small)).into();
+    let screen = small.into();
     let digest = {
         use sha2::Digest;
         sha2::Sha256::digest(&png).into()
@@ -106,6 +109,7 @@ pub fn load_logo(files: &KitFiles, rel: &str) -> Result<Logo, String> {
     Ok(Logo {
         path: rel.to_string(),
         digest,
+        screen,
         png,
         width,
         height,

@@ -66,6 +66,7 @@ pub fn load(root: &Path) -> Result<(Kit, Vec<Diagnostic>), Vec<Diagnostic>> {
         files,
         diags: Vec::new(),
         sources: BTreeMap::new(),
+        logos: std::collections::HashMap::new(),
     };
     let kit = cx.load();
     let Loader { mut diags, .. } = cx;
@@ -81,6 +82,9 @@ struct Loader {
     files: KitFiles,
     diags: Vec<Diagnostic>,
     sources: BTreeMap<PathBuf, Source>,
+    /// Every logo kit.toml names, read and normalised up front on all cores (a national kit
+    /// has a hundred partners, each with its own logo to decode, draw and scale).
+    logos: std::collections::HashMap<String, Result<Logo, String>>,
 }
 
 /// What content validation needs to know of kit.toml.
@@ -269,6 +273,22 @@ impl Loader {
         items: Vec<Item>,
         template_overrides: BTreeMap<String, Source>,
     ) -> Option<Kit> {
+        let mut paths: Vec<String> = raw
+            .partners
+            .iter()
+            .filter_map(|p| p.get_ref().logo.as_ref().map(|l| l.get_ref().clone()))
+            .chain(
+                raw.campaign
+                    .get_ref()
+                    .logo
+                    .as_ref()
+                    .map(|l| l.get_ref().clone()),
+            )
+            .collect();
+        paths.sort();
+        paths.dedup();
+        let loaded = crate::util::parallel_map(&paths, |p| load_logo(&self.files, p));
+        self.logos = paths.into_iter().zip(loaded).collect();
         let c = raw.campaign.into_inner();
         self.slug(src, &c.id, nouns::CAMPAIGN_ID);
         let language = match c.language.get_ref().as_str() {
@@ -2056,7 +2076,11 @@ impl Loader {
     }
 
     fn logo(&mut self, src: &Source, path: &S) -> Option<Logo> {
-        match load_logo(&self.files, path.get_ref()) {
+        let loaded = match self.logos.get(path.get_ref()) {
+            Some(l) => l.clone(),
+            None => load_logo(&self.files, path.get_ref()),
+        };
+        match loaded {
             Ok(l) => Some(l),
             Err(why) => {
                 self.err(

@@ -122,7 +122,7 @@ fn logo_at(logo: &Logo, w: u32, h: u32) -> String {
     if let Some(uri) = lock().1.get(&key) {
         return uri.to_string();
     }
-    let scaled = image::load_from_memory_with_format(&logo.png, image::ImageFormat::Png)
+    let scaled = image::load_from_memory_with_format(&logo.screen, image::ImageFormat::Png)
         .ok()
         .map(|img| img.thumbnail_exact(w, h))
         .and_then(|img| {

@@ -221,7 +221,7 @@ fn scaled_logo(logo: &Logo, w: u32, h: u32) -> Result<Arc<Layer>, String> {
     key.update(w.to_le_bytes());
     key.update(h.to_le_bytes());
     layer(key.finalize().into(), || {
-        let img = image::load_from_memory_with_format(&logo.png, image::ImageFormat::Png)
+        let img = image::load_from_memory_with_format(&logo.screen, image::ImageFormat::Png)
             .map_err(|e| e.to_string())?
             .thumbnail_exact(w, h)
             .to_rgba8();
