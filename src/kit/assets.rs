@@ -24,14 +24,12 @@ pub const MAX_LOGO_SIDE: u32 = 1024;
 pub struct Logo {
     /// The path as written in the kit.
     pub path: String,
-    /// An RGBA PNG.
-    pub png: Vec<u8>,
+    /// An RGBA PNG (shared: every card shape of every deck holds the logo).
+    pub png: std::sync::Arc<[u8]>,
     /// Width in pixels.
     pub width: u32,
     /// Height in pixels.
     pub height: u32,
-    /// The PNG as a `data:` URI, made once: every page and image of every partner embeds it.
-    uri: std::sync::Arc<str>,
     /// SHA-256 of the PNG, made once: every render key that draws the logo holds it.
     pub digest: [u8; 32],
     /// The copy for screens (at most twice [`SCREEN_LOGO_SIDE`]), as a PNG.
@@ -41,7 +39,12 @@ pub struct Logo {
 impl Logo {
     /// A `data:` URI of the PNG, for self-contained HTML and SVG.
     pub fn data_uri(&self) -> String {
-        self.uri.to_string()
+        // Made when asked (a few times per pack), not kept: a kit of a thousand partners would
+        // hold a thousand of them.
+        format!(
+            "data:image/png;base64,{}",
+            crate::util::base64(&self.screen)
+        )
     }
 }
 
@@ -100,7 +103,6 @@ pub fn load_logo(files: &KitFiles, rel: &str) -> Result<Logo, String> {
         small_key.update(&png);
     }
     let small = crate::memo::get_or_render(None, small_key, || screen_copy(&png, width, height))?;
-    let uri = format!("data:image/png;base64,{}", crate::util::base64(&small)).into();
     let screen = small.into();
     let digest = {
         use sha2::Digest;
@@ -110,10 +112,9 @@ pub fn load_logo(files: &KitFiles, rel: &str) -> Result<Logo, String> {
         path: rel.to_string(),
         digest,
         screen,
-        png,
+        png: png.into(),
         width,
         height,
-        uri,
     })
 }
 

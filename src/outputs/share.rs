@@ -101,8 +101,9 @@ fn place(
     }
 }
 
-/// Most bytes of scaled logo copies kept (as `data:` URIs).
-const MAX_LOGO_COPIES: usize = 32 * 1024 * 1024;
+/// Most bytes of scaled logo copies kept (as `data:` URIs). Partners are built a few at a time,
+/// so only the copies of the partners in flight are needed again.
+const MAX_LOGO_COPIES: usize = 4 * 1024 * 1024;
 
 /// `logo` scaled to `w` × `h` pixels as a PNG `data:` URI, made once per logo and size; the
 /// logo as it is when scaling fails.

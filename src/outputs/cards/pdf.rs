@@ -177,7 +177,7 @@ fn render_uncached(info: &DocInfo<'_>, pages: &[PageSpec]) -> Result<Vec<u8>, St
             .ok_or("the embedded font cannot be read")?,
         measure: crate::typeset::Measure::default(),
     };
-    let mut images: Vec<(Vec<u8>, Image)> = Vec::new();
+    let mut images: Vec<([u8; 32], Image)> = Vec::new();
     let mut tree = TagTree::new().with_lang(Some(info.lang.locale().to_string()));
     let mut outline = Outline::new();
     for (index, spec) in pages.iter().enumerate() {
@@ -241,7 +241,7 @@ fn drop_suspects(mut bytes: Vec<u8>) -> Vec<u8> {
 fn draw_card(
     surface: &mut Surface<'_>,
     fonts: &Fonts,
-    images: &mut Vec<(Vec<u8>, Image)>,
+    images: &mut Vec<([u8; 32], Image)>,
     shapes: &[Shape],
     cmyk: bool,
 ) -> Result<Option<TagGroup>, String> {
@@ -321,7 +321,7 @@ fn fill(c: Colour, cmyk: bool) -> Fill {
 fn draw(
     surface: &mut Surface<'_>,
     fonts: &Fonts,
-    images: &mut Vec<(Vec<u8>, Image)>,
+    images: &mut Vec<([u8; 32], Image)>,
     shape: &Shape,
     cmyk: bool,
 ) -> Result<(), String> {
@@ -396,11 +396,11 @@ fn draw(
         Shape::Image {
             x, y, w, h, logo, ..
         } => {
-            let image = match images.iter().find(|(png, _)| *png == logo.png) {
+            let image = match images.iter().find(|(digest, _)| *digest == logo.digest) {
                 Some((_, img)) => img.clone(),
                 None => {
                     let img =
-                        Image::from_png(Data::from(logo.png.clone()), false).map_err(|e| {
+                        Image::from_png(Data::from(logo.png.to_vec()), false).map_err(|e| {
                             crate::tr!(
                                 "the logo `{path}` cannot be embedded ({e})",
                                 "het logo `{path}` is niet in te sluiten ({e})",
@@ -408,7 +408,7 @@ fn draw(
                                 e = e
                             )
                         })?;
-                    images.push((logo.png.clone(), img.clone()));
+                    images.push((logo.digest, img.clone()));
                     img
                 }
             };
