@@ -94,7 +94,8 @@ fn read_previous(dir: &Path, kit: &Kit) -> Option<(u32, BTreeMap<String, PackFil
             continue;
         };
         let mut files = PackFiles::new();
-        read_tree(&dir.join(folder), "", &mut files, &mut budget);
+        let sums = manifest_sums(&dir.join(folder));
+        read_tree(&dir.join(folder), "", &mut files, &mut budget, &sums);
         packs.insert(partner.id.clone(), files);
     }
     Some((version, packs))
@@ -113,7 +114,38 @@ fn is_pack_folder(name: &str, id: &str) -> bool {
             })
 }
 
-fn read_tree(dir: &Path, prefix: &str, out: &mut PackFiles, budget: &mut u64) {
+/// The SHA-256 of every file the pack's `manifest.json` lists, by path: images, PDFs and films
+/// are compared by these, without reading them again (a large campaign's come to hundreds of
+/// MB, more than [`MAX_TOTAL_BYTES`]).
+fn manifest_sums(pack: &Path) -> BTreeMap<String, String> {
+    let path = pack.join("manifest.json");
+    let readable =
+        std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= MAX_FILE_BYTES);
+    let Some(value) = readable
+        .then(|| std::fs::read(&path).ok())
+        .flatten()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+    else {
+        return BTreeMap::new();
+    };
+    let mut out = BTreeMap::new();
+    for f in value["files"].as_array().into_iter().flatten() {
+        if let (Some(p), Some(sum)) = (f["path"].as_str(), f["sha256"].as_str()) {
+            if sum.len() == 64 && sum.bytes().all(|b| b.is_ascii_hexdigit()) {
+                out.insert(p.to_string(), sum.to_ascii_lowercase());
+            }
+        }
+    }
+    out
+}
+
+fn read_tree(
+    dir: &Path,
+    prefix: &str,
+    out: &mut PackFiles,
+    budget: &mut u64,
+    sums: &BTreeMap<String, String>,
+) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -131,7 +163,9 @@ fn read_tree(dir: &Path, prefix: &str, out: &mut PackFiles, budget: &mut u64) {
         };
         let Ok(t) = e.file_type() else { continue };
         if t.is_dir() {
-            read_tree(&e.path(), &rel, out, budget);
+            read_tree(&e.path(), &rel, out, budget, sums);
+        } else if let Some(sum) = sums.get(&rel).filter(|_| t.is_file() && !is_text(&rel)) {
+            out.insert(rel, Seen::Hash(sum.clone()));
         } else if t.is_file() {
             let len = e.metadata().map_or(u64::MAX, |m| m.len());
             if len > MAX_FILE_BYTES || len > *budget {
@@ -157,9 +191,7 @@ fn is_text(path: &str) -> bool {
 fn seen(path: &str, bytes: &[u8]) -> Seen {
     match std::str::from_utf8(bytes) {
         Ok(s) if is_text(path) => Seen::Text(s.to_string()),
-        // Only to tell whether the file changed: length and CRC-32 (a fraction of the time of
-        // SHA-256 over the hundreds of MB a large campaign's images and PDFs come to).
-        _ => Seen::Hash(format!("{}:{:08x}", bytes.len(), crc32fast::hash(bytes))),
+        _ => Seen::Hash(crate::util::sha256_hex(bytes)),
     }
 }
 

@@ -215,6 +215,27 @@ fn each_build_numbers_itself_and_says_what_changed() {
     assert!(text(&pack, "CHANGES.html").contains("Niets veranderd sinds versie 2."));
     assert_eq!(text(&dir, ".partnerkit-build"), "version 3\n");
 
+    // A partner's colour: its images and PDFs changed (compared by the SHA-256 the previous
+    // manifest lists), the other partner's not.
+    replace(
+        &kit,
+        "kit.toml",
+        "colour = \"#7a1f5c\"",
+        "colour = \"#1f5c7a\"",
+    );
+    build(&kit, &out);
+    let changes = text(&pack, "CHANGES.html");
+    assert!(changes.contains(".pdf</code>"), "{changes}");
+    assert!(changes.contains(".png</code>"), "{changes}");
+    let other = dir.join("gemeente");
+    assert!(
+        text(&other, "CHANGES.html").contains("Niets veranderd sinds versie 3."),
+        "{}",
+        text(&other, "CHANGES.html")
+    );
+    build(&kit, &out);
+    assert!(text(&pack, "CHANGES.html").contains("Niets veranderd sinds versie 4."));
+
     // A fresh --out starts again at version 1, byte for byte the same as any first build.
     let fresh = build(&kit, &tmp.path().join("fresh"));
     let again = build(&kit, &tmp.path().join("again"));
