@@ -418,4 +418,41 @@ mod tests {
         let t = visible_text("<html><head><style>p{}</style></head><body><p>Een &amp; twee</p><p>Drie</p></body></html>");
         assert_eq!(t, "Een & twee\nDrie\n");
     }
+
+    /// Images and PDFs of the previous build are taken by the SHA-256 its manifest lists, not
+    /// read again; texts are read (for their lines); files the manifest does not list are read
+    /// and hashed.
+    #[test]
+    fn binaries_come_from_the_previous_manifest() {
+        let tmp = tempfile::tempdir().unwrap();
+        let pack = tmp.path();
+        std::fs::create_dir_all(pack.join("cards")).unwrap();
+        std::fs::write(pack.join("cards/a.png"), b"png bytes").unwrap();
+        std::fs::write(pack.join("cards/b.png"), b"other bytes").unwrap();
+        std::fs::write(pack.join("note.txt"), "een\ntwee\n").unwrap();
+        let listed = "ab".repeat(32);
+        std::fs::write(
+            pack.join("manifest.json"),
+            format!(r#"{{"files": [{{"path": "cards/a.png", "sha256": "{listed}"}}, {{"path": "note.txt", "sha256": "{listed}"}}]}}"#),
+        )
+        .unwrap();
+        let sums = manifest_sums(pack);
+        let mut files = PackFiles::new();
+        let mut budget = MAX_TOTAL_BYTES;
+        read_tree(pack, "", &mut files, &mut budget, &sums);
+        assert_eq!(files["cards/a.png"], Seen::Hash(listed));
+        assert_eq!(
+            files["cards/b.png"],
+            Seen::Hash(crate::util::sha256_hex(b"other bytes"))
+        );
+        assert_eq!(files["note.txt"], Seen::Text("een\ntwee\n".into()));
+        // Only the unlisted image and the texts were read.
+        assert_eq!(
+            MAX_TOTAL_BYTES - budget,
+            (b"other bytes".len()
+                + "een\ntwee\n".len()
+                + std::fs::metadata(pack.join("manifest.json")).unwrap().len() as usize)
+                as u64
+        );
+    }
 }
