@@ -20,6 +20,15 @@ pub struct Artifact {
     pub meta: FileMeta,
 }
 
+impl Artifact {
+    /// The SHA-256 of the bytes, in lower-case hex, made once.
+    pub fn sha256(&self) -> &str {
+        self.meta
+            .digest
+            .get_or_init(|| crate::util::sha256_hex(&self.bytes))
+    }
+}
+
 /// What a file is and where it comes from.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct FileMeta {
@@ -50,6 +59,10 @@ pub struct FileMeta {
     /// of writing a copy.
     #[serde(skip)]
     pub origin: Option<std::sync::Arc<std::path::Path>>,
+    /// The file's SHA-256, made once when first asked ([`Artifact::sha256`]): the changes page
+    /// and the manifest both need it.
+    #[serde(skip)]
+    pub digest: std::sync::OnceLock<String>,
 }
 
 /// The item or deck a file comes from.
@@ -132,6 +145,7 @@ impl PackContext<'_> {
             alt: None,
             preflight: None,
             origin: None,
+            digest: std::sync::OnceLock::new(),
         }
     }
 
@@ -156,6 +170,7 @@ impl PackContext<'_> {
             alt: None,
             preflight: None,
             origin: None,
+            digest: std::sync::OnceLock::new(),
         }
     }
 }

@@ -92,29 +92,26 @@ impl Sink for Vec<(String, Vec<u8>)> {
     }
 }
 
+/// What one build renders, and with what.
+#[derive(Clone, Copy)]
+pub(crate) struct Job<'a> {
+    pub kit: &'a Kit,
+    pub partners: &'a [&'a Partner],
+    /// Shown on the download page and the report.
+    pub warnings: &'a [Diagnostic],
+    pub mode: Mode,
+    /// The adviser's link key, for private links (a placeholder token without it).
+    pub key: Option<&'a crate::distribution::LinkKey>,
+    /// This build's version and the previous build, when writing to `--out`.
+    pub release: Option<&'a crate::changes::Release>,
+    /// The build cache beside the output.
+    pub cache: Option<&'a crate::cache::Cache>,
+}
+
 /// [`build_into`] with every file in memory, sorted by path.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn build_with(
-    kit: &Kit,
-    partners: &[&Partner],
-    warnings: &[Diagnostic],
-    mode: Mode,
-    key: Option<&crate::distribution::LinkKey>,
-    release: Option<&crate::changes::Release>,
-    cache: Option<&crate::cache::Cache>,
-) -> Result<Built, Vec<Diagnostic>> {
+pub(crate) fn build_in_memory(job: &Job<'_>) -> Result<Built, Vec<Diagnostic>> {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut built = build_into(
-        kit,
-        partners,
-        warnings,
-        mode,
-        key,
-        release,
-        cache,
-        &mut files,
-        &mut |_, _| {},
-    )?;
+    let mut built = build_into(job, &mut files, &mut |_, _| {})?;
     files.sort_by(|a, b| a.0.cmp(&b.0));
     built.files = files;
     Ok(built)
@@ -125,18 +122,20 @@ pub(crate) fn build_with(
 /// with the number of partners. `progress(done, total)` is called after each group. On an error
 /// nothing more is handed to `sink`, but every partner is still rendered so that one run lists
 /// every problem.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn build_into(
-    kit: &Kit,
-    partners: &[&Partner],
-    warnings: &[Diagnostic],
-    mode: Mode,
-    key: Option<&crate::distribution::LinkKey>,
-    release: Option<&crate::changes::Release>,
-    cache: Option<&crate::cache::Cache>,
+    job: &Job<'_>,
     sink: &mut dyn Sink,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Built, Vec<Diagnostic>> {
+    let Job {
+        kit,
+        partners,
+        warnings,
+        mode,
+        key,
+        release,
+        cache,
+    } = *job;
     let mut timings = Vec::new();
     let t0 = Instant::now();
     let _ = pack::take_output_timings();

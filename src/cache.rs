@@ -23,6 +23,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use crate::util::hex;
+
 /// The index file: a line per entry, `<key> <CRC-32 of the bytes> <length>` (key and CRC in
 /// hex).
 const INDEX: &str = "index";
@@ -62,10 +64,6 @@ pub struct Drawn {
     pub bytes: Vec<u8>,
     /// The cache entry with the same bytes.
     pub origin: Option<Arc<Path>>,
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn unhex(s: &str) -> Option<[u8; 32]> {

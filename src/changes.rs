@@ -174,7 +174,8 @@ fn read_tree(
             }
             *budget -= len;
             if let Ok(bytes) = std::fs::read(e.path()) {
-                out.insert(rel.clone(), seen(&rel, &bytes));
+                let now = seen(&rel, &bytes, || crate::util::sha256_hex(&bytes));
+                out.insert(rel, now);
             }
         }
     }
@@ -188,10 +189,12 @@ fn is_text(path: &str) -> bool {
     .any(|x| path.ends_with(x))
 }
 
-fn seen(path: &str, bytes: &[u8]) -> Seen {
+/// A file as compared: a text by its text, anything else by its SHA-256 (`sum`, made only when
+/// needed).
+fn seen(path: &str, bytes: &[u8], sum: impl FnOnce() -> String) -> Seen {
     match std::str::from_utf8(bytes) {
         Ok(s) if is_text(path) => Seen::Text(s.to_string()),
-        _ => Seen::Hash(crate::util::sha256_hex(bytes)),
+        _ => Seen::Hash(sum()),
     }
 }
 
@@ -243,7 +246,7 @@ fn compared(path: &str, overview: &str) -> bool {
 pub fn compare(
     release: &Release,
     partner: &str,
-    files: &[(&str, &[u8])],
+    files: &[(&str, &[u8], &str)],
     overview: &str,
 ) -> PackChanges {
     let mut out = PackChanges {
@@ -258,16 +261,16 @@ pub fn compare(
         out.new_pack = true;
         return out;
     };
-    let new: BTreeMap<&str, &[u8]> = files
+    let new: BTreeMap<&str, (&[u8], &str)> = files
         .iter()
-        .filter(|(path, _)| compared(path, overview))
-        .map(|(path, bytes)| (*path, *bytes))
+        .filter(|(path, _, _)| compared(path, overview))
+        .map(|(path, bytes, sum)| (*path, (*bytes, *sum)))
         .collect();
-    for (path, f) in &new {
+    for (path, (bytes, sum)) in &new {
         match old.get(*path) {
             None => out.added.push(path.to_string()),
             Some(before) => {
-                let now = seen(path, f);
+                let now = seen(path, bytes, || sum.to_string());
                 if *before != now {
                     out.changed.push(changed_file(path, before, &now));
                 }

@@ -15,29 +15,71 @@ use sha2::{Digest, Sha256};
 /// Most bytes kept.
 pub const MAX_BYTES: usize = 512 * 1024 * 1024;
 
-struct Store {
-    on: bool,
-    bytes: usize,
-    map: HashMap<[u8; 32], Arc<Vec<u8>>>,
+/// A map shared between threads that forgets everything once its values hold more than `max`
+/// bytes: the memos of drawn things (this module's, card preview layers, logo copies).
+pub struct Bounded<K, V> {
+    max: usize,
+    inner: Mutex<(usize, HashMap<K, V>)>,
 }
 
-fn store() -> &'static Mutex<Store> {
-    static S: OnceLock<Mutex<Store>> = OnceLock::new();
-    S.get_or_init(|| {
-        Mutex::new(Store {
-            on: false,
-            bytes: 0,
-            map: HashMap::new(),
-        })
-    })
+impl<K: Eq + std::hash::Hash, V: Clone> Bounded<K, V> {
+    /// An empty map of at most `max` bytes.
+    pub fn new(max: usize) -> Self {
+        Bounded {
+            max,
+            inner: Mutex::new((0, HashMap::new())),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, (usize, HashMap<K, V>)> {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The value kept for `key`.
+    pub fn get(&self, key: &K) -> Option<V> {
+        self.lock().1.get(key).cloned()
+    }
+
+    /// Keeps `value` (of `size` bytes) for `key`.
+    pub fn insert(&self, key: K, value: V, size: usize) {
+        let mut m = self.lock();
+        if m.0 + size > self.max {
+            m.1.clear();
+            m.0 = 0;
+        }
+        m.0 += size;
+        m.1.insert(key, value);
+    }
+
+    /// The value for `key`, kept or made by `make` (and then kept; `size` tells its bytes).
+    pub fn get_or_make<E>(
+        &self,
+        key: K,
+        size: impl FnOnce(&V) -> usize,
+        make: impl FnOnce() -> Result<V, E>,
+    ) -> Result<V, E> {
+        if let Some(v) = self.get(&key) {
+            return Ok(v);
+        }
+        let v = make()?;
+        self.insert(key, v.clone(), size(&v));
+        Ok(v)
+    }
+}
+
+/// Off until [`enable`].
+static ON: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn store() -> &'static Bounded<[u8; 32], Arc<Vec<u8>>> {
+    static S: OnceLock<Bounded<[u8; 32], Arc<Vec<u8>>>> = OnceLock::new();
+    S.get_or_init(|| Bounded::new(MAX_BYTES))
 }
 
 /// Keeps results from now on (the preview server).
 pub fn enable() {
-    store()
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .on = true;
+    ON.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// What identifies the drawing engine: the tool's version, the fingerprint of its source and
@@ -91,40 +133,19 @@ pub fn draw<E>(
             origin: None,
         }),
     };
-    let on = store()
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .on;
     let k: [u8; 32] = key.finalize().into();
-    if !on {
+    if !ON.load(std::sync::atomic::Ordering::Relaxed) {
         return f(k);
     }
-    if let Some(hit) = store()
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .map
-        .get(&k)
-    {
+    if let Some(hit) = store().get(&k) {
         return Ok(Drawn {
             bytes: hit.as_ref().clone(),
             origin: None,
         });
     }
     let drawn = f(k)?;
-    let bytes = drawn.bytes;
-    let mut s = store()
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if s.bytes + bytes.len() > MAX_BYTES {
-        s.map.clear();
-        s.bytes = 0;
-    }
-    s.bytes += bytes.len();
-    s.map.insert(k, Arc::new(bytes.clone()));
-    Ok(Drawn {
-        bytes,
-        origin: drawn.origin,
-    })
+    store().insert(k, Arc::new(drawn.bytes.clone()), drawn.bytes.len());
+    Ok(drawn)
 }
 
 #[cfg(test)]

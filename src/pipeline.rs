@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::build::{Built, Mode, Sink};
+use crate::build::{build_in_memory, build_into, Built, Job, Mode, Sink};
 use crate::diag::Diagnostic;
 use crate::kit::{Kit, Partner};
 use crate::write::Target;
@@ -46,20 +46,25 @@ impl Campaign {
         crate::build::select(&self.kit, opts.partners)
     }
 
+    /// A job for `partners` in `mode`, without link key, release or cache.
+    fn job<'a>(&'a self, partners: &'a [&'a Partner], mode: Mode) -> Job<'a> {
+        Job {
+            kit: &self.kit,
+            partners,
+            warnings: &self.warnings,
+            mode,
+            key: None,
+            release: None,
+            cache: None,
+        }
+    }
+
     /// Renders every pack only to find problems (texts, limits and layouts of every partner;
     /// images and PDFs of the first). Returns every finding: the warnings and any errors.
     pub fn check(&self) -> Vec<Diagnostic> {
         let mut findings = self.warnings.clone();
         let partners: Vec<&Partner> = self.kit.partners.iter().collect();
-        if let Err(errors) = crate::build::build_with(
-            &self.kit,
-            &partners,
-            &self.warnings,
-            Mode::Check,
-            None,
-            None,
-            None,
-        ) {
+        if let Err(errors) = build_in_memory(&self.job(&partners, Mode::Check)) {
             findings.extend(errors);
         }
         crate::diag::sort(&mut findings);
@@ -70,15 +75,7 @@ impl Campaign {
     /// Private links get a placeholder token.
     pub fn build_in_memory(&self, opts: &Options<'_>) -> Result<Built, Vec<Diagnostic>> {
         let partners = self.partners(opts)?;
-        crate::build::build_with(
-            &self.kit,
-            &partners,
-            &self.warnings,
-            Mode::Build,
-            None,
-            None,
-            None,
-        )
+        build_in_memory(&self.job(&partners, Mode::Build))
     }
 
     /// Every file handed to `sink` as its pack is done; `progress(done, total)` after each
@@ -90,17 +87,7 @@ impl Campaign {
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<Built, Vec<Diagnostic>> {
         let partners = self.partners(opts)?;
-        crate::build::build_into(
-            &self.kit,
-            &partners,
-            &self.warnings,
-            Mode::Build,
-            None,
-            None,
-            None,
-            sink,
-            progress,
-        )
+        build_into(&self.job(&partners, Mode::Build), sink, progress)
     }
 
     /// Builds into `out/<campaign id>`: every pack goes to a staging folder as soon as it is
@@ -123,17 +110,13 @@ impl Campaign {
             None
         };
         let mut staging = target.begin().map_err(|d| vec![d])?;
-        let built = crate::build::build_into(
-            kit,
-            &partners,
-            &self.warnings,
-            Mode::Build,
-            key.as_ref(),
-            Some(&release),
-            cache.as_ref(),
-            &mut staging,
-            progress,
-        );
+        let job = Job {
+            key: key.as_ref(),
+            release: Some(&release),
+            cache: cache.as_ref(),
+            ..self.job(&partners, Mode::Build)
+        };
+        let built = build_into(&job, &mut staging, progress);
         let mut built = match built {
             Ok(b) => b,
             Err(d) => {

@@ -118,6 +118,17 @@ pub fn load_logo(files: &KitFiles, rel: &str) -> Result<Logo, String> {
     })
 }
 
+/// An image as a PNG with the image crate's fast setting (logos: the PDFs compress them again).
+pub fn png_fast(img: &image::DynamicImage) -> image::ImageResult<Vec<u8>> {
+    let mut png = Vec::new();
+    img.write_with_encoder(image::codecs::png::PngEncoder::new_with_quality(
+        &mut png,
+        image::codecs::png::CompressionType::Fast,
+        image::codecs::png::FilterType::Adaptive,
+    ))?;
+    Ok(png)
+}
+
 /// Long side of the copy of a logo that pages and share images embed.
 pub const SCREEN_LOGO_SIDE: u32 = 384;
 
@@ -131,15 +142,7 @@ fn screen_copy(png: &[u8], width: u32, height: u32) -> Result<Vec<u8>, String> {
         image::load_from_memory_with_format(png, ImageFormat::Png).map_err(|e| e.to_string())?;
     // A box filter: the fast way to make a logo smaller, and sharp enough for a downscale.
     let small = img.thumbnail(SCREEN_LOGO_SIDE, SCREEN_LOGO_SIDE);
-    let mut out = Vec::new();
-    small
-        .write_with_encoder(image::codecs::png::PngEncoder::new_with_quality(
-            &mut out,
-            image::codecs::png::CompressionType::Fast,
-            image::codecs::png::FilterType::Adaptive,
-        ))
-        .map_err(|e| e.to_string())?;
-    Ok(out)
+    png_fast(&small).map_err(|e| e.to_string())
 }
 
 /// Decodes (or draws) a logo and re-encodes it as an RGBA PNG of at most [`MAX_LOGO_SIDE`].
@@ -161,20 +164,13 @@ fn normalise(bytes: &[u8], is_svg: bool) -> Result<Vec<u8>, String> {
         rgba
     };
     // Fast compression: the PDFs compress the logo again, and pages embed the screen copy.
-    let mut png = Vec::new();
-    rgba.write_with_encoder(image::codecs::png::PngEncoder::new_with_quality(
-        &mut png,
-        image::codecs::png::CompressionType::Fast,
-        image::codecs::png::FilterType::Adaptive,
-    ))
-    .map_err(|e| {
+    png_fast(&image::DynamicImage::ImageRgba8(rgba)).map_err(|e| {
         tr!(
             "cannot re-encode it ({e})",
             "het is niet opnieuw te coderen ({e})",
             e = e
         )
-    })?;
-    Ok(png)
+    })
 }
 
 /// Checks an embedded or stand-alone raster image from its header, before anything is decoded:

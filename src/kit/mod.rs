@@ -18,7 +18,9 @@ pub mod video;
 pub use crate::bcw::Factor;
 pub use crate::lang::Lang;
 pub use crate::typeset::Colour;
-pub use assets::{check_raster, Logo, Photo, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_LOGO_SIDE};
+pub use assets::{
+    check_raster, png_fast, Logo, Photo, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_LOGO_SIDE,
+};
 pub use load::load;
 pub use moment::Moment;
 

@@ -4,7 +4,6 @@
 use serde::Serialize;
 
 use crate::artifact::{Artifact, FileMeta, PackContext};
-use crate::util::sha256_hex;
 
 #[derive(Serialize)]
 struct Manifest<'a> {
@@ -24,7 +23,7 @@ struct Named<'a> {
 #[derive(Serialize)]
 struct Entry<'a> {
     path: &'a str,
-    sha256: String,
+    sha256: &'a str,
     size: usize,
     #[serde(flatten)]
     meta: &'a FileMeta,
@@ -47,7 +46,7 @@ pub fn render(cx: &PackContext<'_>, files: &[Artifact]) -> Artifact {
             .iter()
             .map(|f| Entry {
                 path: &f.path,
-                sha256: sha256_hex(&f.bytes),
+                sha256: f.sha256(),
                 size: f.bytes.len(),
                 meta: &f.meta,
             })

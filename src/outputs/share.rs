@@ -108,46 +108,29 @@ const MAX_LOGO_COPIES: usize = 4 * 1024 * 1024;
 /// `logo` scaled to `w` × `h` pixels as a PNG `data:` URI, made once per logo and size; the
 /// logo as it is when scaling fails.
 fn logo_at(logo: &Logo, w: u32, h: u32) -> String {
-    use std::collections::HashMap;
-    use std::sync::{Arc, Mutex, OnceLock};
-    /// Bytes kept, and the copies by (logo digest, width, height).
-    type Copies = (usize, HashMap<([u8; 32], u32, u32), Arc<str>>);
-    static COPIES: OnceLock<Mutex<Copies>> = OnceLock::new();
-    let copies = COPIES.get_or_init(Mutex::default);
-    let lock = || {
-        copies
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    };
-    let key = (logo.digest, w, h);
-    if let Some(uri) = lock().1.get(&key) {
-        return uri.to_string();
+    use std::sync::{Arc, OnceLock};
+    /// By (logo digest, width, height).
+    type Copies = crate::memo::Bounded<([u8; 32], u32, u32), Arc<str>>;
+    static COPIES: OnceLock<Copies> = OnceLock::new();
+    let scaled = COPIES
+        .get_or_init(|| crate::memo::Bounded::new(MAX_LOGO_COPIES))
+        .get_or_make(
+            (logo.digest, w, h),
+            |uri| uri.len(),
+            || {
+                let img =
+                    image::load_from_memory_with_format(&logo.screen, image::ImageFormat::Png)
+                        .map_err(|_| ())?
+                        .thumbnail_exact(w, h);
+                let png = crate::kit::png_fast(&img).map_err(|_| ())?;
+                let uri = format!("data:image/png;base64,{}", crate::util::base64(&png));
+                Ok::<Arc<str>, ()>(uri.into())
+            },
+        );
+    match scaled {
+        Ok(uri) => uri.to_string(),
+        Err(()) => logo.data_uri(),
     }
-    let scaled = image::load_from_memory_with_format(&logo.screen, image::ImageFormat::Png)
-        .ok()
-        .map(|img| img.thumbnail_exact(w, h))
-        .and_then(|img| {
-            let mut png = Vec::new();
-            img.write_with_encoder(image::codecs::png::PngEncoder::new_with_quality(
-                &mut png,
-                image::codecs::png::CompressionType::Fast,
-                image::codecs::png::FilterType::Adaptive,
-            ))
-            .ok()?;
-            Some(png)
-        });
-    let Some(png) = scaled else {
-        return logo.data_uri();
-    };
-    let uri: Arc<str> = format!("data:image/png;base64,{}", crate::util::base64(&png)).into();
-    let mut c = lock();
-    if c.0 + uri.len() > MAX_LOGO_COPIES {
-        c.1.clear();
-        c.0 = 0;
-    }
-    c.0 += uri.len();
-    c.1.insert(key, Arc::clone(&uri));
-    uri.to_string()
 }
 
 /// The share image of `item` on `platform`.

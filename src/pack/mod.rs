@@ -306,9 +306,9 @@ pub fn render<'k>(
     files.sort_by(|a, b| a.path.cmp(&b.path));
     if let Some(release) = release {
         let overview = outputs::overview::file_name(&cx);
-        let listed: Vec<(&str, &[u8])> = files
+        let listed: Vec<(&str, &[u8], &str)> = files
             .iter()
-            .map(|f| (f.path.as_str(), f.bytes.as_slice()))
+            .map(|f| (f.path.as_str(), f.bytes.as_slice(), f.sha256()))
             .collect();
         let changes = crate::changes::compare(release, &partner.id, &listed, overview);
         files.push(outputs::overview::changes(&cx, &changes).map_err(|d| vec![d])?);

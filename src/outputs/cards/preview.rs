@@ -6,14 +6,14 @@
 //! A layer is found by a hash of its SVG and pixel size. The layers kept are bounded by
 //! [`MAX_LAYER_BYTES`]; past that they are forgotten and drawn again.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use resvg::tiny_skia;
 use sha2::{Digest, Sha256};
 
 use super::layout::Shape;
 use crate::kit::{Colour, Logo};
+use crate::memo::Bounded;
 
 /// Most bytes of layers (and scaled logos) kept.
 pub const MAX_LAYER_BYTES: usize = 48 * 1024 * 1024;
@@ -23,12 +23,6 @@ struct Layer {
     x: u32,
     y: u32,
     pixmap: tiny_skia::Pixmap,
-}
-
-#[derive(Default)]
-struct Layers {
-    bytes: usize,
-    map: HashMap<[u8; 32], Arc<Layer>>,
 }
 
 impl Layer {
@@ -61,35 +55,15 @@ impl Layer {
     }
 }
 
-fn layers() -> &'static Mutex<Layers> {
-    static L: OnceLock<Mutex<Layers>> = OnceLock::new();
-    L.get_or_init(Mutex::default)
-}
-
-/// The layer for `key`, kept or made by `make`.
+/// The layer (or scaled logo) for `key`, kept or made by `make`.
 fn layer(
     key: [u8; 32],
     make: impl FnOnce() -> Result<Layer, String>,
 ) -> Result<Arc<Layer>, String> {
-    let lock = || {
-        layers()
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    };
-    if let Some(p) = lock().map.get(&key) {
-        return Ok(Arc::clone(p));
-    }
-
-    let p = Arc::new(make()?);
-    let mut l = lock();
-    let size = p.pixmap.data().len();
-    if l.bytes + size > MAX_LAYER_BYTES {
-        l.map.clear();
-        l.bytes = 0;
-    }
-    l.bytes += size;
-    l.map.insert(key, Arc::clone(&p));
-    Ok(p)
+    static LAYERS: OnceLock<Bounded<[u8; 32], Arc<Layer>>> = OnceLock::new();
+    LAYERS
+        .get_or_init(|| Bounded::new(MAX_LAYER_BYTES))
+        .get_or_make(key, |l| l.pixmap.data().len(), || make().map(Arc::new))
 }
 
 /// Whether a shape is the partner's own: its band (or any area in its colour) or a logo.
