@@ -28,6 +28,7 @@ pub mod cache;
 pub mod changes;
 pub mod cli;
 pub mod cmd;
+pub mod compose;
 pub mod coverage;
 pub mod diag;
 pub mod distribution;

@@ -276,13 +276,23 @@ pub fn svg_to_png_checked(
     k.update(width.to_le_bytes());
     k.update(height.to_le_bytes());
     crate::memo::draw(cache, k, || {
-        let tree = parse(svg).map_err(Err)?;
-        let undrawable = undrawable_in(&tree);
-        if !undrawable.is_empty() {
-            return Err(Ok(undrawable));
-        }
-        render(&tree, width, height).map_err(Err)
+        encode_png(svg_to_pixmap_checked(svg, width, height)?).map_err(Err)
     })
+}
+
+/// The pixels of [`svg_to_png_checked`], not encoded and not kept: for layers that are
+/// composed into pictures.
+pub fn svg_to_pixmap_checked(
+    svg: &str,
+    width: u32,
+    height: u32,
+) -> Result<tiny_skia::Pixmap, Result<Vec<char>, String>> {
+    let tree = parse(svg).map_err(Err)?;
+    let undrawable = undrawable_in(&tree);
+    if !undrawable.is_empty() {
+        return Err(Ok(undrawable));
+    }
+    draw(&tree, width, height).map_err(Err)
 }
 
 /// Draws a trusted SVG (one partnerkit wrote) onto a transparent pixmap of `width` × `height`.
@@ -306,22 +316,40 @@ fn draw(tree: &usvg::Tree, width: u32, height: u32) -> Result<tiny_skia::Pixmap,
 }
 
 /// A pixmap as a PNG: RGB when every pixel is opaque (share images and card previews are),
-/// with the png crate's fastest setting (fdeflate's ultra-fast mode and the Up filter, which the
-/// crate pairs for speed). Deflating was the largest cost of a build; this is several times
-/// faster than the default level, for files somewhat larger.
+/// with the png crate's fastest setting (see [`encode_rgb`]).
 pub fn encode_png(pixmap: tiny_skia::Pixmap) -> Result<Vec<u8>, String> {
     let (w, h) = (pixmap.width(), pixmap.height());
-    // Opaque premultiplied pixels are their own straight values: no pass to demultiply.
-    let opaque = pixmap.data().chunks_exact(4).all(|p| p[3] == 255);
-    let (data, colour) = if opaque {
-        let mut rgb = vec![0u8; pixmap.data().len() / 4 * 3];
-        for (d, s) in rgb.chunks_exact_mut(3).zip(pixmap.data().chunks_exact(4)) {
-            d.copy_from_slice(&s[..3]);
-        }
-        (rgb, png::ColorType::Rgb)
-    } else {
-        (pixmap.take_demultiplied(), png::ColorType::Rgba)
-    };
+    // Opaque premultiplied pixels are their own straight values: no pass to demultiply. Four
+    // pixels at a time, which the compiler turns into vector shuffles.
+    let px = pixmap.data();
+    let opaque = px.chunks_exact(4).fold(255u8, |all, p| all & p[3]) == 255;
+    if !opaque {
+        return encode(w, h, &pixmap.take_demultiplied(), png::ColorType::Rgba);
+    }
+    let mut rgb = vec![0u8; px.len() / 4 * 3];
+    let (whole, rest) = px.split_at(px.len() / 16 * 16);
+    let (into, into_rest) = rgb.split_at_mut(whole.len() / 16 * 12);
+    for (d, s) in into.chunks_exact_mut(12).zip(whole.chunks_exact(16)) {
+        let s: &[u8; 16] = s.try_into().expect("16 bytes");
+        let d: &mut [u8; 12] = d.try_into().expect("12 bytes");
+        *d = [
+            s[0], s[1], s[2], s[4], s[5], s[6], s[8], s[9], s[10], s[12], s[13], s[14],
+        ];
+    }
+    for (d, s) in into_rest.chunks_exact_mut(3).zip(rest.chunks_exact(4)) {
+        d.copy_from_slice(&s[..3]);
+    }
+    encode_rgb(w, h, &rgb)
+}
+
+/// Opaque RGB pixels as a PNG, with the png crate's fastest setting (fdeflate's ultra-fast
+/// mode and the Up filter, which the crate pairs for speed). Deflating was the largest cost of
+/// a build; this is several times faster than the default level, for files somewhat larger.
+pub fn encode_rgb(w: u32, h: u32, rgb: &[u8]) -> Result<Vec<u8>, String> {
+    encode(w, h, rgb, png::ColorType::Rgb)
+}
+
+fn encode(w: u32, h: u32, data: &[u8], colour: png::ColorType) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     let mut enc = png::Encoder::new(&mut out, w, h);
     enc.set_color(colour);
@@ -329,7 +357,7 @@ pub fn encode_png(pixmap: tiny_skia::Pixmap) -> Result<Vec<u8>, String> {
     enc.set_compression(png::Compression::Fastest);
     let err = |e: png::EncodingError| format!("cannot encode the PNG ({e})");
     let mut writer = enc.write_header().map_err(err)?;
-    writer.write_image_data(&data).map_err(err)?;
+    writer.write_image_data(data).map_err(err)?;
     writer.finish().map_err(err)?;
     Ok(out)
 }

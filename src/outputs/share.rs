@@ -245,16 +245,19 @@ pub fn render(
     let bar_y = hf - bar_h;
     let logo_h = bar_h * 0.62;
     let logo_y = bar_y + (bar_h - logo_h) / 2.0;
+    // The built-in template's images are composed (see `composed`): no `data:` URIs needed.
+    let own_template = kit.template_overrides.contains_key("share.svg.hbs");
+    let hrefs = cx.draw && own_template;
     let partner_logo = cx
         .partner
         .logo
         .as_ref()
-        .map(|l| place(l, (margin, logo_y), (wf * 0.3, logo_h), false, cx.draw));
+        .map(|l| place(l, (margin, logo_y), (wf * 0.3, logo_h), false, hrefs));
     let campaign_logo = kit
         .campaign
         .logo
         .as_ref()
-        .map(|l| place(l, (wf - margin, logo_y), (wf * 0.3, logo_h), true, cx.draw));
+        .map(|l| place(l, (wf - margin, logo_y), (wf * 0.3, logo_h), true, hrefs));
     let view = ShareView {
         width: w,
         height: h,
@@ -311,8 +314,13 @@ pub fn render(
     if !cx.draw {
         return Ok(None);
     }
-    let svg = cx.pages.render(kit, "share.svg.hbs", &view)?;
-    let png = crate::raster::svg_to_png_checked(&svg, w, h, cx.cache).map_err(|e| match e {
+    let png = if own_template {
+        let svg = cx.pages.render(kit, "share.svg.hbs", &view)?;
+        crate::raster::svg_to_png_checked(&svg, w, h, cx.cache)
+    } else {
+        composed(cx, view, background, foreground)?
+    };
+    let png = png.map_err(|e| match e {
         Ok(undrawable) => {
             let list: String = undrawable.iter().take(10).collect();
             Diagnostic::error("share", crate::tr!(
@@ -360,6 +368,102 @@ pub fn render(
         path: format!("social/{}.{}.png", item.item.id, platform.id),
         bytes: png.bytes,
         meta,
+    }))
+}
+
+/// The share image of the built-in template, composed from parts shared between partners:
+/// the partner's colour, the texts (drawn once per text and size as a mask, painted in the
+/// text colour), the item's photo (drawn once per size), the white bar and the logos (scaled
+/// once per size). The texts and photo come from the template itself, drawn without the
+/// partner's parts, so they are what the template draws; a test compares the result with the
+/// whole template drawn at once.
+fn composed(
+    cx: &PackContext<'_>,
+    mut view: ShareView,
+    background: crate::typeset::Colour,
+    foreground: crate::typeset::Colour,
+) -> Result<Result<crate::cache::Drawn, Result<Vec<char>, String>>, Diagnostic> {
+    use crate::compose::{Canvas, Layer, Mask};
+    use sha2::{Digest, Sha256};
+    let (w, h) = (view.width, view.height);
+    let bar = (view.bar.y, view.bar.height, view.bar.shown);
+    let logos: Vec<(&Logo, Placed)> = [
+        (cx.partner.logo.as_ref(), view.partner_logo.take()),
+        (cx.kit.campaign.logo.as_ref(), view.campaign_logo.take()),
+    ]
+    .into_iter()
+    .filter_map(|(logo, placed)| Some((logo?, placed?)))
+    .collect();
+    let photo = view.photo.take();
+    view.background = "none".into();
+    view.foreground = "#000000".into();
+    view.bar_text = "#000000".into();
+    view.bar.shown = false;
+    let texts = cx.pages.render(cx.kit, "share.svg.hbs", &view)?;
+    let photo = match photo {
+        Some(uri) => {
+            view.lines.clear();
+            view.quote_mark = false;
+            view.hashtag = None;
+            view.photo = Some(uri);
+            Some(cx.pages.render(cx.kit, "share.svg.hbs", &view)?)
+        }
+        None => None,
+    };
+    let part_key = |kind: &[u8], svg: &str| -> [u8; 32] {
+        let mut k = Sha256::new();
+        k.update(kind);
+        k.update(svg.as_bytes());
+        k.update(w.to_le_bytes());
+        k.update(h.to_le_bytes());
+        k.finalize().into()
+    };
+    let mut key = crate::memo::key("share-composed");
+    key.update(part_key(b"texts\0", &texts));
+    key.update(
+        photo
+            .as_deref()
+            .map(|p| part_key(b"photo\0", p))
+            .unwrap_or_default(),
+    );
+    key.update(background.0);
+    key.update(foreground.0);
+    key.update(bar.0.to_le_bytes());
+    key.update(bar.1.to_le_bytes());
+    key.update([u8::from(bar.2)]);
+    for (logo, at) in &logos {
+        key.update(logo.digest);
+        for v in [at.x, at.y, at.w, at.h] {
+            key.update(v.to_le_bytes());
+        }
+    }
+    Ok(crate::memo::draw(cx.cache, key, || {
+        let mut canvas = Canvas::new(w, h, background);
+        if let Some(svg) = &photo {
+            let layer = crate::compose::layer(part_key(b"photo\0", svg), || {
+                crate::raster::svg_to_pixmap(svg, w, h).map(Layer::cropped)
+            })
+            .map_err(Err)?;
+            canvas.over(&layer, (0, 0));
+        }
+        let mask = crate::compose::mask(part_key(b"texts\0", &texts), || {
+            crate::raster::svg_to_pixmap_checked(&texts, w, h).map(|p| Mask::of(&p))
+        })?;
+        canvas.tint(&mask, foreground);
+        if bar.2 {
+            canvas.fill_rect(
+                0.0,
+                bar.0,
+                w as f32,
+                bar.1,
+                crate::typeset::Colour([255; 3]),
+            );
+        }
+        for (logo, at) in &logos {
+            let pixels = crate::compose::logo(logo, at.w as u32, at.h as u32).map_err(Err)?;
+            canvas.over(&pixels, (at.x as u32, at.y as u32));
+        }
+        canvas.png().map_err(Err)
     }))
 }
 

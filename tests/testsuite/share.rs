@@ -287,3 +287,68 @@ fn a_decompression_bomb_is_refused_before_decoding() {
     assert!(err.contains("het logo `assets/bom.png` is niet te gebruiken: de afbeelding is 100000×100000 pixels; de grens is 40 megapixel"), "{err}");
     assert!(err.contains("--> kit.toml:14:8"), "{err}");
 }
+
+/// The built-in template's images are composed from parts shared between partners; they look
+/// like the template drawn whole (which is how a kit's own template is drawn): per channel,
+/// every pixel within 2 levels, for every partner (colours, logos, dark and light text) and
+/// item (with and without a photo) of the reference kit.
+#[test]
+fn composed_images_look_like_the_template_drawn_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (kit, own) = (tmp.path().join("kit"), tmp.path().join("own"));
+    for k in [&kit, &own] {
+        copy_dir(&reference_kit(), k);
+        // A light colour: dark text on it.
+        replace(
+            k,
+            "kit.toml",
+            "colour = \"#00558c\"",
+            "colour = \"#ffd24a\"",
+        );
+    }
+    std::fs::create_dir_all(own.join("templates")).unwrap();
+    std::fs::write(
+        own.join("templates/share.svg.hbs"),
+        partnerkit::render::templates::builtin("share.svg.hbs").unwrap(),
+    )
+    .unwrap();
+    let composed = build(&kit, &tmp.path().join("out"));
+    let whole = build(&own, &tmp.path().join("out-own"));
+    let mut compared = Vec::new();
+    for (path, bytes) in files(&composed) {
+        if !(path.contains("/social/") && path.ends_with(".png")) {
+            continue;
+        }
+        let a = image::load_from_memory(&bytes).unwrap().to_rgb8();
+        let b = image::open(whole.join(&path)).unwrap().to_rgb8();
+        assert_eq!(a.dimensions(), b.dimensions(), "{path}");
+        let worst = a
+            .pixels()
+            .zip(b.pixels())
+            .map(|(p, q)| {
+                p.0.iter()
+                    .zip(q.0)
+                    .map(|(x, y)| x.abs_diff(y))
+                    .max()
+                    .unwrap()
+            })
+            .max()
+            .unwrap();
+        assert!(worst <= 2, "{path}: a pixel differs by {worst} levels");
+        compared.push(path);
+    }
+    assert!(compared.len() > 10, "{compared:?}");
+    // The item with a photo, and the partner with dark text, are among them.
+    assert!(
+        compared.iter().any(|p| p.contains("/aftrap.")),
+        "{compared:?}"
+    );
+    let light =
+        image::open(composed.join(compared.iter().find(|p| p.starts_with("awvn/")).unwrap()))
+            .unwrap()
+            .to_rgb8();
+    assert!(
+        light.pixels().any(|p| p.0 == [0x1a; 3]),
+        "dark text on the light colour"
+    );
+}

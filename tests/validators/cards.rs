@@ -491,6 +491,13 @@ fn logos_print_at_least_10_mm_high_and_the_label_only_on_request() {
             heights.iter().all(|h| *h >= 9.9),
             "{name}: logo heights {heights:?} mm"
         );
+        // Embedded at no more than 600 ppi of their printed size: a logo of a thousand pixels
+        // shown 10 mm high is scaled down, not embedded whole in every PDF.
+        for l in list.lines().skip(2) {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let ppi: f64 = f[13].parse().unwrap();
+            assert!(ppi <= 610.0, "{name}: a logo at {ppi} ppi: {l}");
+        }
         assert!(
             !tool("pdftotext", &[pdf.to_str().unwrap(), "-"]).contains("COM-B"),
             "{name}: no COM-B label unless show_factor"

@@ -21,6 +21,51 @@ use krilla::{Data, Document, SerializeSettings};
 use super::layout::{Role, Shape, PT_PER_MM};
 use crate::kit::{Colour, Lang, Moment};
 
+/// Logos are embedded at this many pixels per inch of the size they are printed (or their own
+/// size, when smaller): sharp lettering on any press (print shops ask 300 for photos), without
+/// the cost and bulk of a logo of a thousand pixels shown 10 mm high.
+pub const LOGO_PPI: f32 = 600.0;
+
+/// Most bytes of embedded logos kept for the next PDFs.
+const MAX_LOGO_BYTES: usize = 16 * 1024 * 1024;
+
+/// `logo` as a PDF image for printing `h_mm` high: scaled to [`LOGO_PPI`], decoded and
+/// compressed once per logo and size for every PDF of the process (both files of a deck, and
+/// every deck, embed the same image).
+fn print_image(logo: &crate::kit::Logo, h_mm: f32) -> Result<Image, String> {
+    use std::sync::OnceLock;
+    type Images = crate::memo::Bounded<([u8; 32], u32, u32), Image>;
+    static IMAGES: OnceLock<Images> = OnceLock::new();
+    let scale = (h_mm / 25.4 * LOGO_PPI / logo.height.max(1) as f32).min(1.0);
+    let (w, h) = if scale >= 1.0 {
+        (logo.width, logo.height)
+    } else {
+        (
+            ((logo.width as f32 * scale).ceil() as u32).max(1),
+            ((logo.height as f32 * scale).ceil() as u32).max(1),
+        )
+    };
+    IMAGES
+        .get_or_init(|| crate::memo::Bounded::new(MAX_LOGO_BYTES))
+        .get_or_make(
+            (logo.digest, w, h),
+            // Counted as one byte a pixel: about what the compressed image holds.
+            |_| (w as usize) * (h as usize),
+            || {
+                let png = if (w, h) == (logo.width, logo.height) {
+                    logo.png.to_vec()
+                } else {
+                    let img =
+                        image::load_from_memory_with_format(&logo.png, image::ImageFormat::Png)
+                            .map_err(|e| e.to_string())?;
+                    // Area averaging: the downscale keeps every pixel's share.
+                    crate::kit::png_fast(&img.thumbnail_exact(w, h)).map_err(|e| e.to_string())?
+                };
+                Image::from_png(Data::from(png), false)
+            },
+        )
+}
+
 /// Document-wide settings.
 #[derive(Clone)]
 pub struct DocInfo<'a> {
@@ -177,7 +222,6 @@ fn render_uncached(info: &DocInfo<'_>, pages: &[PageSpec]) -> Result<Vec<u8>, St
             .ok_or("the embedded font cannot be read")?,
         measure: crate::typeset::Measure::default(),
     };
-    let mut images: Vec<([u8; 32], Image)> = Vec::new();
     let mut tree = TagTree::new().with_lang(Some(info.lang.locale().to_string()));
     let mut outline = Outline::new();
     for (index, spec) in pages.iter().enumerate() {
@@ -195,7 +239,7 @@ fn render_uncached(info: &DocInfo<'_>, pages: &[PageSpec]) -> Result<Vec<u8>, St
         let mut page = doc.start_page_with(settings);
         let mut surface = page.surface();
         for card in &spec.cards {
-            if let Some(group) = draw_card(&mut surface, &fonts, &mut images, card, info.cmyk)? {
+            if let Some(group) = draw_card(&mut surface, &fonts, card, info.cmyk)? {
                 tree.push(group);
             }
         }
@@ -203,7 +247,7 @@ fn render_uncached(info: &DocInfo<'_>, pages: &[PageSpec]) -> Result<Vec<u8>, St
             surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
                 ArtifactType::Page,
             )));
-            draw(&mut surface, &fonts, &mut images, shape, info.cmyk)?;
+            draw(&mut surface, &fonts, shape, info.cmyk)?;
             surface.end_tagged();
         }
         surface.finish();
@@ -241,7 +285,6 @@ fn drop_suspects(mut bytes: Vec<u8>) -> Vec<u8> {
 fn draw_card(
     surface: &mut Surface<'_>,
     fonts: &Fonts,
-    images: &mut Vec<([u8; 32], Image)>,
     shapes: &[Shape],
     cmyk: bool,
 ) -> Result<Option<TagGroup>, String> {
@@ -257,7 +300,7 @@ fn draw_card(
                 surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
                     ArtifactType::Layout,
                 )));
-                draw(surface, fonts, images, shape, cmyk)?;
+                draw(surface, fonts, shape, cmyk)?;
                 surface.end_tagged();
                 continue;
             }
@@ -265,13 +308,13 @@ fn draw_card(
                 surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
                     ArtifactType::Layout,
                 )));
-                draw(surface, fonts, images, shape, cmyk)?;
+                draw(surface, fonts, shape, cmyk)?;
                 surface.end_tagged();
                 continue;
             }
             (Role::Logo, Shape::Image { alt, .. }) => {
                 let id = surface.start_tagged(ContentTag::Other);
-                draw(surface, fonts, images, shape, cmyk)?;
+                draw(surface, fonts, shape, cmyk)?;
                 surface.end_tagged();
                 figure = Some((id, alt.clone()));
                 continue;
@@ -279,7 +322,7 @@ fn draw_card(
             (_, Shape::Text { alt, .. }) => {
                 let span = SpanTag::empty().with_alt_text(alt.as_deref());
                 let id = surface.start_tagged(ContentTag::Span(span));
-                draw(surface, fonts, images, shape, cmyk)?;
+                draw(surface, fonts, shape, cmyk)?;
                 surface.end_tagged();
                 id
             }
@@ -318,13 +361,7 @@ fn fill(c: Colour, cmyk: bool) -> Fill {
     }
 }
 
-fn draw(
-    surface: &mut Surface<'_>,
-    fonts: &Fonts,
-    images: &mut Vec<([u8; 32], Image)>,
-    shape: &Shape,
-    cmyk: bool,
-) -> Result<(), String> {
+fn draw(surface: &mut Surface<'_>, fonts: &Fonts, shape: &Shape, cmyk: bool) -> Result<(), String> {
     match shape {
         Shape::Rect {
             x,
@@ -396,22 +433,14 @@ fn draw(
         Shape::Image {
             x, y, w, h, logo, ..
         } => {
-            let image = match images.iter().find(|(digest, _)| *digest == logo.digest) {
-                Some((_, img)) => img.clone(),
-                None => {
-                    let img =
-                        Image::from_png(Data::from(logo.png.to_vec()), false).map_err(|e| {
-                            crate::tr!(
-                                "the logo `{path}` cannot be embedded ({e})",
-                                "het logo `{path}` is niet in te sluiten ({e})",
-                                path = logo.path,
-                                e = e
-                            )
-                        })?;
-                    images.push((logo.digest, img.clone()));
-                    img
-                }
-            };
+            let image = print_image(logo, *h).map_err(|e| {
+                crate::tr!(
+                    "the logo `{path}` cannot be embedded ({e})",
+                    "het logo `{path}` is niet in te sluiten ({e})",
+                    path = logo.path,
+                    e = e
+                )
+            })?;
             surface.push_transform(&Transform::from_translate(mm(*x), mm(*y)));
             if let Some(size) = Size::from_wh(mm(*w), mm(*h)) {
                 surface.draw_image(image, size);
@@ -420,4 +449,42 @@ fn draw(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn logo(w: u32, h: u32) -> crate::kit::Logo {
+        let img = image::DynamicImage::ImageRgba8(image::RgbaImage::from_pixel(
+            w,
+            h,
+            image::Rgba([0, 85, 140, 255]),
+        ));
+        let png: std::sync::Arc<[u8]> = crate::kit::png_fast(&img).unwrap().into();
+        crate::kit::Logo {
+            path: "logo.png".into(),
+            digest: [
+                w as u8, h as u8, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 0, 0, 0, 0, 0, 0, 0,
+            ],
+            screen: png.clone(),
+            png,
+            width: w,
+            height: h,
+        }
+    }
+
+    /// A large logo printed 10 mm high is embedded at 600 ppi (237 px high), keeping its shape;
+    /// a small one as it is; the same logo and size is one image for every PDF.
+    #[test]
+    fn logos_are_embedded_at_print_resolution() {
+        let big = logo(1000, 400);
+        let img = print_image(&big, 10.0).unwrap();
+        assert_eq!(img.size(), (591, 237));
+        let again = print_image(&big, 10.0).unwrap();
+        assert_eq!(img, again);
+        let small = logo(200, 80);
+        assert_eq!(print_image(&small, 10.0).unwrap().size(), (200, 80));
+    }
 }
