@@ -117,9 +117,10 @@ pub(crate) fn build_in_memory(job: &Job<'_>) -> Result<Built, Vec<Diagnostic>> {
     Ok(built)
 }
 
-/// The build, streamed: partners are rendered a few at a time (twice the threads), each pack
-/// and its zip handed to `sink` as soon as it is done and then dropped, so memory does not grow
-/// with the number of partners. `progress(done, total)` is called after each group. On an error
+/// The build, streamed: partners are rendered on every core, each pack and its zip handed to
+/// `sink` in partner order as soon as it is done and then dropped, with at most a few packs
+/// (twice the threads, and one) made but not handed out, so memory does not grow with the
+/// number of partners. `progress(done, total)` is called after each pack. On an error
 /// nothing more is handed to `sink`, but every partner is still rendered so that one run lists
 /// every problem.
 pub(crate) fn build_into(
@@ -151,7 +152,6 @@ pub(crate) fn build_into(
     let mut shares = Vec::new();
     let mut preflight: Vec<(String, String)> = Vec::new();
     let (mut packs_time, mut write_time) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
-    let mut done = 0;
     // Renders and zips one partner's pack.
     let render_one = |(i, p): &(usize, &Partner)| {
         let draw = mode == Mode::Build || *i == 0;
@@ -183,85 +183,119 @@ pub(crate) fn build_into(
         Ok::<_, Vec<Diagnostic>>((files, zipped, sum))
     };
     type Rendered = Result<(Vec<Artifact>, Vec<u8>, String), Vec<Diagnostic>>;
-    type Group<'g, 'p> = &'g [(usize, &'p Partner)];
-    // Hands one group's packs to the sink, in partner order.
-    let mut write_group =
-        |group: &[(usize, &Partner)], results: Vec<Rendered>| -> Result<(), Vec<Diagnostic>> {
-            for ((_, partner), result) in group.iter().zip(results) {
-                let (pack_files, zipped, sha256) = match result {
-                    Ok(r) => r,
-                    Err(d) => {
-                        diags.extend(d);
-                        continue;
-                    }
-                };
-                if !diags.is_empty() {
-                    continue;
+    // Hands one partner's pack to the sink.
+    let mut write_one = |partner: &Partner, result: Rendered| -> Result<(), Vec<Diagnostic>> {
+        let (pack_files, zipped, sha256) = match result {
+            Ok(r) => r,
+            Err(d) => {
+                diags.extend(d);
+                return Ok(());
+            }
+        };
+        if !diags.is_empty() {
+            return Ok(());
+        }
+        let names = crate::distribution::names(kit, partner, key);
+        summaries.push(PackSummary {
+            id: partner.id.clone(),
+            folder: names.folder.clone(),
+            name: partner.name.clone(),
+            zip: names.zip.clone(),
+            bytes: zipped.len() as u64,
+            sha256,
+            summary: summary(kit, &pack_files),
+            examples: examples(&names.folder, &pack_files),
+        });
+        collect_pictures(&names.folder, &pack_files, &mut previews, &mut shares);
+        for f in &pack_files {
+            if let Some(line) = &f.meta.preflight {
+                if !preflight.iter().any(|(p, _)| *p == f.path) {
+                    preflight.push((f.path.clone(), line.clone()));
                 }
-                let names = crate::distribution::names(kit, partner, key);
-                summaries.push(PackSummary {
-                    id: partner.id.clone(),
-                    folder: names.folder.clone(),
-                    name: partner.name.clone(),
-                    zip: names.zip.clone(),
-                    bytes: zipped.len() as u64,
-                    sha256,
-                    summary: summary(kit, &pack_files),
-                    examples: examples(&names.folder, &pack_files),
-                });
-                collect_pictures(&names.folder, &pack_files, &mut previews, &mut shares);
-                for f in &pack_files {
-                    if let Some(line) = &f.meta.preflight {
-                        if !preflight.iter().any(|(p, _)| *p == f.path) {
-                            preflight.push((f.path.clone(), line.clone()));
-                        }
-                    }
-                    let rel = format!("{}/{}", names.folder, f.path);
-                    match &f.meta.origin {
-                        Some(origin) => sink.put_same_as(&rel, &f.bytes, origin),
-                        None => sink.put(&rel, &f.bytes),
-                    }
-                    .map_err(|d| vec![d])?;
+            }
+            let rel = format!("{}/{}", names.folder, f.path);
+            match &f.meta.origin {
+                Some(origin) => sink.put_same_as(&rel, &f.bytes, origin),
+                None => sink.put(&rel, &f.bytes),
+            }
+            .map_err(|d| vec![d])?;
+        }
+        sink.put(&names.zip, &zipped).map_err(|d| vec![d])
+    };
+    // Every core renders partners, each taking the next as soon as it is free; this thread hands
+    // the packs to the sink in partner order as they are done. At most `window` packs are made
+    // and not yet handed out, so memory does not grow with the number of partners.
+    let window = threads * 2 + 1;
+    let t1 = Instant::now();
+    let total = indexed.len();
+    // (packs handed out, stop): workers wait on it for room in the window.
+    let handed = (
+        std::sync::Mutex::new((0usize, false)),
+        std::sync::Condvar::new(),
+    );
+    let lock = || {
+        handed
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let written = std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::channel::<(usize, Rendered)>();
+        for _ in 0..threads.min(total.max(1)) {
+            let tx = tx.clone();
+            let (next, handed, indexed, render_one) = (&next, &handed, &indexed, &render_one);
+            s.spawn(move || loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= total {
+                    break;
                 }
-                sink.put(&names.zip, &zipped).map_err(|d| vec![d])?;
+                {
+                    let mut state = handed
+                        .0
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    while !state.1 && i >= state.0 + window {
+                        state = handed
+                            .1
+                            .wait(state)
+                            .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    }
+                    if state.1 {
+                        break;
+                    }
+                }
+                if tx.send((i, render_one(&indexed[i]))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let mut done: std::collections::BTreeMap<usize, Rendered> = Default::default();
+        let mut want = 0;
+        let mut hand_out = || -> Result<(), Vec<Diagnostic>> {
+            for (i, rendered) in rx.iter() {
+                done.insert(i, rendered);
+                while let Some(rendered) = done.remove(&want) {
+                    let t2 = Instant::now();
+                    write_one(indexed[want].1, rendered)?;
+                    write_time += t2.elapsed();
+                    want += 1;
+                    progress(want, total);
+                    lock().0 = want;
+                    handed.1.notify_all();
+                }
             }
             Ok(())
         };
-    // Group after group: while one group is rendered (on every core), the one before it is
-    // written (mostly waiting on the disk), so at most two groups are in memory.
-    let groups: Vec<&[(usize, &Partner)]> = indexed.chunks((threads * 2).max(2)).collect();
-    let mut pending: Option<(Group<'_, '_>, Vec<Rendered>)> = None;
-    let mut next = 0;
-    loop {
-        let group = groups.get(next).copied();
-        if group.is_none() && pending.is_none() {
-            break;
-        }
-        let t1 = Instant::now();
-        let (rendered, written) = std::thread::scope(|s| {
-            let render = group.map(|g| s.spawn(|| crate::util::parallel_map(g, render_one)));
-            let t2 = Instant::now();
-            let written = pending
-                .take()
-                .map(|(g, results)| (g.len(), write_group(g, results)));
-            write_time += t2.elapsed();
-            let rendered = render.map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            });
-            (rendered, written)
-        });
-        packs_time += t1.elapsed();
-        if let Some((n, result)) = written {
-            result?;
-            done += n;
-            progress(done, partners.len());
-        }
-        if let (Some(g), Some(results)) = (group, rendered) {
-            pending = Some((g, results));
-        }
-        next += 1;
-    }
+        let result = hand_out();
+        // On a failed write the workers stop after the pack they are making.
+        lock().1 = true;
+        handed.1.notify_all();
+        result
+    });
+    packs_time += t1.elapsed();
+    written?;
     timings.push(("packs", packs_time));
     timings.push(("write", write_time));
     if !diags.is_empty() {

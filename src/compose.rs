@@ -54,31 +54,92 @@ fn covered(full: &tiny_skia::Pixmap) -> Option<(u32, u32, u32, u32)> {
 
 /// A drawn layer, cropped to the pixels it covers: `pixmap` (premultiplied) goes at (`x`, `y`).
 pub struct Layer {
-    /// Left edge in the picture.
-    pub x: u32,
-    /// Top edge in the picture.
-    pub y: u32,
-    /// The pixels, premultiplied.
-    pub pixmap: tiny_skia::Pixmap,
+    x: u32,
+    y: u32,
+    pixmap: tiny_skia::Pixmap,
+    /// Its visible pixels as runs within rows, made once: laying the layer on copies the
+    /// opaque runs whole and blends only the rest (edges of text, translucent parts).
+    spans: Vec<Span>,
+}
+
+/// A run of pixels of one row of a layer: `x0..x1`, all opaque or all partly transparent.
+struct Span {
+    row: u32,
+    x0: u32,
+    x1: u32,
+    opaque: bool,
 }
 
 impl Layer {
+    /// `pixmap` at (`x`, `y`).
+    pub fn new(x: u32, y: u32, pixmap: tiny_skia::Pixmap) -> Layer {
+        let w = pixmap.width() as usize;
+        let mut spans = Vec::new();
+        for (row, px) in pixmap.data().chunks_exact(w * 4).enumerate() {
+            let mut i = 0;
+            while i < w {
+                let a = px[i * 4 + 3];
+                let class = |a: u8| match a {
+                    0 => 0,
+                    255 => 2,
+                    _ => 1,
+                };
+                let c = class(a);
+                let start = i;
+                while i < w && class(px[i * 4 + 3]) == c {
+                    i += 1;
+                }
+                if c > 0 {
+                    spans.push(Span {
+                        row: row as u32,
+                        x0: start as u32,
+                        x1: i as u32,
+                        opaque: c == 2,
+                    });
+                }
+            }
+        }
+        Layer {
+            x,
+            y,
+            pixmap,
+            spans,
+        }
+    }
+
     /// `full` cropped to its non-transparent pixels.
     pub fn cropped(full: tiny_skia::Pixmap) -> Layer {
         let Some((x0, y0, x1, y1)) = covered(&full) else {
-            return Layer {
-                x: 0,
-                y: 0,
-                pixmap: tiny_skia::Pixmap::new(1, 1).expect("1 × 1"),
-            };
+            return Layer::new(0, 0, tiny_skia::Pixmap::new(1, 1).expect("1 × 1"));
         };
         let rect = tiny_skia::IntRect::from_xywh(x0 as i32, y0 as i32, x1 - x0 + 1, y1 - y0 + 1)
             .expect("a non-empty rectangle inside the pixmap");
-        Layer {
-            x: x0,
-            y: y0,
-            pixmap: full.clone_rect(rect).expect("inside the pixmap"),
-        }
+        Layer::new(x0, y0, full.clone_rect(rect).expect("inside the pixmap"))
+    }
+
+    /// The pixels (premultiplied).
+    pub fn pixmap(&self) -> &tiny_skia::Pixmap {
+        &self.pixmap
+    }
+
+    /// Bytes held.
+    fn bytes(&self) -> usize {
+        self.pixmap.data().len() + self.spans.len() * std::mem::size_of::<Span>()
+    }
+
+    /// Each span with its source pixels (premultiplied RGBA) and its place in the picture.
+    fn runs(&self) -> impl Iterator<Item = (&[u8], u32, u32, bool)> + '_ {
+        let w = self.pixmap.width() as usize;
+        let data = self.pixmap.data();
+        self.spans.iter().map(move |s| {
+            let start = (s.row as usize * w + s.x0 as usize) * 4;
+            (
+                &data[start..start + (s.x1 - s.x0) as usize * 4],
+                self.x + s.x0,
+                self.y + s.row,
+                s.opaque,
+            )
+        })
     }
 }
 
@@ -90,7 +151,7 @@ pub fn layer(
     static LAYERS: OnceLock<Bounded<[u8; 32], Arc<Layer>>> = OnceLock::new();
     LAYERS
         .get_or_init(|| Bounded::new(MAX_LAYER_BYTES))
-        .get_or_make(key, |l| l.pixmap.data().len(), || make().map(Arc::new))
+        .get_or_make(key, |l| l.bytes(), || make().map(Arc::new))
 }
 
 /// The logo at `w` × `h` pixels, premultiplied, made once per logo and size (from the copy for
@@ -112,37 +173,31 @@ pub fn logo(logo: &Logo, w: u32, h: u32) -> Result<Arc<Layer>, String> {
             let [r, g, b, a] = src.0;
             *dst = tiny_skia::ColorU8::from_rgba(r, g, b, a).premultiply();
         }
-        Ok(Layer {
-            x: 0,
-            y: 0,
-            pixmap: p,
-        })
+        Ok(Layer::new(0, 0, p))
     })
 }
 
-/// Lays `top` at its place over `dst` (both premultiplied): source-over, in integers. A layer
-/// is mostly empty (only its texts and rules are drawn), so most pixels are skipped.
+/// Lays `top` at its place over `dst` (both premultiplied): source-over, in integers; opaque
+/// runs are copied, transparent pixels skipped.
 pub fn over(dst: &mut tiny_skia::Pixmap, top: &Layer) {
-    let dw = dst.width() as usize;
-    let tw = top.pixmap.width() as usize;
-    let (x0, y0) = (top.x as usize, top.y as usize);
+    let (dw, dh) = (dst.width(), dst.height());
     let data = dst.data_mut();
-    for (row, src) in top.pixmap.data().chunks_exact(tw * 4).enumerate() {
-        let start = ((y0 + row) * dw + x0) * 4;
-        let Some(dst_row) = data.get_mut(start..start + tw * 4) else {
-            break;
-        };
-        for (d, s) in dst_row.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
-            match s[3] {
-                0 => {}
-                255 => d.copy_from_slice(s),
-                a => {
-                    let keep = 255 - u32::from(a);
-                    for c in 0..4 {
-                        // Never above 255 for premultiplied pixels.
-                        d[c] = s[c].saturating_add(div255(u32::from(d[c]) * keep) as u8);
-                    }
-                }
+    for (src, x, y, opaque) in top.runs() {
+        if y >= dh || x >= dw {
+            continue;
+        }
+        let n = (src.len() / 4).min((dw - x) as usize);
+        let start = (y as usize * dw as usize + x as usize) * 4;
+        let (d, src) = (&mut data[start..start + n * 4], &src[..n * 4]);
+        if opaque {
+            d.copy_from_slice(src);
+            continue;
+        }
+        for (d, s) in d.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
+            let keep = 255 - u32::from(s[3]);
+            for (d, s) in d.iter_mut().zip(s) {
+                // Never above 255 for premultiplied pixels.
+                *d = s.saturating_add(div255(u32::from(*d) * keep) as u8);
             }
         }
     }
@@ -228,21 +283,18 @@ impl Canvas {
         &mut self.rgb[start..start + n * 3]
     }
 
-    /// Lays a premultiplied layer over the canvas at its place.
+    /// Lays a premultiplied layer over the canvas at its place, moved by `at`.
     pub fn over(&mut self, top: &Layer, at: (u32, u32)) {
-        let tw = top.pixmap.width();
-        for (row, src) in top.pixmap.data().chunks_exact(tw as usize * 4).enumerate() {
-            let dst = self.row(at.0 + top.x, at.1 + top.y + row as u32, tw);
+        for (src, x, y, opaque) in top.runs() {
+            let dst = self.row(x + at.0, y + at.1, (src.len() / 4) as u32);
             for (d, s) in dst.chunks_exact_mut(3).zip(src.chunks_exact(4)) {
-                match s[3] {
-                    0 => {}
-                    255 => d.copy_from_slice(&s[..3]),
-                    a => {
-                        let keep = 255 - u32::from(a);
-                        for c in 0..3 {
-                            d[c] = s[c].saturating_add(div255(u32::from(d[c]) * keep) as u8);
-                        }
-                    }
+                if opaque {
+                    d.copy_from_slice(&s[..3]);
+                    continue;
+                }
+                let keep = 255 - u32::from(s[3]);
+                for (d, s) in d.iter_mut().zip(s) {
+                    *d = s.saturating_add(div255(u32::from(*d) * keep) as u8);
                 }
             }
         }

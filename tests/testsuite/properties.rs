@@ -236,12 +236,12 @@ fn packs_are_handed_out_as_they_are_done() {
     let campaign = partnerkit::pipeline::Campaign::load(&tmp.path().join("kit")).unwrap();
     assert_eq!(campaign.kit.partners.len(), 42);
     let mut sink = Count(Vec::new());
-    // After each group: (partners done, partners in all, files handed out so far).
+    // After each pack: (partners done, partners in all, files handed out so far).
     let mut seen = Vec::new();
     let counted = std::cell::Cell::new(0usize);
     {
         let mut progress = |done: usize, total: usize| seen.push((done, total, counted.get()));
-        // The sink's count is read after each group through the shared cell.
+        // The sink's count is read after each pack through the shared cell.
         struct Tee<'a>(&'a mut Count, &'a std::cell::Cell<usize>);
         impl partnerkit::build::Sink for Tee<'_> {
             fn put(&mut self, rel: &str, b: &[u8]) -> Result<(), partnerkit::diag::Diagnostic> {
@@ -257,12 +257,12 @@ fn packs_are_handed_out_as_they_are_done() {
             )
             .unwrap();
     }
-    assert!(seen.len() >= 3, "several groups: {seen:?}");
+    assert!(seen.len() >= 3, "several hand-outs: {seen:?}");
     let (done, total, files_then) = seen[0];
     assert!(done < total, "{seen:?}");
     assert!(
         files_then > 0,
-        "the first group's packs were handed out before the rest was made"
+        "the first packs were handed out before the rest was made"
     );
     assert!(
         files_then < sink.0.len() / 2,

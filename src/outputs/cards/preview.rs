@@ -87,7 +87,7 @@ fn draw_own(pixmap: &mut tiny_skia::Pixmap, shape: &Shape, sx: f32, sy: f32) -> 
             pixmap.draw_pixmap(
                 0,
                 0,
-                scaled.pixmap.as_ref(),
+                scaled.pixmap().as_ref(),
                 &tiny_skia::PixmapPaint {
                     quality: tiny_skia::FilterQuality::Bilinear,
                     ..Default::default()
