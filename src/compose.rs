@@ -177,32 +177,6 @@ pub fn logo(logo: &Logo, w: u32, h: u32) -> Result<Arc<Layer>, String> {
     })
 }
 
-/// Lays `top` at its place over `dst` (both premultiplied): source-over, in integers; opaque
-/// runs are copied, transparent pixels skipped.
-pub fn over(dst: &mut tiny_skia::Pixmap, top: &Layer) {
-    let (dw, dh) = (dst.width(), dst.height());
-    let data = dst.data_mut();
-    for (src, x, y, opaque) in top.runs() {
-        if y >= dh || x >= dw {
-            continue;
-        }
-        let n = (src.len() / 4).min((dw - x) as usize);
-        let start = (y as usize * dw as usize + x as usize) * 4;
-        let (d, src) = (&mut data[start..start + n * 4], &src[..n * 4]);
-        if opaque {
-            d.copy_from_slice(src);
-            continue;
-        }
-        for (d, s) in d.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
-            let keep = 255 - u32::from(s[3]);
-            for (d, s) in d.iter_mut().zip(s) {
-                // Never above 255 for premultiplied pixels.
-                *d = s.saturating_add(div255(u32::from(*d) * keep) as u8);
-            }
-        }
-    }
-}
-
 /// How much of each pixel something covers (0–255), cropped like a [`Layer`]: text in one
 /// colour, whatever that colour is.
 pub struct Mask {

@@ -6,11 +6,10 @@
 //! A layer is found by a hash of its SVG and pixel size. The layers kept are bounded by
 //! [`crate::compose::MAX_LAYER_BYTES`]; past that they are forgotten and drawn again.
 
-use resvg::tiny_skia;
 use sha2::{Digest, Sha256};
 
 use super::layout::Shape;
-use crate::compose::{layer, over, Layer};
+use crate::compose::{layer, Canvas, Layer};
 use crate::kit::Colour;
 
 /// Whether a shape is the partner's own: its band (or any area in its colour) or a logo.
@@ -23,7 +22,8 @@ fn partners_own(shape: &Shape, band: Colour) -> bool {
 }
 
 /// Draws `shapes` (a card of `size` mm) at `px_w` × `px_h` and encodes the PNG. `band` is the
-/// partner's band colour.
+/// partner's band colour. A card is opaque (its first shape is the white paper), so it is
+/// composed in RGB, the form its PNG takes.
 pub fn render(
     shapes: &[Shape],
     size: (f32, f32),
@@ -31,12 +31,15 @@ pub fn render(
     px_h: u32,
     band: Colour,
 ) -> Result<Vec<u8>, String> {
-    let mut pixmap = tiny_skia::Pixmap::new(px_w, px_h).ok_or("the preview has no size")?;
+    if px_w == 0 || px_h == 0 {
+        return Err("the preview has no size".into());
+    }
+    let mut canvas = Canvas::new(px_w, px_h, Colour([255, 255, 255]));
     let (sx, sy) = (px_w as f32 / size.0, px_h as f32 / size.1);
     let mut i = 0;
     while i < shapes.len() {
         if partners_own(&shapes[i], band) {
-            draw_own(&mut pixmap, &shapes[i], sx, sy)?;
+            draw_own(&mut canvas, &shapes[i], sx, sy)?;
             i += 1;
             continue;
         }
@@ -53,28 +56,17 @@ pub fn render(
         let shared = layer(key.finalize().into(), || {
             crate::raster::svg_to_pixmap(&svg, px_w, px_h).map(Layer::cropped)
         })?;
-        over(&mut pixmap, &shared);
+        canvas.over(&shared, (0, 0));
     }
-    crate::raster::encode_png(pixmap)
+    canvas.png()
 }
 
-/// Draws one of the partner's own shapes straight onto the pixmap.
-fn draw_own(pixmap: &mut tiny_skia::Pixmap, shape: &Shape, sx: f32, sy: f32) -> Result<(), String> {
+/// Draws one of the partner's own shapes straight onto the canvas: a rectangle anti-aliased as
+/// a renderer fills it, a logo scaled once per size and laid on whole pixels.
+fn draw_own(canvas: &mut Canvas, shape: &Shape, sx: f32, sy: f32) -> Result<(), String> {
     match shape {
         Shape::Rect { x, y, w, h, colour } => {
-            // As a path, anti-aliased, as resvg fills an SVG rect.
-            if let Some(rect) = tiny_skia::Rect::from_xywh(x * sx, y * sy, w * sx, h * sy) {
-                let mut paint = tiny_skia::Paint::default();
-                paint.set_color_rgba8(colour.0[0], colour.0[1], colour.0[2], 255);
-                paint.anti_alias = true;
-                pixmap.fill_path(
-                    &tiny_skia::PathBuilder::from_rect(rect),
-                    &paint,
-                    tiny_skia::FillRule::Winding,
-                    tiny_skia::Transform::identity(),
-                    None,
-                );
-            }
+            canvas.fill_rect(x * sx, y * sy, w * sx, h * sy, *colour);
         }
         Shape::Image {
             x, y, w, h, logo, ..
@@ -84,17 +76,8 @@ fn draw_own(pixmap: &mut tiny_skia::Pixmap, shape: &Shape, sx: f32, sy: f32) -> 
                 ((h * sy).round() as u32).max(1),
             );
             let scaled = crate::compose::logo(logo, pw, ph)?;
-            pixmap.draw_pixmap(
-                0,
-                0,
-                scaled.pixmap().as_ref(),
-                &tiny_skia::PixmapPaint {
-                    quality: tiny_skia::FilterQuality::Bilinear,
-                    ..Default::default()
-                },
-                tiny_skia::Transform::from_translate(x * sx, y * sy),
-                None,
-            );
+            let at = ((x * sx).round().max(0.0) as u32, (y * sy).round().max(0.0) as u32);
+            canvas.over(&scaled, at);
         }
         _ => {}
     }
