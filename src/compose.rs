@@ -13,7 +13,7 @@ use resvg::tiny_skia;
 use crate::kit::{Colour, Logo};
 use crate::memo::Bounded;
 
-/// Most bytes of layers and scaled logos kept.
+/// Most bytes of layers kept.
 pub const MAX_LAYER_BYTES: usize = 48 * 1024 * 1024;
 
 /// Most bytes of masks kept.
@@ -143,7 +143,7 @@ impl Layer {
     }
 }
 
-/// The layer (or scaled logo) for `key`, kept or made by `make`.
+/// The layer for `key`, kept or made by `make`.
 pub fn layer(
     key: [u8; 32],
     make: impl FnOnce() -> Result<Layer, String>,
@@ -154,27 +154,36 @@ pub fn layer(
         .get_or_make(key, |l| l.bytes(), || make().map(Arc::new))
 }
 
+/// Most bytes of scaled logos kept: enough for the partners being drawn at one time. Apart
+/// from the layers, which every partner shares: a thousand partners' logos would push them out.
+pub const MAX_LOGO_BYTES: usize = 4 * 1024 * 1024;
+
 /// The logo at `w` × `h` pixels, premultiplied, made once per logo and size (from the copy for
 /// screens: previews and share images show a logo a few hundred pixels wide at most).
 pub fn logo(logo: &Logo, w: u32, h: u32) -> Result<Arc<Layer>, String> {
-    use sha2::{Digest, Sha256};
-    let mut key = Sha256::new();
-    key.update(b"logo\0");
-    key.update(logo.digest);
-    key.update(w.to_le_bytes());
-    key.update(h.to_le_bytes());
-    layer(key.finalize().into(), || {
-        let img = image::load_from_memory_with_format(&logo.screen, image::ImageFormat::Png)
+    /// By (logo digest, width, height).
+    type Scaled = Bounded<([u8; 32], u32, u32), Arc<Layer>>;
+    static LOGOS: OnceLock<Scaled> = OnceLock::new();
+    let made = LOGOS.get_or_init(|| Bounded::new(MAX_LOGO_BYTES));
+    made.get_or_make(
+        (logo.digest, w, h),
+        |l| l.bytes(),
+        || {
+            let img = image::load_from_memory_with_format(
+                &logo.pixels()?.screen,
+                image::ImageFormat::Png,
+            )
             .map_err(|e| e.to_string())?
             .thumbnail_exact(w, h)
             .to_rgba8();
-        let mut p = tiny_skia::Pixmap::new(w, h).ok_or("the logo has no size")?;
-        for (dst, src) in p.pixels_mut().iter_mut().zip(img.pixels()) {
-            let [r, g, b, a] = src.0;
-            *dst = tiny_skia::ColorU8::from_rgba(r, g, b, a).premultiply();
-        }
-        Ok(Layer::new(0, 0, p))
-    })
+            let mut p = tiny_skia::Pixmap::new(w, h).ok_or("the logo has no size")?;
+            for (dst, src) in p.pixels_mut().iter_mut().zip(img.pixels()) {
+                let [r, g, b, a] = src.0;
+                *dst = tiny_skia::ColorU8::from_rgba(r, g, b, a).premultiply();
+            }
+            Ok(Arc::new(Layer::new(0, 0, p)))
+        },
+    )
 }
 
 /// How much of each pixel something covers (0–255), cropped like a [`Layer`]: text in one

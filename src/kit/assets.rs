@@ -19,33 +19,115 @@ pub const MAX_IMAGE_PIXELS: u64 = 40_000_000;
 /// Long side of the normalised logo.
 pub const MAX_LOGO_SIDE: u32 = 1024;
 
-/// A logo, normalised.
+/// A logo, normalised and checked at load. Its pixels are kept in a bounded memo shared by the
+/// whole process, not in the kit: a kit of a thousand partners would otherwise hold a thousand
+/// logos for the whole build. Pixels that were forgotten are made again from the file (and
+/// must come out the same, or the build stops: the file changed while it ran).
 #[derive(Debug, Clone)]
 pub struct Logo {
     /// The path as written in the kit.
     pub path: String,
-    /// An RGBA PNG (shared: every card shape of every deck holds the logo).
-    pub png: std::sync::Arc<[u8]>,
     /// Width in pixels.
     pub width: u32,
     /// Height in pixels.
     pub height: u32,
-    /// SHA-256 of the PNG, made once: every render key that draws the logo holds it.
+    /// SHA-256 of the normalised PNG, made once: every render key that draws the logo holds it.
     pub digest: [u8; 32],
+    /// Where the file is read again; `None` for a logo made in memory.
+    files: Option<KitFiles>,
+    /// The pixels of a logo made in memory, which has no file to read again.
+    own: Option<std::sync::Arc<LogoPixels>>,
+}
+
+/// A logo's pixels: the normalised RGBA PNG (for print) and the copy for screens.
+#[derive(Debug)]
+pub struct LogoPixels {
+    /// The normalised PNG, at most [`MAX_LOGO_SIDE`] on its long side.
+    pub png: Vec<u8>,
     /// The copy for screens (at most twice [`SCREEN_LOGO_SIDE`]), as a PNG.
-    pub screen: std::sync::Arc<[u8]>,
+    pub screen: Vec<u8>,
+}
+
+/// Most bytes of logo pixels kept: every logo of a campaign of a hundred partners (a logo
+/// holds some 40 KB); past that, memory stays flat and logos are made again when drawn.
+const MAX_KEPT_LOGO_BYTES: usize = 6 * 1024 * 1024;
+
+fn kept() -> &'static crate::memo::Bounded<[u8; 32], std::sync::Arc<LogoPixels>> {
+    static KEPT: std::sync::OnceLock<crate::memo::Bounded<[u8; 32], std::sync::Arc<LogoPixels>>> =
+        std::sync::OnceLock::new();
+    KEPT.get_or_init(|| crate::memo::Bounded::new(MAX_KEPT_LOGO_BYTES))
+}
+
+/// Keeps a logo's pixels: at load only while there is room (the first partners' logos stay for
+/// their packs, none is pushed out to be made again), when drawing in any case.
+fn keep(digest: [u8; 32], mut pixels: LogoPixels, at_load: bool) -> std::sync::Arc<LogoPixels> {
+    pixels.png.shrink_to_fit();
+    pixels.screen.shrink_to_fit();
+    let pixels = std::sync::Arc::new(pixels);
+    let size = pixels.png.len() + pixels.screen.len();
+    if at_load {
+        kept().insert_if_room(digest, pixels.clone(), size);
+    } else {
+        kept().insert(digest, pixels.clone(), size);
+    }
+    pixels
 }
 
 impl Logo {
-    /// A `data:` URI of the PNG, for self-contained HTML and SVG.
-    pub fn data_uri(&self) -> String {
-        // Made when asked (a few times per pack), not kept: a kit of a thousand partners would
-        // hold a thousand of them.
-        format!(
-            "data:image/png;base64,{}",
-            crate::util::base64(&self.screen)
-        )
+    /// A logo of `png` (an RGBA PNG), made in memory.
+    pub fn from_png(path: &str, png: Vec<u8>) -> Result<Logo, String> {
+        let (width, height) = crate::outputs::overview::png_size(&png);
+        let digest = sha256(&png);
+        let screen = screen_copy(&png, width, height)?;
+        Ok(Logo {
+            path: path.to_string(),
+            width,
+            height,
+            digest,
+            files: None,
+            own: Some(std::sync::Arc::new(LogoPixels { png, screen })),
+        })
     }
+
+    /// The pixels: kept, or made again from the file.
+    pub fn pixels(&self) -> Result<std::sync::Arc<LogoPixels>, String> {
+        if let Some(own) = &self.own {
+            return Ok(own.clone());
+        }
+        if let Some(p) = kept().get(&self.digest) {
+            return Ok(p);
+        }
+        let Some(files) = &self.files else {
+            return Err(tr!(
+                "its pixels are no longer in memory",
+                "de pixels zijn niet meer in het geheugen"
+            ));
+        };
+        let (again, pixels) = normalised(files, &self.path)?;
+        if again.digest != self.digest {
+            return Err(tr!(
+                "the file changed while partnerkit was building; build again",
+                "het bestand is veranderd terwijl partnerkit bouwde; bouw opnieuw"
+            ));
+        }
+        Ok(keep(self.digest, pixels, false))
+    }
+
+    /// A `data:` URI of the copy for screens, for self-contained HTML and SVG; `None` when the
+    /// pixels cannot be had (a pack checks [`Logo::pixels`] first, so that is an error there).
+    pub fn data_uri(&self) -> Option<String> {
+        // Made when asked (a few times per pack), not kept.
+        let p = self.pixels().ok()?;
+        Some(format!(
+            "data:image/png;base64,{}",
+            crate::util::base64(&p.screen)
+        ))
+    }
+}
+
+fn sha256(bytes: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).into()
 }
 
 /// An image file of the kit, bounded by [`MAX_IMAGE_BYTES`]; the error in plain words.
@@ -84,6 +166,13 @@ fn bounded_reader(bytes: &[u8]) -> Result<ImageReader<Cursor<&[u8]>>, String> {
 
 /// Reads and normalises a logo file. The error says what is wrong in plain words.
 pub fn load_logo(files: &KitFiles, rel: &str) -> Result<Logo, String> {
+    let (logo, pixels) = normalised(files, rel)?;
+    keep(logo.digest, pixels, true);
+    Ok(logo)
+}
+
+/// A logo file read and normalised, with its pixels.
+fn normalised(files: &KitFiles, rel: &str) -> Result<(Logo, LogoPixels), String> {
     let bytes = read_image(files, rel)?;
     let is_svg = rel.to_ascii_lowercase().ends_with(".svg");
     let mut key = crate::memo::key("logo");
@@ -102,20 +191,16 @@ pub fn load_logo(files: &KitFiles, rel: &str) -> Result<Logo, String> {
         use sha2::Digest;
         small_key.update(&png);
     }
-    let small = crate::memo::get_or_render(None, small_key, || screen_copy(&png, width, height))?;
-    let screen = small.into();
-    let digest = {
-        use sha2::Digest;
-        sha2::Sha256::digest(&png).into()
-    };
-    Ok(Logo {
+    let screen = crate::memo::get_or_render(None, small_key, || screen_copy(&png, width, height))?;
+    let logo = Logo {
         path: rel.to_string(),
-        digest,
-        screen,
-        png: png.into(),
+        digest: sha256(&png),
         width,
         height,
-    })
+        files: Some(files.clone()),
+        own: None,
+    };
+    Ok((logo, LogoPixels { png, screen }))
 }
 
 /// An image as a PNG with the image crate's fast setting (logos: the PDFs compress them again).
@@ -406,4 +491,38 @@ fn decode_photo(bytes: &[u8]) -> Result<image::RgbImage, String> {
         );
     }
     Ok(img.to_rgb8())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A logo whose pixels were forgotten is read again from its file; if the file changed in
+    /// the meantime, that is an error, never another logo.
+    #[test]
+    fn forgotten_pixels_are_read_again_and_must_match() {
+        let dir = tempfile::tempdir().unwrap();
+        let png = |colour: [u8; 4]| {
+            let img = image::DynamicImage::ImageRgba8(image::RgbaImage::from_pixel(
+                40,
+                20,
+                image::Rgba(colour),
+            ));
+            png_fast(&img).unwrap()
+        };
+        std::fs::write(dir.path().join("logo.png"), png([9, 99, 199, 255])).unwrap();
+        let files = KitFiles::new(dir.path()).unwrap();
+        let logo = load_logo(&files, "logo.png").unwrap();
+        let first = logo.pixels().unwrap().png.clone();
+        kept().clear();
+        assert_eq!(logo.pixels().unwrap().png, first);
+        std::fs::write(dir.path().join("logo.png"), png([200, 0, 0, 255])).unwrap();
+        kept().clear();
+        let err = logo.pixels().unwrap_err();
+        assert!(
+            err.contains("changed") || err.contains("veranderd"),
+            "{err}"
+        );
+        assert!(logo.data_uri().is_none());
+    }
 }

@@ -118,10 +118,12 @@ fn logo_at(logo: &Logo, w: u32, h: u32) -> String {
             (logo.digest, w, h),
             |uri| uri.len(),
             || {
-                let img =
-                    image::load_from_memory_with_format(&logo.screen, image::ImageFormat::Png)
-                        .map_err(|_| ())?
-                        .thumbnail_exact(w, h);
+                let img = image::load_from_memory_with_format(
+                    &logo.pixels().map_err(|_| ())?.screen,
+                    image::ImageFormat::Png,
+                )
+                .map_err(|_| ())?
+                .thumbnail_exact(w, h);
                 let png = crate::kit::png_fast(&img).map_err(|_| ())?;
                 let uri = format!("data:image/png;base64,{}", crate::util::base64(&png));
                 Ok::<Arc<str>, ()>(uri.into())
@@ -129,7 +131,7 @@ fn logo_at(logo: &Logo, w: u32, h: u32) -> String {
         );
     match scaled {
         Ok(uri) => uri.to_string(),
-        Err(()) => logo.data_uri(),
+        Err(()) => logo.data_uri().unwrap_or_default(),
     }
 }
 

@@ -276,6 +276,25 @@ pub fn render<'k>(
     release: Option<&'k crate::changes::Release>,
     cache: Option<&'k crate::cache::Cache>,
 ) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
+    // The logos' pixels, had again if they were forgotten (a campaign of many partners): a
+    // failure is an error here, not a logo missing from a page.
+    for logo in [partner.logo.as_ref(), kit.campaign.logo.as_ref()]
+        .into_iter()
+        .flatten()
+    {
+        logo.pixels().map_err(|why| {
+            vec![Diagnostic::error(
+                "logo",
+                crate::tr!(
+                    "cannot use the logo `{path}`: {why}",
+                    "het logo `{path}` is niet te gebruiken: {why}",
+                    path = logo.path,
+                    why = why
+                ),
+            )
+            .in_file(&logo.path)]
+        })?;
+    }
     let (items, decks) = plan(kit, partner);
     let items = render_texts(kit, partner, content, &items)?;
     let cx = PackContext {

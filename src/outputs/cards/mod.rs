@@ -768,7 +768,7 @@ fn svg(shapes: &[Shape], size: (f32, f32)) -> String {
             )),
             Shape::Image { x, y, w, h, logo, .. } => s.push_str(&format!(
                 r#"<image x="{x}" y="{y}" width="{w}" height="{h}" preserveAspectRatio="none" href="{}"/>"#,
-                logo.data_uri()
+                logo.data_uri().unwrap_or_default()
             )),
         }
     }

@@ -52,11 +52,12 @@ fn print_image(logo: &crate::kit::Logo, h_mm: f32) -> Result<Image, String> {
             // Counted as one byte a pixel: about what the compressed image holds.
             |_| (w as usize) * (h as usize),
             || {
+                let pixels = logo.pixels()?;
                 let png = if (w, h) == (logo.width, logo.height) {
-                    logo.png.to_vec()
+                    pixels.png.clone()
                 } else {
                     let img =
-                        image::load_from_memory_with_format(&logo.png, image::ImageFormat::Png)
+                        image::load_from_memory_with_format(&pixels.png, image::ImageFormat::Png)
                             .map_err(|e| e.to_string())?;
                     // Area averaging: the downscale keeps every pixel's share.
                     crate::kit::png_fast(&img.thumbnail_exact(w, h)).map_err(|e| e.to_string())?
@@ -461,18 +462,7 @@ mod tests {
             h,
             image::Rgba([0, 85, 140, 255]),
         ));
-        let png: std::sync::Arc<[u8]> = crate::kit::png_fast(&img).unwrap().into();
-        crate::kit::Logo {
-            path: "logo.png".into(),
-            digest: [
-                w as u8, h as u8, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                0, 0, 0, 0, 0, 0, 0, 0,
-            ],
-            screen: png.clone(),
-            png,
-            width: w,
-            height: h,
-        }
+        crate::kit::Logo::from_png("logo.png", crate::kit::png_fast(&img).unwrap()).unwrap()
     }
 
     /// A large logo printed 10 mm high is embedded at 600 ppi (237 px high), keeping its shape;

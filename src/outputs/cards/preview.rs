@@ -76,7 +76,10 @@ fn draw_own(canvas: &mut Canvas, shape: &Shape, sx: f32, sy: f32) -> Result<(), 
                 ((h * sy).round() as u32).max(1),
             );
             let scaled = crate::compose::logo(logo, pw, ph)?;
-            let at = ((x * sx).round().max(0.0) as u32, (y * sy).round().max(0.0) as u32);
+            let at = (
+                (x * sx).round().max(0.0) as u32,
+                (y * sy).round().max(0.0) as u32,
+            );
             canvas.over(&scaled, at);
         }
         _ => {}
