@@ -57,9 +57,51 @@ pub struct Layer {
     x: u32,
     y: u32,
     pixmap: tiny_skia::Pixmap,
+    /// The same pixels as premultiplied RGB, three bytes each: an opaque run is copied onto
+    /// an RGB canvas as it is.
+    rgb: Vec<u8>,
     /// Its visible pixels as runs within rows, made once: laying the layer on copies the
     /// opaque runs whole and blends only the rest (edges of text, translucent parts).
     spans: Vec<Span>,
+}
+
+/// The runs of visible pixels in rows of alpha values: opaque runs (255) and partly
+/// transparent ones; transparent pixels are left out.
+fn runs<R: Iterator<Item = u8>>(rows: impl Iterator<Item = R>) -> Vec<Span> {
+    let mut spans = Vec::new();
+    for (row, alpha) in rows.enumerate() {
+        // (class of the current run, where it started): 0 transparent, 1 partly, 2 opaque.
+        let mut current = (0u8, 0u32);
+        let mut end = 0u32;
+        for (i, a) in alpha.enumerate() {
+            let class = match a {
+                0 => 0,
+                255 => 2,
+                _ => 1,
+            };
+            if class != current.0 {
+                if current.0 > 0 {
+                    spans.push(Span {
+                        row: row as u32,
+                        x0: current.1,
+                        x1: i as u32,
+                        opaque: current.0 == 2,
+                    });
+                }
+                current = (class, i as u32);
+            }
+            end = i as u32 + 1;
+        }
+        if current.0 > 0 {
+            spans.push(Span {
+                row: row as u32,
+                x0: current.1,
+                x1: end,
+                opaque: current.0 == 2,
+            });
+        }
+    }
+    spans
 }
 
 /// A run of pixels of one row of a layer: `x0..x1`, all opaque or all partly transparent.
@@ -74,35 +116,22 @@ impl Layer {
     /// `pixmap` at (`x`, `y`).
     pub fn new(x: u32, y: u32, pixmap: tiny_skia::Pixmap) -> Layer {
         let w = pixmap.width() as usize;
-        let mut spans = Vec::new();
-        for (row, px) in pixmap.data().chunks_exact(w * 4).enumerate() {
-            let mut i = 0;
-            while i < w {
-                let a = px[i * 4 + 3];
-                let class = |a: u8| match a {
-                    0 => 0,
-                    255 => 2,
-                    _ => 1,
-                };
-                let c = class(a);
-                let start = i;
-                while i < w && class(px[i * 4 + 3]) == c {
-                    i += 1;
-                }
-                if c > 0 {
-                    spans.push(Span {
-                        row: row as u32,
-                        x0: start as u32,
-                        x1: i as u32,
-                        opaque: c == 2,
-                    });
-                }
-            }
-        }
+        let spans = runs(
+            pixmap
+                .data()
+                .chunks_exact(w * 4)
+                .map(|row| row.chunks_exact(4).map(|p| p[3])),
+        );
+        let rgb = pixmap
+            .data()
+            .chunks_exact(4)
+            .flat_map(|p| [p[0], p[1], p[2]])
+            .collect();
         Layer {
             x,
             y,
             pixmap,
+            rgb,
             spans,
         }
     }
@@ -124,17 +153,19 @@ impl Layer {
 
     /// Bytes held.
     fn bytes(&self) -> usize {
-        self.pixmap.data().len() + self.spans.len() * std::mem::size_of::<Span>()
+        self.pixmap.data().len() + self.rgb.len() + self.spans.len() * std::mem::size_of::<Span>()
     }
 
-    /// Each span with its source pixels (premultiplied RGBA) and its place in the picture.
-    fn runs(&self) -> impl Iterator<Item = (&[u8], u32, u32, bool)> + '_ {
+    /// Each span with its source pixels (premultiplied RGBA, and RGB) and its place in the
+    /// picture.
+    fn runs(&self) -> impl Iterator<Item = (&[u8], &[u8], u32, u32, bool)> + '_ {
         let w = self.pixmap.width() as usize;
         let data = self.pixmap.data();
         self.spans.iter().map(move |s| {
-            let start = (s.row as usize * w + s.x0 as usize) * 4;
+            let (start, n) = (s.row as usize * w + s.x0 as usize, (s.x1 - s.x0) as usize);
             (
-                &data[start..start + (s.x1 - s.x0) as usize * 4],
+                &data[start * 4..(start + n) * 4],
+                &self.rgb[start * 3..(start + n) * 3],
                 self.x + s.x0,
                 self.y + s.row,
                 s.opaque,
@@ -193,6 +224,8 @@ pub struct Mask {
     y: u32,
     w: u32,
     alpha: Vec<u8>,
+    /// The covered pixels as runs within rows (see [`Layer`]).
+    spans: Vec<Span>,
 }
 
 impl Mask {
@@ -204,6 +237,7 @@ impl Mask {
                 y: 0,
                 w: 0,
                 alpha: Vec::new(),
+                spans: Vec::new(),
             };
         };
         let fw = full.width() as usize;
@@ -220,17 +254,20 @@ impl Mask {
                     .map(|p| p[3]),
             );
         }
+        let w = x1 - x0 + 1;
+        let spans = runs(alpha.chunks_exact(w as usize).map(|r| r.iter().copied()));
         Mask {
             x: x0,
             y: y0,
-            w: x1 - x0 + 1,
+            w,
             alpha,
+            spans,
         }
     }
 
     /// Bytes held.
     pub fn bytes(&self) -> usize {
-        self.alpha.len()
+        self.alpha.len() + self.spans.len() * std::mem::size_of::<Span>()
     }
 }
 
@@ -268,13 +305,14 @@ impl Canvas {
 
     /// Lays a premultiplied layer over the canvas at its place, moved by `at`.
     pub fn over(&mut self, top: &Layer, at: (u32, u32)) {
-        for (src, x, y, opaque) in top.runs() {
-            let dst = self.row(x + at.0, y + at.1, (src.len() / 4) as u32);
-            for (d, s) in dst.chunks_exact_mut(3).zip(src.chunks_exact(4)) {
-                if opaque {
-                    d.copy_from_slice(&s[..3]);
-                    continue;
-                }
+        for (rgba, rgb, x, y, opaque) in top.runs() {
+            let dst = self.row(x + at.0, y + at.1, (rgb.len() / 3) as u32);
+            if opaque {
+                let n = dst.len();
+                dst.copy_from_slice(&rgb[..n]);
+                continue;
+            }
+            for (d, s) in dst.chunks_exact_mut(3).zip(rgba.chunks_exact(4)) {
                 let keep = 255 - u32::from(s[3]);
                 for (d, s) in d.iter_mut().zip(s) {
                     *d = s.saturating_add(div255(u32::from(*d) * keep) as u8);
@@ -285,17 +323,19 @@ impl Canvas {
 
     /// Paints `colour` through `mask`.
     pub fn tint(&mut self, mask: &Mask, colour: Colour) {
-        if mask.w == 0 {
-            return;
-        }
-        for (row, cover) in mask.alpha.chunks_exact(mask.w as usize).enumerate() {
-            let dst = self.row(mask.x, mask.y + row as u32, mask.w);
+        let solid = colour.0.repeat(mask.w as usize);
+        for s in &mask.spans {
+            let n = s.x1 - s.x0;
+            let dst = self.row(mask.x + s.x0, mask.y + s.row, n);
+            if s.opaque {
+                let len = dst.len();
+                dst.copy_from_slice(&solid[..len]);
+                continue;
+            }
+            let start = (s.row * mask.w + s.x0) as usize;
+            let cover = &mask.alpha[start..start + n as usize];
             for (d, &a) in dst.chunks_exact_mut(3).zip(cover) {
-                match a {
-                    0 => {}
-                    255 => d.copy_from_slice(&colour.0),
-                    a => mix(d, colour, u32::from(a)),
-                }
+                mix(d, colour, u32::from(a));
             }
         }
     }
