@@ -288,23 +288,18 @@ fn a_decompression_bomb_is_refused_before_decoding() {
     assert!(err.contains("--> kit.toml:14:8"), "{err}");
 }
 
-/// The built-in template's images are composed from parts shared between partners; they look
-/// like the template drawn whole (which is how a kit's own template is drawn): per channel,
-/// every pixel within 2 levels, for every partner (colours, logos, dark and light text) and
-/// item (with and without a photo) of the reference kit.
-#[test]
-fn composed_images_look_like_the_template_drawn_whole() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (kit, own) = (tmp.path().join("kit"), tmp.path().join("own"));
+/// Builds `src` (edited by `edit`) as it is and with the built-in share template copied in as
+/// the kit's own, and compares every share image: per channel, every pixel within 2 levels.
+/// Returns the paths compared and the composed build's folder.
+fn composed_and_whole(
+    src: &Path,
+    tmp: &Path,
+    edit: impl Fn(&Path),
+) -> (Vec<String>, std::path::PathBuf) {
+    let (kit, own) = (tmp.join("kit"), tmp.join("own"));
     for k in [&kit, &own] {
-        copy_dir(&reference_kit(), k);
-        // A light colour: dark text on it.
-        replace(
-            k,
-            "kit.toml",
-            "colour = \"#00558c\"",
-            "colour = \"#ffd24a\"",
-        );
+        copy_dir(src, k);
+        edit(k);
     }
     std::fs::create_dir_all(own.join("templates")).unwrap();
     std::fs::write(
@@ -312,8 +307,8 @@ fn composed_images_look_like_the_template_drawn_whole() {
         partnerkit::render::templates::builtin("share.svg.hbs").unwrap(),
     )
     .unwrap();
-    let composed = build(&kit, &tmp.path().join("out"));
-    let whole = build(&own, &tmp.path().join("out-own"));
+    let composed = build(&kit, &tmp.join("out"));
+    let whole = build(&own, &tmp.join("out-own"));
     let mut compared = Vec::new();
     for (path, bytes) in files(&composed) {
         if !(path.contains("/social/") && path.ends_with(".png")) {
@@ -337,12 +332,26 @@ fn composed_images_look_like_the_template_drawn_whole() {
         assert!(worst <= 2, "{path}: a pixel differs by {worst} levels");
         compared.push(path);
     }
+    (compared, composed)
+}
+
+/// The built-in template's images are composed from parts shared between partners; they look
+/// like the template drawn whole (which is how a kit's own template is drawn), for every
+/// partner (colours, logos, dark and light text) and item of the reference kit, and for an
+/// item with a photo.
+#[test]
+fn composed_images_look_like_the_template_drawn_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (compared, composed) = composed_and_whole(&reference_kit(), tmp.path(), |k| {
+        // A light colour: dark text on it.
+        replace(
+            k,
+            "kit.toml",
+            "colour = \"#00558c\"",
+            "colour = \"#ffd24a\"",
+        );
+    });
     assert!(compared.len() > 10, "{compared:?}");
-    // The item with a photo, and the partner with dark text, are among them.
-    assert!(
-        compared.iter().any(|p| p.contains("/aftrap.")),
-        "{compared:?}"
-    );
     let light =
         image::open(composed.join(compared.iter().find(|p| p.starts_with("awvn/")).unwrap()))
             .unwrap()
@@ -350,5 +359,16 @@ fn composed_images_look_like_the_template_drawn_whole() {
     assert!(
         light.pixels().any(|p| p.0 == [0x1a; 3]),
         "dark text on the light colour"
+    );
+    // An item with a photo: the example kit's call to action.
+    let tmp = tempfile::tempdir().unwrap();
+    let kit = example_kits()
+        .into_iter()
+        .find(|k| k.ends_with("een-klein-gebaar"))
+        .unwrap();
+    let (compared, _) = composed_and_whole(&kit, tmp.path(), |_| {});
+    assert!(
+        compared.iter().any(|p| p.contains("/oproep.")),
+        "{compared:?}"
     );
 }
