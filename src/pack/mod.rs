@@ -277,10 +277,12 @@ pub fn render<'k>(
     cache: Option<&'k crate::cache::Cache>,
 ) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
     // The logos' pixels, had again if they were forgotten (a campaign of many partners): a
-    // failure is an error here, not a logo missing from a page.
+    // failure is an error here, not a logo missing from a page. Only checking, nothing is drawn
+    // and pages leave the partner's logo out.
     for logo in [partner.logo.as_ref(), kit.campaign.logo.as_ref()]
         .into_iter()
         .flatten()
+        .filter(|_| draw)
     {
         logo.pixels().map_err(|why| {
             vec![Diagnostic::error(
