@@ -125,6 +125,16 @@ pub struct PackContext<'k> {
 }
 
 impl PackContext<'_> {
+    /// The partner's logo as a `data:` URI for a page; none when only checking (nothing is
+    /// drawn, and a forgotten logo is not made again for a page that is thrown away).
+    pub fn partner_logo_uri(&self) -> Option<String> {
+        self.partner
+            .logo
+            .as_ref()
+            .filter(|_| self.draw)
+            .and_then(|l| l.data_uri())
+    }
+
     /// The metadata shared by every file made from `item`.
     pub fn item_meta(&self, kind: &'static str, item: &Item) -> FileMeta {
         FileMeta {

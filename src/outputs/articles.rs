@@ -48,12 +48,7 @@ impl Output for Articles {
                 base: PageBase::for_partner(kit, cx.pages, cx.partner),
                 title: &r.title,
                 partner: &cx.partner.name,
-                logo: cx
-                    .partner
-                    .logo
-                    .as_ref()
-                    .filter(|_| cx.draw)
-                    .and_then(|l| l.data_uri()),
+                logo: cx.partner_logo_uri(),
                 has_h1,
                 body: markdown::to_html(&r.body),
                 publish: r.item.publish.human(kit.campaign.language),

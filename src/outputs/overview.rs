@@ -393,12 +393,7 @@ pub fn render(cx: &PackContext<'_>, files: &[Artifact]) -> Result<Artifact, Diag
     let view = OverviewView {
         base: PageBase::for_partner(kit, cx.pages, cx.partner),
         partner: &cx.partner.name,
-        partner_logo: cx
-            .partner
-            .logo
-            .as_ref()
-            .filter(|_| cx.draw)
-            .and_then(|l| l.data_uri()),
+        partner_logo: cx.partner_logo_uri(),
         launch: kit.campaign.launch.human(lang),
         social,
         blogs,

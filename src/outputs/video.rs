@@ -64,12 +64,7 @@ impl Output for Video {
                 base: PageBase::for_partner(kit, cx.pages, cx.partner),
                 title: &r.title,
                 partner: &cx.partner.name,
-                logo: cx
-                    .partner
-                    .logo
-                    .as_ref()
-                    .filter(|_| cx.draw)
-                    .and_then(|l| l.data_uri()),
+                logo: cx.partner_logo_uri(),
                 src: format!("{id}.{ext}"),
                 mime: film.probe.container.mime(),
                 vtt: format!("{id}.vtt"),
