@@ -108,6 +108,54 @@ pub(crate) struct Job<'a> {
     pub cache: Option<&'a crate::cache::Cache>,
 }
 
+/// The packs made and not yet handed out: workers wait for room before making the next.
+struct Window {
+    /// (packs handed out, stop).
+    state: std::sync::Mutex<(usize, bool)>,
+    room: std::sync::Condvar,
+    size: usize,
+}
+
+impl Window {
+    fn new(size: usize) -> Window {
+        Window {
+            state: std::sync::Mutex::new((0, false)),
+            room: std::sync::Condvar::new(),
+            size,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, (usize, bool)> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Waits until pack `i` may be made; false when the build stops.
+    fn wait_for(&self, i: usize) -> bool {
+        let mut state = self.lock();
+        while !state.1 && i >= state.0 + self.size {
+            state = self
+                .room
+                .wait(state)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        !state.1
+    }
+
+    /// `n` packs are handed out.
+    fn handed(&self, n: usize) {
+        self.lock().0 = n;
+        self.room.notify_all();
+    }
+
+    /// No more packs are to be made.
+    fn stop(&self) {
+        self.lock().1 = true;
+        self.room.notify_all();
+    }
+}
+
 /// [`build_into`] with every file in memory, sorted by path.
 pub(crate) fn build_in_memory(job: &Job<'_>) -> Result<Built, Vec<Diagnostic>> {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
@@ -225,45 +273,19 @@ pub(crate) fn build_into(
     // Every core renders partners, each taking the next as soon as it is free; this thread hands
     // the packs to the sink in partner order as they are done. At most `window` packs are made
     // and not yet handed out, so memory does not grow with the number of partners.
-    let window = threads * 2 + 1;
+    let window = Window::new(threads * 2 + 1);
     let t1 = Instant::now();
     let total = indexed.len();
-    // (packs handed out, stop): workers wait on it for room in the window.
-    let handed = (
-        std::sync::Mutex::new((0usize, false)),
-        std::sync::Condvar::new(),
-    );
-    let lock = || {
-        handed
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    };
     let next = std::sync::atomic::AtomicUsize::new(0);
     let written = std::thread::scope(|s| {
         let (tx, rx) = std::sync::mpsc::channel::<(usize, Rendered)>();
         for _ in 0..threads.min(total.max(1)) {
             let tx = tx.clone();
-            let (next, handed, indexed, render_one) = (&next, &handed, &indexed, &render_one);
+            let (next, window, indexed, render_one) = (&next, &window, &indexed, &render_one);
             s.spawn(move || loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if i >= total {
+                if i >= total || !window.wait_for(i) {
                     break;
-                }
-                {
-                    let mut state = handed
-                        .0
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner);
-                    while !state.1 && i >= state.0 + window {
-                        state = handed
-                            .1
-                            .wait(state)
-                            .unwrap_or_else(std::sync::PoisonError::into_inner);
-                    }
-                    if state.1 {
-                        break;
-                    }
                 }
                 if tx.send((i, render_one(&indexed[i]))).is_err() {
                     break;
@@ -282,16 +304,14 @@ pub(crate) fn build_into(
                     write_time += t2.elapsed();
                     want += 1;
                     progress(want, total);
-                    lock().0 = want;
-                    handed.1.notify_all();
+                    window.handed(want);
                 }
             }
             Ok(())
         };
         let result = hand_out();
         // On a failed write the workers stop after the pack they are making.
-        lock().1 = true;
-        handed.1.notify_all();
+        window.stop();
         result
     });
     packs_time += t1.elapsed();

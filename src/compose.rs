@@ -52,17 +52,13 @@ fn covered(full: &tiny_skia::Pixmap) -> Option<(u32, u32, u32, u32)> {
     Some((x0 as u32, y0 as u32, x1 as u32, y1 as u32))
 }
 
-/// A drawn layer, cropped to the pixels it covers: `pixmap` (premultiplied) goes at (`x`, `y`).
+/// A drawn layer, cropped to the pixels it covers: its premultiplied colour as RGB, and how
+/// much of each pixel it covers as a [`Mask`] (which also says where it goes). Opaque runs are
+/// copied onto a canvas as they are; only the rest (edges of text, translucent parts) is
+/// blended.
 pub struct Layer {
-    x: u32,
-    y: u32,
-    pixmap: tiny_skia::Pixmap,
-    /// The same pixels as premultiplied RGB, three bytes each: an opaque run is copied onto
-    /// an RGB canvas as it is.
     rgb: Vec<u8>,
-    /// Its visible pixels as runs within rows, made once: laying the layer on copies the
-    /// opaque runs whole and blends only the rest (edges of text, translucent parts).
-    spans: Vec<Span>,
+    cover: Mask,
 }
 
 /// The runs of visible pixels in rows of alpha values: opaque runs (255) and partly
@@ -113,64 +109,39 @@ struct Span {
 }
 
 impl Layer {
-    /// `pixmap` at (`x`, `y`).
-    pub fn new(x: u32, y: u32, pixmap: tiny_skia::Pixmap) -> Layer {
-        let w = pixmap.width() as usize;
-        let spans = runs(
-            pixmap
-                .data()
-                .chunks_exact(w * 4)
-                .map(|row| row.chunks_exact(4).map(|p| p[3])),
-        );
-        let rgb = pixmap
-            .data()
-            .chunks_exact(4)
-            .flat_map(|p| [p[0], p[1], p[2]])
-            .collect();
+    /// `pixmap` (premultiplied) at (`x`, `y`).
+    pub fn new(x: u32, y: u32, pixmap: &tiny_skia::Pixmap) -> Layer {
+        let px = pixmap.data();
         Layer {
-            x,
-            y,
-            pixmap,
-            rgb,
-            spans,
+            rgb: px
+                .chunks_exact(4)
+                .flat_map(|p| [p[0], p[1], p[2]])
+                .collect(),
+            cover: Mask::new(
+                x,
+                y,
+                pixmap.width(),
+                px.chunks_exact(4).map(|p| p[3]).collect(),
+            ),
         }
     }
 
     /// `full` cropped to its non-transparent pixels.
-    pub fn cropped(full: tiny_skia::Pixmap) -> Layer {
-        let Some((x0, y0, x1, y1)) = covered(&full) else {
-            return Layer::new(0, 0, tiny_skia::Pixmap::new(1, 1).expect("1 × 1"));
+    pub fn cropped(full: &tiny_skia::Pixmap) -> Layer {
+        let Some((x0, y0, x1, y1)) = covered(full) else {
+            return Layer {
+                rgb: Vec::new(),
+                cover: Mask::new(0, 0, 0, Vec::new()),
+            };
         };
         let rect = tiny_skia::IntRect::from_xywh(x0 as i32, y0 as i32, x1 - x0 + 1, y1 - y0 + 1)
             .expect("a non-empty rectangle inside the pixmap");
-        Layer::new(x0, y0, full.clone_rect(rect).expect("inside the pixmap"))
-    }
-
-    /// The pixels (premultiplied).
-    pub fn pixmap(&self) -> &tiny_skia::Pixmap {
-        &self.pixmap
+        Layer::new(x0, y0, &full.clone_rect(rect).expect("inside the pixmap"))
     }
 
     /// Bytes held.
     fn bytes(&self) -> usize {
-        self.pixmap.data().len() + self.rgb.len() + self.spans.len() * std::mem::size_of::<Span>()
-    }
-
-    /// Each span with its source pixels (premultiplied RGBA, and RGB) and its place in the
-    /// picture.
-    fn runs(&self) -> impl Iterator<Item = (&[u8], &[u8], u32, u32, bool)> + '_ {
-        let w = self.pixmap.width() as usize;
-        let data = self.pixmap.data();
-        self.spans.iter().map(move |s| {
-            let (start, n) = (s.row as usize * w + s.x0 as usize, (s.x1 - s.x0) as usize);
-            (
-                &data[start * 4..(start + n) * 4],
-                &self.rgb[start * 3..(start + n) * 3],
-                self.x + s.x0,
-                self.y + s.row,
-                s.opaque,
-            )
-        })
+        self.rgb.len() + self.cover.bytes()
     }
 }
 
@@ -212,7 +183,7 @@ pub fn logo(logo: &Logo, w: u32, h: u32) -> Result<Arc<Layer>, String> {
                 let [r, g, b, a] = src.0;
                 *dst = tiny_skia::ColorU8::from_rgba(r, g, b, a).premultiply();
             }
-            Ok(Arc::new(Layer::new(0, 0, p)))
+            Ok(Arc::new(Layer::new(0, 0, &p)))
         },
     )
 }
@@ -229,16 +200,26 @@ pub struct Mask {
 }
 
 impl Mask {
+    /// `alpha`, rows of `w` values, at (`x`, `y`).
+    fn new(x: u32, y: u32, w: u32, alpha: Vec<u8>) -> Mask {
+        let spans = if w == 0 {
+            Vec::new()
+        } else {
+            runs(alpha.chunks_exact(w as usize).map(|r| r.iter().copied()))
+        };
+        Mask {
+            x,
+            y,
+            w,
+            alpha,
+            spans,
+        }
+    }
+
     /// The alpha of `full`, cropped to its non-transparent pixels.
     pub fn of(full: &tiny_skia::Pixmap) -> Mask {
         let Some((x0, y0, x1, y1)) = covered(full) else {
-            return Mask {
-                x: 0,
-                y: 0,
-                w: 0,
-                alpha: Vec::new(),
-                spans: Vec::new(),
-            };
+            return Mask::new(0, 0, 0, Vec::new());
         };
         let fw = full.width() as usize;
         let mut alpha = Vec::with_capacity(((x1 - x0 + 1) * (y1 - y0 + 1)) as usize);
@@ -254,15 +235,7 @@ impl Mask {
                     .map(|p| p[3]),
             );
         }
-        let w = x1 - x0 + 1;
-        let spans = runs(alpha.chunks_exact(w as usize).map(|r| r.iter().copied()));
-        Mask {
-            x: x0,
-            y: y0,
-            w,
-            alpha,
-            spans,
-        }
+        Mask::new(x0, y0, x1 - x0 + 1, alpha)
     }
 
     /// Bytes held.
@@ -305,16 +278,21 @@ impl Canvas {
 
     /// Lays a premultiplied layer over the canvas at its place, moved by `at`.
     pub fn over(&mut self, top: &Layer, at: (u32, u32)) {
-        for (rgba, rgb, x, y, opaque) in top.runs() {
-            let dst = self.row(x + at.0, y + at.1, (rgb.len() / 3) as u32);
-            if opaque {
-                let n = dst.len();
-                dst.copy_from_slice(&rgb[..n]);
+        let m = &top.cover;
+        for s in &m.spans {
+            let (start, n) = ((s.row * m.w + s.x0) as usize, (s.x1 - s.x0) as usize);
+            let rgb = &top.rgb[start * 3..(start + n) * 3];
+            let dst = self.row(m.x + s.x0 + at.0, m.y + s.row + at.1, n as u32);
+            if s.opaque {
+                let len = dst.len();
+                dst.copy_from_slice(&rgb[..len]);
                 continue;
             }
-            for (d, s) in dst.chunks_exact_mut(3).zip(rgba.chunks_exact(4)) {
-                let keep = 255 - u32::from(s[3]);
+            let alpha = &m.alpha[start..start + n];
+            for ((d, s), &a) in dst.chunks_exact_mut(3).zip(rgb.chunks_exact(3)).zip(alpha) {
+                let keep = 255 - u32::from(a);
                 for (d, s) in d.iter_mut().zip(s) {
+                    // Never above 255 for premultiplied pixels.
                     *d = s.saturating_add(div255(u32::from(*d) * keep) as u8);
                 }
             }
@@ -432,7 +410,7 @@ mod tests {
         // 20 % red over blue.
         assert_eq!(c.pixel(1, 0), [51, 0, 160]);
         assert_eq!(c.pixel(0, 0), [0, 0, 200]);
-        let top = Layer::cropped(full);
+        let top = Layer::cropped(&full);
         let mut d = Canvas::new(3, 1, Colour([255, 255, 255]));
         d.over(&top, (0, 0));
         assert_eq!(d.pixel(1, 0), [204, 204, 204]);

@@ -130,6 +130,19 @@ fn sha256(bytes: &[u8]) -> [u8; 32] {
     sha2::Sha256::digest(bytes).into()
 }
 
+/// The error for the logo at `path` that cannot be used, and `why`.
+pub fn logo_error(path: &str, why: &str) -> crate::diag::Diagnostic {
+    crate::diag::Diagnostic::error(
+        "logo",
+        tr!(
+            "cannot use the logo `{path}`: {why}",
+            "het logo `{path}` is niet te gebruiken: {why}",
+            path = path,
+            why = why
+        ),
+    )
+}
+
 /// An image file of the kit, bounded by [`MAX_IMAGE_BYTES`]; the error in plain words.
 fn read_image(files: &KitFiles, rel: &str) -> Result<Vec<u8>, String> {
     files.read(rel, MAX_IMAGE_BYTES).map_err(|e| match e {

@@ -2084,7 +2084,7 @@ impl Loader {
             Ok(l) => Some(l),
             Err(why) => {
                 self.err(
-                    Diagnostic::error("logo", tr!("cannot use the logo `{path}`: {why}", "het logo `{path}` is niet te gebruiken: {why}", path = path.get_ref(), why = why))
+                    super::assets::logo_error(path.get_ref(), &why)
                         .at(src, path.span())
                         .hint(tr!("give a PNG, JPEG, WebP or SVG file inside the kit folder, e.g. \"assets/logo.png\"", "geef een PNG-, JPEG-, WebP- of SVG-bestand in de kitmap, bijvoorbeeld \"assets/logo.png\"")),
                 );

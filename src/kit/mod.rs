@@ -19,7 +19,8 @@ pub use crate::bcw::Factor;
 pub use crate::lang::Lang;
 pub use crate::typeset::Colour;
 pub use assets::{
-    check_raster, png_fast, Logo, Photo, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_LOGO_SIDE,
+    check_raster, logo_error, png_fast, Logo, Photo, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS,
+    MAX_LOGO_SIDE,
 };
 pub use load::load;
 pub use moment::Moment;

@@ -443,7 +443,7 @@ fn composed(
         let mut canvas = Canvas::new(w, h, background);
         if let Some(svg) = &photo {
             let layer = crate::compose::layer(part_key(b"photo\0", svg), || {
-                crate::raster::svg_to_pixmap(svg, w, h).map(Layer::cropped)
+                crate::raster::svg_to_pixmap(svg, w, h).map(|p| Layer::cropped(&p))
             })
             .map_err(Err)?;
             canvas.over(&layer, (0, 0));

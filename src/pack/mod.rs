@@ -284,18 +284,8 @@ pub fn render<'k>(
         .flatten()
         .filter(|_| draw)
     {
-        logo.pixels().map_err(|why| {
-            vec![Diagnostic::error(
-                "logo",
-                crate::tr!(
-                    "cannot use the logo `{path}`: {why}",
-                    "het logo `{path}` is niet te gebruiken: {why}",
-                    path = logo.path,
-                    why = why
-                ),
-            )
-            .in_file(&logo.path)]
-        })?;
+        logo.pixels()
+            .map_err(|why| vec![crate::kit::logo_error(&logo.path, &why).in_file(&logo.path)])?;
     }
     let (items, decks) = plan(kit, partner);
     let items = render_texts(kit, partner, content, &items)?;

@@ -1,8 +1,8 @@
 //! One reproducible zip per partner: sorted entries under one top folder, a fixed timestamp
-//! (the launch, in local time), deflate (its fastest level: the texts are a small part of a pack,
-//! and level 6 took seconds over a hundred packs for a few percent) for text and stored for files that are compressed
-//! already (PNG, PDF, JPEG, video: deflating them again costs time and saves nothing), UTF-8
-//! names, plain file permissions.
+//! (the launch, in local time), deflate for text at its fastest level (the texts are a small
+//! part of a pack, and level 6 took seconds over a hundred packs for a few percent), stored for
+//! files that are compressed already (PNG, PDF, JPEG, video: deflating them again costs time
+//! and saves nothing), UTF-8 names, plain file permissions.
 
 use std::io::{Cursor, Write};
 

@@ -24,6 +24,10 @@ impl Default for Measure {
 /// A shaped glyph run, shared.
 type Run = std::sync::Arc<Vec<krilla::text::KrillaGlyph>>;
 
+/// Values by text, regular and bold apart: looked up by `&str`, so a hit allocates nothing
+/// (fitting a text asks for the same candidate lines many times).
+type Memo<V> = [std::collections::HashMap<String, V>; 2];
+
 /// Most strings whose advance a thread keeps (a few MB); past it the memo starts again.
 const MAX_MEMO: usize = 100_000;
 
@@ -31,11 +35,9 @@ thread_local! {
     /// Advances in font units by (bold, text): every partner's cards and images lay out the same
     /// texts, and fitting tries the same candidate lines at every size, so each string is
     /// shaped once per thread.
-    static ADVANCES: std::cell::RefCell<std::collections::HashMap<(bool, String), i32>> =
-        std::cell::RefCell::default();
+    static ADVANCES: std::cell::RefCell<Memo<i32>> = std::cell::RefCell::default();
     /// Shaped glyph runs by (bold, text), for the PDFs.
-    static GLYPHS: std::cell::RefCell<std::collections::HashMap<(bool, String), Run>> =
-        std::cell::RefCell::default();
+    static GLYPHS: std::cell::RefCell<Memo<Run>> = std::cell::RefCell::default();
 }
 
 impl Measure {
@@ -43,15 +45,15 @@ impl Measure {
     pub fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
         let face = if bold { &self.bold } else { &self.regular };
         let units = ADVANCES.with(|memo| {
-            if let Some(u) = memo.borrow().get(&(bold, text.to_string())) {
+            if let Some(u) = memo.borrow()[usize::from(bold)].get(text) {
                 return *u;
             }
             let u = self.advance(text, bold);
-            let mut memo = memo.borrow_mut();
+            let memo = &mut memo.borrow_mut()[usize::from(bold)];
             if memo.len() >= MAX_MEMO {
                 memo.clear();
             }
-            memo.insert((bold, text.to_string()), u);
+            memo.insert(text.to_string(), u);
             u
         });
         units as f32 / f32::from(face.units_per_em() as u16) * size / PT_PER_MM
@@ -61,15 +63,15 @@ impl Measure {
     /// range of the text each glyph stands for. Shaped once per thread and string.
     pub fn glyphs(&self, text: &str, bold: bool) -> Run {
         GLYPHS.with(|memo| {
-            if let Some(g) = memo.borrow().get(&(bold, text.to_string())) {
+            if let Some(g) = memo.borrow()[usize::from(bold)].get(text) {
                 return std::sync::Arc::clone(g);
             }
             let g = std::sync::Arc::new(self.shape(text, bold));
-            let mut memo = memo.borrow_mut();
+            let memo = &mut memo.borrow_mut()[usize::from(bold)];
             if memo.len() >= MAX_MEMO / 10 {
                 memo.clear();
             }
-            memo.insert((bold, text.to_string()), std::sync::Arc::clone(&g));
+            memo.insert(text.to_string(), std::sync::Arc::clone(&g));
             g
         })
     }

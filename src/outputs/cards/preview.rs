@@ -54,7 +54,7 @@ pub fn render(
         key.update(px_w.to_le_bytes());
         key.update(px_h.to_le_bytes());
         let shared = layer(key.finalize().into(), || {
-            crate::raster::svg_to_pixmap(&svg, px_w, px_h).map(Layer::cropped)
+            crate::raster::svg_to_pixmap(&svg, px_w, px_h).map(|p| Layer::cropped(&p))
         })?;
         canvas.over(&shared, (0, 0));
     }
