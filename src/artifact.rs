@@ -124,6 +124,18 @@ pub struct PackContext<'k> {
     pub cache: Option<&'k crate::cache::Cache>,
 }
 
+impl FileMeta {
+    /// Takes what a renderer drew: its bytes, with the cache file holding them and their
+    /// SHA-256 when the cache gave these.
+    pub fn take_drawn(&mut self, drawn: crate::cache::Drawn) -> Vec<u8> {
+        self.origin = drawn.origin;
+        if let Some(sha) = drawn.sha256 {
+            let _ = self.digest.set(crate::util::hex(&sha));
+        }
+        drawn.bytes
+    }
+}
+
 impl PackContext<'_> {
     /// The partner's logo as a `data:` URI for a page; none when only checking (nothing is
     /// drawn, and a forgotten logo is not made again for a page that is thrown away).

@@ -8,7 +8,8 @@
 //! render would give, and a changed template, logo or font leads to other keys.
 //!
 //! The cache is `<out>/.<campaign>.partnerkit-cache/`: each entry a file of exactly the bytes
-//! drawn, and an index with each entry's CRC-32 and length. An entry the index does not know,
+//! drawn, and an index with each entry's CRC-32, length and SHA-256 (the manifests list the
+//! SHA-256 of every file, so an entry read back is not hashed again). An entry the index does not know,
 //! or whose bytes do not match it, is drawn again; the cache never makes a build fail. The
 //! output links its images and PDFs to the entries (a hard link; a copy where the file system
 //! has none), so a build writes each drawing once and a rebuild writes none of them again. An
@@ -23,20 +24,22 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use sha2::{Digest, Sha256};
+
 use crate::util::hex;
 
-/// The index file: a line per entry, `<key> <CRC-32 of the bytes> <length>` (key and CRC in
-/// hex).
+/// The index file: a line per entry, `<key> <CRC-32 of the bytes> <length> <SHA-256 of the
+/// bytes>` (all but the length in hex).
 const INDEX: &str = "index";
 
 /// The first line of the index.
-const INDEX_HEADER: &str = "partnerkit cache 3";
+const INDEX_HEADER: &str = "partnerkit cache 4";
 
 /// The largest entry read back (a card PDF with its logos is a few MB).
 const MAX_ENTRY: u64 = 256 * 1024 * 1024;
 
-/// An entry's checksum and length.
-type Sum = (u32, u64);
+/// An entry's checksum, length and SHA-256.
+type Sum = (u32, u64, [u8; 32]);
 
 /// A cache folder, open for one build.
 pub struct Cache {
@@ -44,6 +47,8 @@ pub struct Cache {
     /// What the index said at the start, and what this build wrote.
     index: Mutex<HashMap<[u8; 32], Sum>>,
     used: Mutex<HashSet<[u8; 32]>>,
+    /// The entry folders (by the key's first byte) made or found so far.
+    made: Mutex<HashSet<u8>>,
     hits: AtomicUsize,
     misses: AtomicUsize,
 }
@@ -64,6 +69,8 @@ pub struct Drawn {
     pub bytes: Vec<u8>,
     /// The cache entry with the same bytes.
     pub origin: Option<Arc<Path>>,
+    /// The SHA-256 of the bytes, when the cache knows it.
+    pub sha256: Option<[u8; 32]>,
 }
 
 fn unhex(s: &str) -> Option<[u8; 32]> {
@@ -95,13 +102,22 @@ fn read_index(dir: &Path) -> HashMap<[u8; 32], Sum> {
     }
     for line in lines {
         let mut parts = line.split(' ');
-        let (Some(k), Some(sum), Some(len), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        let (Some(k), Some(sum), Some(len), Some(sha), None) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        ) else {
             continue;
         };
-        if let (Some(k), Ok(sum), Ok(len)) = (unhex(k), u32::from_str_radix(sum, 16), len.parse()) {
-            map.insert(k, (sum, len));
+        if let (Some(k), Ok(sum), Ok(len), Some(sha)) = (
+            unhex(k),
+            u32::from_str_radix(sum, 16),
+            len.parse(),
+            unhex(sha),
+        ) {
+            map.insert(k, (sum, len, sha));
         }
     }
     map
@@ -116,6 +132,7 @@ impl Cache {
             dir: dir.to_path_buf(),
             index: Mutex::new(read_index(dir)),
             used: Mutex::new(HashSet::new()),
+            made: Mutex::new(HashSet::new()),
             hits: AtomicUsize::new(0),
             misses: AtomicUsize::new(0),
         }
@@ -130,9 +147,10 @@ impl Cache {
         m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The bytes stored for `key`, if the index knows the entry and its bytes match.
-    fn read(&self, key: &[u8; 32]) -> Option<Vec<u8>> {
-        let (sum, len) = *Self::lock(&self.index).get(key)?;
+    /// The bytes stored for `key` and their SHA-256, if the index knows the entry and its
+    /// bytes match.
+    fn read(&self, key: &[u8; 32]) -> Option<(Vec<u8>, [u8; 32])> {
+        let (sum, len, sha) = *Self::lock(&self.index).get(key)?;
         let path = self.path(key);
         // Never through a link: the entry must be a file of the cache folder itself.
         let meta = fs::symlink_metadata(&path).ok()?;
@@ -145,27 +163,44 @@ impl Cache {
             .take(MAX_ENTRY)
             .read_to_end(&mut data)
             .ok()?;
-        (crc32fast::hash(&data) == sum).then_some(data)
+        (crc32fast::hash(&data) == sum).then_some((data, sha))
     }
 
-    /// Stores `bytes` for `key`: written beside the entry, then renamed onto it, so a reader
-    /// never sees half an entry (and an output file linked to the old entry keeps its bytes).
-    /// Returns whether the entry is there.
-    fn write(&self, key: &[u8; 32], bytes: &[u8]) -> bool {
+    /// Stores `bytes` for `key` and returns their SHA-256 when the entry is there. A new entry
+    /// is written in place: the index only vouches for it once it is whole (a build killed
+    /// half-way leaves a file whose bytes the next build does not accept). An entry that is
+    /// already there (one the index did not know or whose bytes did not match) is replaced by
+    /// renaming a new file onto it, so an output file linked to it keeps its bytes.
+    fn write(&self, key: &[u8; 32], bytes: &[u8]) -> Option<[u8; 32]> {
+        use std::io::Write;
         let path = self.path(key);
-        let Some(parent) = path.parent() else {
-            return false;
-        };
-        if fs::create_dir_all(parent).is_err() {
-            return false;
+        let parent = path.parent()?;
+        {
+            let mut made = Self::lock(&self.made);
+            if !made.contains(&key[0]) {
+                fs::create_dir_all(parent).ok()?;
+                made.insert(key[0]);
+            }
         }
-        let tmp = parent.join(format!(".{}.{}.tmp", &hex(key)[..16], std::process::id()));
-        if fs::write(&tmp, bytes).is_err() || fs::rename(&tmp, &path).is_err() {
-            let _ = fs::remove_file(&tmp);
-            return false;
+        let fresh = fs::File::create_new(&path).and_then(|mut f| f.write_all(bytes));
+        match fresh {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let tmp = parent.join(format!(".{}.{}.tmp", &hex(key)[..16], std::process::id()));
+                if fs::write(&tmp, bytes).is_err() || fs::rename(&tmp, &path).is_err() {
+                    let _ = fs::remove_file(&tmp);
+                    return None;
+                }
+            }
+            Err(_) => {
+                let _ = fs::remove_file(&path);
+                return None;
+            }
         }
-        Self::lock(&self.index).insert(*key, (crc32fast::hash(bytes), bytes.len() as u64));
-        true
+        let sha: [u8; 32] = Sha256::digest(bytes).into();
+        let sum = (crc32fast::hash(bytes), bytes.len() as u64, sha);
+        Self::lock(&self.index).insert(*key, sum);
+        Some(sha)
     }
 
     /// The bytes for `key`: from the cache, or from `render` (and then stored).
@@ -175,19 +210,21 @@ impl Cache {
         render: impl FnOnce() -> Result<Vec<u8>, E>,
     ) -> Result<Drawn, E> {
         Self::lock(&self.used).insert(key);
-        if let Some(bytes) = self.read(&key) {
+        if let Some((bytes, sha)) = self.read(&key) {
             self.hits.fetch_add(1, Ordering::Relaxed);
             return Ok(Drawn {
                 bytes,
                 origin: Some(self.path(&key).into()),
+                sha256: Some(sha),
             });
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
         let bytes = render()?;
-        let stored = self.write(&key, &bytes);
+        let sha = self.write(&key, &bytes);
         Ok(Drawn {
             bytes,
-            origin: stored.then(|| self.path(&key).into()),
+            origin: sha.map(|_| self.path(&key).into()),
+            sha256: sha,
         })
     }
 
@@ -215,7 +252,7 @@ impl Cache {
         }
         let mut lines: Vec<String> = index
             .iter()
-            .map(|(k, (sum, len))| format!("{} {sum:08x} {len}", hex(k)))
+            .map(|(k, (sum, len, sha))| format!("{} {sum:08x} {len} {}", hex(k), hex(sha)))
             .collect();
         lines.sort();
         let text = format!("{INDEX_HEADER}\n{}\n", lines.join("\n"));
@@ -271,9 +308,20 @@ mod tests {
         let out = out.unwrap();
         assert_eq!(out.bytes, b"drawn");
         assert_eq!(fs::read(out.origin.unwrap()).unwrap(), b"drawn");
+        let sha: [u8; 32] = Sha256::digest(b"drawn").into();
+        assert_eq!(out.sha256, Some(sha));
         let again: Result<_, ()> = cache.get_or_render(key(1), || panic!("not drawn again"));
-        assert_eq!(again.unwrap().bytes, b"drawn");
+        let again = again.unwrap();
+        assert_eq!(
+            (again.bytes.as_slice(), again.sha256),
+            (&b"drawn"[..], Some(sha))
+        );
         assert_eq!(cache.stats(), Stats { hits: 1, misses: 1 });
+        // The index keeps the SHA-256 for the next build.
+        cache.finish(false);
+        let cache = Cache::open(tmp.path());
+        let next: Result<_, ()> = cache.get_or_render(key(1), || panic!("not drawn again"));
+        assert_eq!(next.unwrap().sha256, Some(sha));
 
         // Flip one byte of the stored bytes: the checksum no longer matches.
         let path = cache.path(&key(1));
@@ -286,7 +334,7 @@ mod tests {
         fs::write(&path, &data[..2]).unwrap();
         let redrawn: Result<_, ()> = cache.get_or_render(key(1), || Ok(b"drawn".to_vec()));
         assert_eq!(redrawn.unwrap().bytes, b"drawn");
-        assert_eq!(cache.stats().misses, 3);
+        assert_eq!(cache.stats().misses, 2);
     }
 
     #[test]
@@ -298,11 +346,14 @@ mod tests {
         let outside = tmp.path().join("secret");
         fs::write(&outside, b"secret").unwrap();
         // The index vouches for the bytes; the entry is a link to a file elsewhere.
-        cache
-            .index
-            .lock()
-            .unwrap()
-            .insert(key(2), (crc32fast::hash(b"secret"), 6));
+        cache.index.lock().unwrap().insert(
+            key(2),
+            (
+                crc32fast::hash(b"secret"),
+                6,
+                Sha256::digest(b"secret").into(),
+            ),
+        );
         #[cfg(unix)]
         {
             std::os::unix::fs::symlink(&outside, &path).unwrap();

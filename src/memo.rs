@@ -145,6 +145,7 @@ pub fn draw<E>(
         None => f().map(|bytes| Drawn {
             bytes,
             origin: None,
+            sha256: None,
         }),
     };
     let k: [u8; 32] = key.finalize().into();
@@ -155,6 +156,7 @@ pub fn draw<E>(
         return Ok(Drawn {
             bytes: hit.as_ref().clone(),
             origin: None,
+            sha256: None,
         });
     }
     let drawn = f(k)?;

@@ -6,6 +6,7 @@
 //! renames; a build killed between them is repaired by the next run. A folder that does not
 //! carry our marker file is never replaced or deleted.
 
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -336,7 +337,11 @@ impl Target {
         fs::create_dir(&self.staging).map_err(|e| io_error("create", &self.staging, e))?;
         fs::write(self.staging.join(MARKER), MARKER_TEXT)
             .map_err(|e| io_error("write", &self.staging, e))?;
-        Ok(Staging { target: self })
+        Ok(Staging {
+            target: self,
+            made: HashSet::new(),
+            previous: HashMap::new(),
+        })
     }
 
     /// Swaps the staging folder in: the new output replaces the previous one in one step.
@@ -366,16 +371,78 @@ impl Target {
 }
 
 /// The staging folder of a build in progress: each file written as it comes.
+///
+/// A file with the same bytes as in the previous output is not written again but linked to it
+/// (a hard link: the previous output is removed after the swap, so the file simply changes
+/// folder). A rebuild after a small edit so creates only the files that changed: creating a file
+/// is the slow part of writing many small ones, far slower than reading one back to compare.
 pub struct Staging<'t> {
     target: &'t Target,
+    /// Folders made so far, relative to the staging folder.
+    made: HashSet<PathBuf>,
+    /// Folders of the previous output, relative: whether each is a real folder of it (no
+    /// symbolic link on the way), so a link never reaches outside the output.
+    previous: HashMap<PathBuf, bool>,
+}
+
+impl Staging<'_> {
+    /// Makes the folder `rel` is in (and those above it), once.
+    fn make_parent(&mut self, rel: &Path) -> Result<(), Diagnostic> {
+        let Some(parent) = rel.parent().filter(|p| !p.as_os_str().is_empty()) else {
+            return Ok(());
+        };
+        if self.made.contains(parent) {
+            return Ok(());
+        }
+        let path = self.target.staging.join(parent);
+        fs::create_dir_all(&path).map_err(|e| io_error("create", &path, e))?;
+        for p in parent.ancestors().filter(|p| !p.as_os_str().is_empty()) {
+            self.made.insert(p.to_path_buf());
+        }
+        Ok(())
+    }
+
+    /// Whether the previous output holds `dir` (relative) as a real folder, every folder on
+    /// the way too.
+    fn previous_dir(&mut self, dir: &Path) -> bool {
+        if dir.as_os_str().is_empty() {
+            return true;
+        }
+        if let Some(&known) = self.previous.get(dir) {
+            return known;
+        }
+        let above = dir.parent().map_or(true, |p| self.previous_dir(p));
+        let ok = above && fs::symlink_metadata(self.target.dir.join(dir)).is_ok_and(|m| m.is_dir());
+        self.previous.insert(dir.to_path_buf(), ok);
+        ok
+    }
+
+    /// Links `to` to the previous output's `rel` when that is a file (not a link) of exactly
+    /// `bytes`.
+    fn link_previous(&mut self, rel: &Path, bytes: &[u8], to: &Path) -> bool {
+        use std::io::Read;
+        if !self.previous_dir(rel.parent().unwrap_or(Path::new(""))) {
+            return false;
+        }
+        let old = self.target.dir.join(rel);
+        let len = bytes.len() as u64;
+        if !fs::symlink_metadata(&old).is_ok_and(|m| m.is_file() && m.len() == len) {
+            return false;
+        }
+        let mut now = Vec::with_capacity(bytes.len());
+        let read = fs::File::open(&old).and_then(|f| f.take(len + 1).read_to_end(&mut now));
+        read.is_ok() && now == bytes && fs::hard_link(&old, to).is_ok()
+    }
 }
 
 impl crate::build::Sink for Staging<'_> {
     fn put(&mut self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         debug_assert!(!rel.starts_with('/') && !rel.split('/').any(|p| p == ".."));
+        let rel = Path::new(rel);
         let path = self.target.staging.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
+        self.make_parent(rel)?;
+        if self.link_previous(rel, bytes, &path) {
+            return Ok(());
         }
         fs::write(&path, bytes).map_err(|e| io_error("write", &path, e))
     }
@@ -384,10 +451,9 @@ impl crate::build::Sink for Staging<'_> {
     /// cache never changes an entry in place), else a copy.
     fn put_same_as(&mut self, rel: &str, bytes: &[u8], origin: &Path) -> Result<(), Diagnostic> {
         debug_assert!(!rel.starts_with('/') && !rel.split('/').any(|p| p == ".."));
+        let rel = Path::new(rel);
         let path = self.target.staging.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
-        }
+        self.make_parent(rel)?;
         let same = fs::symlink_metadata(origin)
             .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
         if same && fs::hard_link(origin, &path).is_ok() {

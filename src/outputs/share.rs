@@ -365,10 +365,10 @@ pub fn render(
         ),
         None => drawn,
     });
-    meta.origin = png.origin;
+    let bytes = meta.take_drawn(png);
     Ok(Some(Artifact {
         path: format!("social/{}.{}.png", item.item.id, platform.id),
-        bytes: png.bytes,
+        bytes,
         meta,
     }))
 }

@@ -165,6 +165,8 @@ fn images_and_pdfs_are_linked_not_copied() {
     }
     assert!(linked > 10, "{linked}");
     // Without the cache, nothing is linked.
+    let out = tmp.path().join("uncached");
+    let dir = out.join("mijn-campagne");
     build(&kit, &out, &["--no-cache"]);
     for (rel, _) in files(&dir) {
         assert_eq!(
@@ -198,4 +200,88 @@ fn a_damaged_cache_is_drawn_again_never_used() {
     assert_eq!(damaged, drawn);
     let o = both(&kit, &cached, &clean);
     assert_eq!(cache_counts(&o), (0, drawn));
+}
+
+/// The file `rel` of the campaign folder: its inode.
+fn inode(out: &Path, rel: &str) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(out.join("mijn-campagne").join(rel))
+        .unwrap_or_else(|e| panic!("{rel}: {e}"))
+        .ino()
+}
+
+#[test]
+fn a_rebuild_keeps_unchanged_files_and_writes_changed_ones() {
+    let tmp = starter(|_| {});
+    let kit = tmp.path().join("kit");
+    let (cached, clean) = (tmp.path().join("cached"), tmp.path().join("clean"));
+    both(&kit, &cached, &clean);
+    let calendar = inode(&cached, "gemeente/calendar.ics");
+    let story = inode(&cached, "gemeente/blogs/verhaal.md");
+    replace(
+        &kit,
+        "content/verhaal.md",
+        "Het viel mee,",
+        "Het viel reuze mee,",
+    );
+    both(&kit, &cached, &clean);
+    // The same bytes: the previous file, moved into the new output.
+    assert_eq!(inode(&cached, "gemeente/calendar.ics"), calendar);
+    // Other bytes: a new file.
+    assert_ne!(inode(&cached, "gemeente/blogs/verhaal.md"), story);
+    let md = std::fs::read_to_string(cached.join("mijn-campagne/gemeente/blogs/verhaal.md"));
+    assert!(md.unwrap().contains("reuze"));
+
+    // A file changed by hand in the output (in both, so their change pages agree) is written
+    // again, not kept.
+    let bytes = std::fs::read(cached.join("mijn-campagne/gemeente/calendar.ics")).unwrap();
+    for out in [&cached, &clean] {
+        let mut changed = bytes.clone();
+        changed[0] ^= 0x20;
+        std::fs::write(out.join("mijn-campagne/gemeente/calendar.ics"), &changed).unwrap();
+    }
+    both(&kit, &cached, &clean);
+    let ics = cached.join("mijn-campagne/gemeente/calendar.ics");
+    assert_eq!(std::fs::read(ics).unwrap(), bytes);
+}
+
+#[test]
+fn a_rebuild_never_links_through_a_folder_link_in_the_previous_output() {
+    use std::os::unix::fs::MetadataExt;
+    let tmp = starter(|_| {});
+    let kit = tmp.path().join("kit");
+    let (cached, clean) = (tmp.path().join("cached"), tmp.path().join("clean"));
+    both(&kit, &cached, &clean);
+    // The pack's blogs folder replaced by a link to a folder outside with the same files (in
+    // both outputs, so their change pages agree).
+    let blogs = cached.join("mijn-campagne/gemeente/blogs");
+    let outside = tmp.path().join("outside");
+    for (out, away) in [(&cached, &outside), (&clean, &tmp.path().join("outside-2"))] {
+        let blogs = out.join("mijn-campagne/gemeente/blogs");
+        std::fs::create_dir(away).unwrap();
+        for e in std::fs::read_dir(&blogs).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), away.join(e.file_name())).unwrap();
+        }
+        std::fs::remove_dir_all(&blogs).unwrap();
+        std::os::unix::fs::symlink(away, &blogs).unwrap();
+    }
+    both(&kit, &cached, &clean);
+    assert!(!std::fs::symlink_metadata(&blogs)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    for e in std::fs::read_dir(&outside).unwrap() {
+        let e = e.unwrap();
+        assert_eq!(
+            e.metadata().unwrap().nlink(),
+            1,
+            "{:?} was linked",
+            e.path()
+        );
+        assert_ne!(
+            e.metadata().unwrap().ino(),
+            std::fs::metadata(blogs.join(e.file_name())).unwrap().ino()
+        );
+    }
 }

@@ -632,19 +632,19 @@ fn render_deck(
 
     let mut print_meta = cx.deck_meta("cards-print", deck);
     print_meta.preflight = Some(print_preflight);
-    print_meta.origin = print.origin;
+    let print = print_meta.take_drawn(print);
     let mut bleed_meta = cx.deck_meta("cards-bleed", deck);
     bleed_meta.preflight = Some(bleed_preflight);
-    bleed_meta.origin = bleed.origin;
+    let bleed = bleed_meta.take_drawn(bleed);
     let mut files = vec![
         Artifact {
             path: format!("cards/{}-print.pdf", deck.id),
-            bytes: print.bytes,
+            bytes: print,
             meta: print_meta,
         },
         Artifact {
             path: format!("cards/{}-bleed.pdf", deck.id),
-            bytes: bleed.bytes,
+            bytes: bleed,
             meta: bleed_meta,
         },
     ];
@@ -683,10 +683,10 @@ fn render_deck(
         let drawn = pdf::render(&info, &pages, cx.cache).map_err(pdf_error)?;
         let mut meta = cx.deck_meta("cards-carousel", deck);
         meta.preflight = Some(preflight(&pages, false, None));
-        meta.origin = drawn.origin;
+        let bytes = meta.take_drawn(drawn);
         files.push(Artifact {
             path: format!("cards/{}-carousel.pdf", deck.id),
-            bytes: drawn.bytes,
+            bytes,
             meta,
         });
     }
@@ -719,14 +719,14 @@ fn render_deck(
         })?;
         let n = if deck.intro.is_some() { i } else { i + 1 };
         let mut meta = cx.deck_meta("card-preview", deck);
-        meta.origin = png.origin;
+        let png = meta.take_drawn(png);
         meta.alt = Some(format!(
             "{}, {}: {}",
             deck.title, texts[i].number_alt, texts[i].text
         ));
         files.push(Artifact {
             path: format!("cards/{}-card-{n:02}.png", deck.id),
-            bytes: png.bytes,
+            bytes: png,
             meta,
         });
     }
