@@ -411,7 +411,7 @@ impl Staging<'_> {
         if let Some(&known) = self.previous.get(dir) {
             return known;
         }
-        let above = dir.parent().map_or(true, |p| self.previous_dir(p));
+        let above = dir.parent().is_none_or(|p| self.previous_dir(p));
         let ok = above && fs::symlink_metadata(self.target.dir.join(dir)).is_ok_and(|m| m.is_dir());
         self.previous.insert(dir.to_path_buf(), ok);
         ok
