@@ -64,6 +64,7 @@ fn parts(kit_dir: &Path) {
         folder: String::new(),
         draw: true,
         release: None,
+        previous: None,
         cache: None,
     };
     if let Some(item) = cx.items.iter().find(|r| !r.posts.is_empty()) {

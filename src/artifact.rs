@@ -120,6 +120,8 @@ pub struct PackContext<'k> {
     pub draw: bool,
     /// The build's version and the previous build, when the pack is written to `--out`.
     pub release: Option<&'k crate::changes::Release>,
+    /// What the previous build held of this pack.
+    pub previous: Option<crate::changes::PackFiles>,
     /// The build cache beside the output, when building into `--out`.
     pub cache: Option<&'k crate::cache::Cache>,
 }

@@ -2,10 +2,11 @@
 //! a `CHANGES.html` that lists what changed since the previous build: files added, removed and
 //! changed, and for texts the changed lines with the changed words marked.
 //!
-//! The previous build is read from the output folder before it is replaced (bounded: only the
-//! packs' own files, at most [`MAX_FILE_BYTES`] each and [`MAX_TOTAL_BYTES`] in all; a build
-//! whose previous output cannot be read counts as a first version). Binary files are compared by
-//! their SHA-256.
+//! The previous build is read from the output folder before it is replaced, one pack at a time
+//! as each partner's new pack is made (so a build holds the previous texts of the packs in
+//! progress only, not of the whole campaign), bounded: only the packs' own files, at most
+//! [`MAX_FILE_BYTES`] each and [`MAX_TOTAL_BYTES`] per pack; a build whose previous output
+//! cannot be read counts as a first version. Binary files are compared by their SHA-256.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -20,8 +21,9 @@ pub const STATE_FILE: &str = ".partnerkit-build";
 pub const CHANGES_FILE: &str = "CHANGES.html";
 /// Larger files of a previous build are compared by hash only.
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
-/// At most this much of a previous build is read.
-pub const MAX_TOTAL_BYTES: u64 = 256 * 1024 * 1024;
+/// At most this much of a previous pack is read (a pack's texts come to a few MB; images and
+/// PDFs are not read, their SHA-256 is in the manifest).
+pub const MAX_TOTAL_BYTES: u64 = 32 * 1024 * 1024;
 /// At most this many files of a previous pack are looked at.
 pub const MAX_FILES: usize = 20_000;
 /// At most this many changed lines are listed per file.
@@ -46,8 +48,19 @@ pub struct Release {
     pub version: u32,
     /// The build's date in words, in the kit's language.
     pub date: String,
-    /// The previous build's packs, by partner id.
-    pub previous: Option<(u32, BTreeMap<String, PackFiles>)>,
+    /// The previous build, if there is one.
+    pub previous: Option<Previous>,
+}
+
+/// The previous build: its version and its pack folders.
+#[derive(Debug, Default)]
+pub struct Previous {
+    /// Its version.
+    pub version: u32,
+    /// The campaign folder.
+    dir: std::path::PathBuf,
+    /// Each partner's pack folder in it, by partner id.
+    folders: BTreeMap<String, String>,
 }
 
 impl Release {
@@ -66,10 +79,22 @@ impl Release {
             .to_string();
         let previous = read_previous(dir, kit);
         Release {
-            version: previous.as_ref().map_or(1, |(v, _)| v + 1),
+            version: previous.as_ref().map_or(1, |p| p.version + 1),
             date,
             previous,
         }
+    }
+
+    /// What the previous build held of `partner`'s pack, read now; `None` when there was no
+    /// previous build or it had no pack for the partner.
+    pub fn previous_pack(&self, partner: &str) -> Option<PackFiles> {
+        let previous = self.previous.as_ref()?;
+        let folder = previous.dir.join(previous.folders.get(partner)?);
+        let mut files = PackFiles::new();
+        let sums = manifest_sums(&folder);
+        let mut budget = MAX_TOTAL_BYTES;
+        read_tree(&folder, "", &mut files, &mut budget, &sums);
+        Some(files)
     }
 
     /// The contents of [`STATE_FILE`].
@@ -78,11 +103,10 @@ impl Release {
     }
 }
 
-fn read_previous(dir: &Path, kit: &Kit) -> Option<(u32, BTreeMap<String, PackFiles>)> {
+fn read_previous(dir: &Path, kit: &Kit) -> Option<Previous> {
     let state = std::fs::read_to_string(dir.join(STATE_FILE)).ok()?;
     let version: u32 = state.trim().strip_prefix("version ")?.trim().parse().ok()?;
-    let mut budget = MAX_TOTAL_BYTES;
-    let mut packs = BTreeMap::new();
+    let mut folders = BTreeMap::new();
     let entries: Vec<String> = std::fs::read_dir(dir)
         .ok()?
         .flatten()
@@ -93,12 +117,13 @@ fn read_previous(dir: &Path, kit: &Kit) -> Option<(u32, BTreeMap<String, PackFil
         let Some(folder) = entries.iter().find(|f| is_pack_folder(f, &partner.id)) else {
             continue;
         };
-        let mut files = PackFiles::new();
-        let sums = manifest_sums(&dir.join(folder));
-        read_tree(&dir.join(folder), "", &mut files, &mut budget, &sums);
-        packs.insert(partner.id.clone(), files);
+        folders.insert(partner.id.clone(), folder.clone());
     }
-    Some((version, packs))
+    Some(Previous {
+        version,
+        dir: dir.to_path_buf(),
+        folders,
+    })
 }
 
 /// `id`, or `id-<token>` with a 26-character base32 token.
@@ -242,10 +267,11 @@ fn compared(path: &str, overview: &str) -> bool {
     path != overview && path != "manifest.json" && path != CHANGES_FILE
 }
 
-/// Compares a pack's new files with the previous build's.
+/// Compares a pack's new files with the previous build's (`old`, from
+/// [`Release::previous_pack`]).
 pub fn compare(
     release: &Release,
-    partner: &str,
+    old: Option<&PackFiles>,
     files: &[(&str, &[u8], &str)],
     overview: &str,
 ) -> PackChanges {
@@ -253,11 +279,11 @@ pub fn compare(
         version: release.version,
         ..PackChanges::default()
     };
-    let Some((since, packs)) = &release.previous else {
+    let Some(previous) = &release.previous else {
         return out;
     };
-    out.since = Some(*since);
-    let Some(old) = packs.get(partner) else {
+    out.since = Some(previous.version);
+    let Some(old) = old else {
         out.new_pack = true;
         return out;
     };

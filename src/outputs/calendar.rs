@@ -188,9 +188,8 @@ impl Output for Calendar {
 
         // What the previous build into this --out said, by UID: (SEQUENCE, DTSTAMP, content).
         let previous = cx
-            .release
-            .and_then(|r| r.previous.as_ref())
-            .and_then(|(_, packs)| packs.get(&cx.partner.id))
+            .previous
+            .as_ref()
             .and_then(|files| files.get("calendar.ics"))
             .and_then(|seen| match seen {
                 crate::changes::Seen::Text(text) => Some(previous_events(text)),

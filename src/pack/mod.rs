@@ -298,6 +298,7 @@ pub fn render<'k>(
         folder: format!("{}-{}", kit.campaign.id, partner.id),
         draw,
         release,
+        previous: release.and_then(|r| r.previous_pack(&partner.id)),
         cache,
     };
     let mut files = Vec::new();
@@ -321,7 +322,7 @@ pub fn render<'k>(
             .iter()
             .map(|f| (f.path.as_str(), f.bytes.as_slice(), f.sha256()))
             .collect();
-        let changes = crate::changes::compare(release, &partner.id, &listed, overview);
+        let changes = crate::changes::compare(release, cx.previous.as_ref(), &listed, overview);
         files.push(outputs::overview::changes(&cx, &changes).map_err(|d| vec![d])?);
         files.sort_by(|a, b| a.path.cmp(&b.path));
     }
