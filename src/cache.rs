@@ -128,6 +128,38 @@ impl Cache {
     /// leaves a cache that stores nothing.
     pub fn open(dir: &Path) -> Cache {
         let _ = fs::create_dir_all(dir);
+        Self::at(dir)
+    }
+
+    /// The cache in `dir` when an earlier build made it (a folder, not a link), creating
+    /// nothing: loading a kit takes its logos from there before the build has its output.
+    pub fn existing(dir: &Path) -> Option<Cache> {
+        fs::symlink_metadata(dir).ok().filter(|m| m.is_dir())?;
+        Some(Self::at(dir))
+    }
+
+    /// Whether this is the cache in `dir` (the same folder, however written).
+    pub fn is_at(&self, dir: &Path) -> bool {
+        match (self.dir.canonicalize(), dir.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        }
+    }
+
+    /// Keeps `bytes` as the entry for `key` when the cache has none (counted as drawn: this
+    /// build made them), and the entry in any case (it counts as used by this build).
+    pub fn keep(&self, key: [u8; 32], bytes: impl FnOnce() -> Option<Vec<u8>>) {
+        Self::lock(&self.used).insert(key);
+        if Self::lock(&self.index).contains_key(&key) {
+            return;
+        }
+        if let Some(b) = bytes() {
+            self.misses.fetch_add(1, Ordering::Relaxed);
+            self.write(&key, &b);
+        }
+    }
+
+    fn at(dir: &Path) -> Cache {
         Cache {
             dir: dir.to_path_buf(),
             index: Mutex::new(read_index(dir)),
@@ -176,9 +208,12 @@ impl Cache {
         let path = self.path(key);
         let parent = path.parent()?;
         {
+            // Made here, or a folder (not a link) that was there: an entry is never written
+            // elsewhere.
             let mut made = Self::lock(&self.made);
             if !made.contains(&key[0]) {
-                fs::create_dir_all(parent).ok()?;
+                let _ = fs::create_dir(parent);
+                fs::symlink_metadata(parent).ok().filter(|m| m.is_dir())?;
                 made.insert(key[0]);
             }
         }

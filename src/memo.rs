@@ -139,29 +139,35 @@ pub fn draw<E>(
     key: Sha256,
     f: impl FnOnce() -> Result<Vec<u8>, E>,
 ) -> Result<crate::cache::Drawn, E> {
+    draw_at(cache, key.finalize().into(), f)
+}
+
+/// [`draw`] with the key already made.
+pub fn draw_at<E>(
+    cache: Option<&crate::cache::Cache>,
+    k: [u8; 32],
+    f: impl FnOnce() -> Result<Vec<u8>, E>,
+) -> Result<crate::cache::Drawn, E> {
     use crate::cache::Drawn;
-    let f = move |k: [u8; 32]| match cache {
-        Some(c) => c.get_or_render(k, f),
-        None => f().map(|bytes| Drawn {
-            bytes,
-            origin: None,
-            sha256: None,
-        }),
+    // A build has the cache (it links its files to the entries, and keeps what it used); the
+    // preview server the memo.
+    if let Some(c) = cache {
+        return c.get_or_render(k, f);
+    }
+    let drawn = |bytes| Drawn {
+        bytes,
+        origin: None,
+        sha256: None,
     };
-    let k: [u8; 32] = key.finalize().into();
     if !ON.load(std::sync::atomic::Ordering::Relaxed) {
-        return f(k);
+        return f().map(drawn);
     }
     if let Some(hit) = store().get(&k) {
-        return Ok(Drawn {
-            bytes: hit.as_ref().clone(),
-            origin: None,
-            sha256: None,
-        });
+        return Ok(drawn(hit.as_ref().clone()));
     }
-    let drawn = f(k)?;
-    store().insert(k, Arc::new(drawn.bytes.clone()), drawn.bytes.len());
-    Ok(drawn)
+    let bytes = f()?;
+    store().insert(k, Arc::new(bytes.clone()), bytes.len());
+    Ok(drawn(bytes))
 }
 
 #[cfg(test)]

@@ -19,6 +19,9 @@ pub struct Campaign {
     pub kit: Kit,
     /// Warnings of the loader and the linter, in file order.
     pub warnings: Vec<Diagnostic>,
+    /// The build cache loading took logos from ([`Campaign::load_beside`]), taken by the
+    /// build into the same folder.
+    cache: std::sync::Mutex<crate::kit::LoadCache>,
 }
 
 /// What to build.
@@ -35,10 +38,20 @@ pub struct Options<'a> {
 impl Campaign {
     /// Reads, validates and lints the kit in `dir`.
     pub fn load(dir: &Path) -> Result<Campaign, Vec<Diagnostic>> {
-        let (kit, mut warnings) = crate::kit::load(dir)?;
+        Self::load_beside(dir, None)
+    }
+
+    /// [`Campaign::load`] for a build into `out`: logos that an earlier build normalised come
+    /// from its cache.
+    pub fn load_beside(dir: &Path, out: Option<&Path>) -> Result<Campaign, Vec<Diagnostic>> {
+        let (kit, mut warnings, cache) = crate::kit::load_beside(dir, out)?;
         warnings.extend(crate::lint::lint(&kit));
         crate::diag::sort(&mut warnings);
-        Ok(Campaign { kit, warnings })
+        Ok(Campaign {
+            kit,
+            warnings,
+            cache: std::sync::Mutex::new(cache),
+        })
     }
 
     /// The partners `opts` names, or every partner.
@@ -105,7 +118,19 @@ impl Campaign {
         let target = Target::prepare(out, &kit.campaign.id, &kit.root).map_err(|d| vec![d])?;
         let release = crate::changes::Release::after(&target.dir, kit);
         let cache = if opts.cache {
-            Some(crate::cache::Cache::open(&target.cache_dir()))
+            let loaded = self
+                .cache
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take()
+                .filter(|c| c.is_at(&target.cache_dir()));
+            let cache = loaded.unwrap_or_else(|| crate::cache::Cache::open(&target.cache_dir()));
+            // The normalised logos stay in the cache for the next load.
+            let logos = kit.partners.iter().filter_map(|p| p.logo.as_ref());
+            for logo in logos.chain(kit.campaign.logo.as_ref()) {
+                logo.keep_in(&cache);
+            }
+            Some(cache)
         } else {
             None
         };
@@ -124,6 +149,7 @@ impl Campaign {
                 return Err(d);
             }
         };
+        let t = std::time::Instant::now();
         if let Err(d) = target.commit() {
             target.abandon();
             return Err(vec![d]);
@@ -132,6 +158,7 @@ impl Campaign {
             built.cache = Some(cache.stats());
             cache.finish(opts.partners.is_empty());
         }
+        built.timings.push(("swap", t.elapsed()));
         Ok((target.dir.clone(), built))
     }
 }

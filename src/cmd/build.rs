@@ -111,7 +111,10 @@ impl Progress {
 fn build(
     args: &BuildArgs,
 ) -> Result<(std::path::PathBuf, Vec<Diagnostic>, crate::build::Built), Vec<Diagnostic>> {
-    let campaign = Campaign::load(&args.kit_dir)?;
+    let t0 = std::time::Instant::now();
+    let beside = (!args.no_cache).then_some(args.out.as_path());
+    let campaign = Campaign::load_beside(&args.kit_dir, beside)?;
+    let load = t0.elapsed();
     let opts = Options {
         partners: &args.partners,
         link_key: args.link_key.as_deref(),
@@ -120,6 +123,7 @@ fn build(
     let mut bar = Progress::new();
     let built = campaign.build(&args.out, &opts, &mut |done, total| bar.show(done, total));
     bar.finish();
-    let (dir, built) = built?;
+    let (dir, mut built) = built?;
+    built.timings.insert(0, ("load", load));
     Ok((dir, campaign.warnings, built))
 }

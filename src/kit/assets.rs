@@ -33,6 +33,9 @@ pub struct Logo {
     pub height: u32,
     /// SHA-256 of the normalised PNG, made once: every render key that draws the logo holds it.
     pub digest: [u8; 32],
+    /// The build cache's keys of the normalised PNG and of the copy for screens (a logo read
+    /// from a file): a build keeps these entries for the next load.
+    pub cache_keys: Option<[[u8; 32]; 2]>,
     /// Where the file is read again; `None` for a logo made in memory.
     files: Option<KitFiles>,
     /// The pixels of a logo made in memory, which has no file to read again.
@@ -84,6 +87,7 @@ impl Logo {
             width,
             height,
             digest,
+            cache_keys: None,
             files: None,
             own: Some(std::sync::Arc::new(LogoPixels { png, screen })),
         })
@@ -103,7 +107,7 @@ impl Logo {
                 "de pixels zijn niet meer in het geheugen"
             ));
         };
-        let (again, pixels) = normalised(files, &self.path)?;
+        let (again, pixels) = normalised(files, &self.path, None)?;
         if again.digest != self.digest {
             return Err(tr!(
                 "the file changed while partnerkit was building; build again",
@@ -111,6 +115,18 @@ impl Logo {
             ));
         }
         Ok(keep(self.digest, pixels, false))
+    }
+
+    /// Keeps the normalised images in the build `cache` for the next load: entries it has
+    /// stay, pixels still in memory are added (a logo forgotten in a large kit is normalised
+    /// again at the next load, and added then).
+    pub fn keep_in(&self, cache: &crate::cache::Cache) {
+        let Some([png, screen]) = self.cache_keys else {
+            return;
+        };
+        let kept = kept().get(&self.digest);
+        cache.keep(png, || kept.as_ref().map(|p| p.png.clone()));
+        cache.keep(screen, || kept.as_ref().map(|p| p.screen.clone()));
     }
 
     /// A `data:` URI of the copy for screens, for self-contained HTML and SVG; `None` when the
@@ -177,15 +193,25 @@ fn bounded_reader(bytes: &[u8]) -> Result<ImageReader<Cursor<&[u8]>>, String> {
     Ok(reader)
 }
 
-/// Reads and normalises a logo file. The error says what is wrong in plain words.
-pub fn load_logo(files: &KitFiles, rel: &str) -> Result<Logo, String> {
-    let (logo, pixels) = normalised(files, rel)?;
+/// Reads and normalises a logo file, or takes the normalised images from the build `cache`
+/// when an earlier build made them from the same bytes. The error says what is wrong in plain
+/// words.
+pub fn load_logo(
+    files: &KitFiles,
+    rel: &str,
+    cache: Option<&crate::cache::Cache>,
+) -> Result<Logo, String> {
+    let (logo, pixels) = normalised(files, rel, cache)?;
     keep(logo.digest, pixels, true);
     Ok(logo)
 }
 
 /// A logo file read and normalised, with its pixels.
-fn normalised(files: &KitFiles, rel: &str) -> Result<(Logo, LogoPixels), String> {
+fn normalised(
+    files: &KitFiles,
+    rel: &str,
+    cache: Option<&crate::cache::Cache>,
+) -> Result<(Logo, LogoPixels), String> {
     let bytes = read_image(files, rel)?;
     let is_svg = rel.to_ascii_lowercase().ends_with(".svg");
     let mut key = crate::memo::key("logo");
@@ -194,7 +220,8 @@ fn normalised(files: &KitFiles, rel: &str) -> Result<(Logo, LogoPixels), String>
         key.update([u8::from(is_svg)]);
         key.update(&bytes);
     }
-    let png = crate::memo::get_or_render(None, key, || normalise(&bytes, is_svg))?;
+    let key: [u8; 32] = sha2::Digest::finalize(key).into();
+    let png = crate::memo::draw_at(cache, key, || normalise(&bytes, is_svg))?.bytes;
     let (width, height) = crate::outputs::overview::png_size(&png);
     // Screens show a logo at most a few hundred pixels wide: pages and share images embed a
     // smaller copy (smaller pages, and resvg no longer decodes and scales 1024 pixels for every
@@ -204,12 +231,14 @@ fn normalised(files: &KitFiles, rel: &str) -> Result<(Logo, LogoPixels), String>
         use sha2::Digest;
         small_key.update(&png);
     }
-    let screen = crate::memo::get_or_render(None, small_key, || screen_copy(&png, width, height))?;
+    let small_key: [u8; 32] = sha2::Digest::finalize(small_key).into();
+    let screen = crate::memo::draw_at(cache, small_key, || screen_copy(&png, width, height))?.bytes;
     let logo = Logo {
         path: rel.to_string(),
         digest: sha256(&png),
         width,
         height,
+        cache_keys: Some([key, small_key]),
         files: Some(files.clone()),
         own: None,
     };
@@ -525,7 +554,7 @@ mod tests {
         };
         std::fs::write(dir.path().join("logo.png"), png([9, 99, 199, 255])).unwrap();
         let files = KitFiles::new(dir.path()).unwrap();
-        let logo = load_logo(&files, "logo.png").unwrap();
+        let logo = load_logo(&files, "logo.png", None).unwrap();
         let first = logo.pixels().unwrap().png.clone();
         kept().clear();
         assert_eq!(logo.pixels().unwrap().png, first);
@@ -537,5 +566,40 @@ mod tests {
             "{err}"
         );
         assert!(logo.data_uri().is_none());
+    }
+
+    /// A build keeps the normalised logo in its cache; the next load takes it from there, the
+    /// same logo; another file is normalised anew.
+    #[test]
+    fn a_normalised_logo_comes_from_the_cache_at_the_next_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let svg = |fill: &str| {
+            format!(
+                r#"<svg xmlns="http://www.w3.org/2000/svg" width="2000" height="1000"><rect width="2000" height="1000" fill="{fill}"/></svg>"#
+            )
+        };
+        std::fs::write(dir.path().join("logo.svg"), svg("#123456")).unwrap();
+        let files = KitFiles::new(dir.path()).unwrap();
+        let cache_dir = dir.path().join("cache");
+        let first = {
+            let cache = crate::cache::Cache::open(&cache_dir);
+            let logo = load_logo(&files, "logo.svg", Some(&cache)).unwrap();
+            assert_eq!(cache.stats(), crate::cache::Stats { hits: 0, misses: 2 });
+            logo.keep_in(&cache);
+            cache.finish(true);
+            logo
+        };
+        let cache = crate::cache::Cache::existing(&cache_dir).unwrap();
+        let again = load_logo(&files, "logo.svg", Some(&cache)).unwrap();
+        assert_eq!(cache.stats(), crate::cache::Stats { hits: 2, misses: 0 });
+        assert_eq!(
+            (again.digest, again.width, again.height, again.cache_keys),
+            (first.digest, first.width, first.height, first.cache_keys)
+        );
+        assert_eq!(again.pixels().unwrap().png, first.pixels().unwrap().png);
+        std::fs::write(dir.path().join("logo.svg"), svg("#654321")).unwrap();
+        let other = load_logo(&files, "logo.svg", Some(&cache)).unwrap();
+        assert_ne!(other.digest, first.digest);
+        assert_eq!(cache.stats().misses, 2);
     }
 }

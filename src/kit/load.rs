@@ -36,6 +36,20 @@ pub const MAX_CARDS: usize = 200;
 ///
 /// On success returns the kit and its warnings; otherwise every error and warning found.
 pub fn load(root: &Path) -> Result<(Kit, Vec<Diagnostic>), Vec<Diagnostic>> {
+    load_beside(root, None).map(|(kit, diags, _)| (kit, diags))
+}
+
+/// The build cache a load took logos from: the build goes on with it.
+pub type LoadCache = Option<crate::cache::Cache>;
+
+/// [`load`] for a build into `out`: logos an earlier build normalised are taken from the cache
+/// beside its output (an existing folder, not a link; no folder is created), and logos it did
+/// not have are added to it. Returns that cache too, for the build to go on with.
+pub fn load_beside(
+    root: &Path,
+    beside: Option<&Path>,
+) -> Result<(Kit, Vec<Diagnostic>, LoadCache), Vec<Diagnostic>> {
+    let beside = beside.filter(|out| fs_is_dir(out));
     let files = match KitFiles::new(root) {
         Ok(f) => f,
         Err(why) => {
@@ -67,12 +81,16 @@ pub fn load(root: &Path) -> Result<(Kit, Vec<Diagnostic>), Vec<Diagnostic>> {
         diags: Vec::new(),
         sources: BTreeMap::new(),
         logos: std::collections::HashMap::new(),
+        beside: beside.map(Path::to_path_buf),
+        cache: None,
     };
     let kit = cx.load();
-    let Loader { mut diags, .. } = cx;
+    let Loader {
+        mut diags, cache, ..
+    } = cx;
     crate::diag::sort(&mut diags);
     match kit {
-        Some(kit) if !diags.iter().any(Diagnostic::is_error) => Ok((kit, diags)),
+        Some(kit) if !diags.iter().any(Diagnostic::is_error) => Ok((kit, diags, cache)),
         _ => Err(diags),
     }
 }
@@ -85,6 +103,10 @@ struct Loader {
     /// Every logo kit.toml names, read and normalised up front on all cores (a national kit
     /// has a hundred partners, each with its own logo to decode, draw and scale).
     logos: std::collections::HashMap<String, Result<Logo, String>>,
+    /// The `--out` folder of a build, whose cache may hold the normalised logos.
+    beside: Option<PathBuf>,
+    /// That cache, when there is one.
+    cache: LoadCache,
 }
 
 /// What content validation needs to know of kit.toml.
@@ -287,7 +309,15 @@ impl Loader {
             .collect();
         paths.sort();
         paths.dedup();
-        let loaded = crate::util::parallel_map(&paths, |p| load_logo(&self.files, p));
+        // Normalised by an earlier build into the cache beside the output: taken from there.
+        let id = raw.campaign.get_ref().id.get_ref();
+        self.cache = self
+            .beside
+            .as_deref()
+            .filter(|_| super::is_slug(id))
+            .and_then(|out| crate::cache::Cache::existing(&crate::write::cache_dir(out, id)));
+        let cache = self.cache.as_ref();
+        let loaded = crate::util::parallel_map(&paths, |p| load_logo(&self.files, p, cache));
         self.logos = paths.into_iter().zip(loaded).collect();
         let c = raw.campaign.into_inner();
         self.slug(src, &c.id, nouns::CAMPAIGN_ID);
@@ -2078,7 +2108,7 @@ impl Loader {
     fn logo(&mut self, src: &Source, path: &S) -> Option<Logo> {
         let loaded = match self.logos.get(path.get_ref()) {
             Some(l) => l.clone(),
-            None => load_logo(&self.files, path.get_ref()),
+            None => load_logo(&self.files, path.get_ref(), None),
         };
         match loaded {
             Ok(l) => Some(l),
@@ -2322,6 +2352,11 @@ fn plain_toml_message(m: &str) -> String {
         crate::kit::Lang::Nl => format!("de TOML-opmaak klopt niet: {m}"),
         crate::kit::Lang::En => m.to_string(),
     }
+}
+
+/// Whether `p` is a folder itself (not a link to one).
+fn fs_is_dir(p: &Path) -> bool {
+    std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir())
 }
 
 #[cfg(test)]

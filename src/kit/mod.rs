@@ -22,7 +22,7 @@ pub use assets::{
     check_raster, logo_error, png_fast, Logo, Photo, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS,
     MAX_LOGO_SIDE,
 };
-pub use load::load;
+pub use load::{load, load_beside, LoadCache};
 pub use moment::Moment;
 
 use crate::diag::Source;
