@@ -38,15 +38,25 @@ const INDEX_HEADER: &str = "partnerkit cache 4";
 /// The largest entry read back (a card PDF with its logos is a few MB).
 const MAX_ENTRY: u64 = 256 * 1024 * 1024;
 
-/// An entry's checksum, length and SHA-256.
-type Sum = (u32, u64, [u8; 32]);
+/// An entry as the index knows it.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    /// CRC-32 of its bytes.
+    crc: u32,
+    /// Their length.
+    len: u64,
+    /// Their SHA-256.
+    sha: [u8; 32],
+    /// Whether this build used it (pruning keeps only these).
+    used: bool,
+}
 
 /// A cache folder, open for one build.
 pub struct Cache {
     dir: PathBuf,
-    /// What the index said at the start, and what this build wrote.
-    index: Mutex<HashMap<[u8; 32], Sum>>,
-    used: Mutex<HashSet<[u8; 32]>>,
+    /// What the index said at the start, and what this build wrote (tens of thousands of
+    /// entries for a large campaign, so kept small: no second set of the used keys).
+    index: Mutex<HashMap<[u8; 32], Entry>>,
     /// The entry folders (by the key's first byte) made or found so far.
     made: Mutex<HashSet<u8>>,
     hits: AtomicUsize,
@@ -84,7 +94,8 @@ fn unhex(s: &str) -> Option<[u8; 32]> {
     Some(out)
 }
 
-fn read_index(dir: &Path) -> HashMap<[u8; 32], Sum> {
+fn read_index(dir: &Path) -> HashMap<[u8; 32], Entry> {
+    use std::io::BufRead;
     let mut map = HashMap::new();
     let path = dir.join(INDEX);
     let Ok(meta) = fs::symlink_metadata(&path) else {
@@ -93,14 +104,18 @@ fn read_index(dir: &Path) -> HashMap<[u8; 32], Sum> {
     if !meta.is_file() || meta.len() > 64 * 1024 * 1024 {
         return map;
     }
-    let Ok(text) = fs::read_to_string(&path) else {
+    let Ok(file) = fs::File::open(&path) else {
         return map;
     };
-    let mut lines = text.lines();
-    if lines.next() != Some(INDEX_HEADER) {
+    // Line by line: a large campaign's index is some 10 MB.
+    let mut lines = std::io::BufReader::new(file.take(meta.len())).lines();
+    if !matches!(lines.next(), Some(Ok(h)) if h == INDEX_HEADER) {
         return map;
     }
     for line in lines {
+        let Ok(line) = line else {
+            return HashMap::new();
+        };
         let mut parts = line.split(' ');
         let (Some(k), Some(sum), Some(len), Some(sha), None) = (
             parts.next(),
@@ -117,7 +132,13 @@ fn read_index(dir: &Path) -> HashMap<[u8; 32], Sum> {
             len.parse(),
             unhex(sha),
         ) {
-            map.insert(k, (sum, len, sha));
+            let entry = Entry {
+                crc: sum,
+                len,
+                sha,
+                used: false,
+            };
+            map.insert(k, entry);
         }
     }
     map
@@ -149,8 +170,8 @@ impl Cache {
     /// Keeps `bytes` as the entry for `key` when the cache has none (counted as drawn: this
     /// build made them), and the entry in any case (it counts as used by this build).
     pub fn keep(&self, key: [u8; 32], bytes: impl FnOnce() -> Option<Vec<u8>>) {
-        Self::lock(&self.used).insert(key);
-        if Self::lock(&self.index).contains_key(&key) {
+        if let Some(e) = Self::lock(&self.index).get_mut(&key) {
+            e.used = true;
             return;
         }
         if let Some(b) = bytes() {
@@ -163,7 +184,6 @@ impl Cache {
         Cache {
             dir: dir.to_path_buf(),
             index: Mutex::new(read_index(dir)),
-            used: Mutex::new(HashSet::new()),
             made: Mutex::new(HashSet::new()),
             hits: AtomicUsize::new(0),
             misses: AtomicUsize::new(0),
@@ -182,7 +202,9 @@ impl Cache {
     /// The bytes stored for `key` and their SHA-256, if the index knows the entry and its
     /// bytes match.
     fn read(&self, key: &[u8; 32]) -> Option<(Vec<u8>, [u8; 32])> {
-        let (sum, len, sha) = *Self::lock(&self.index).get(key)?;
+        let Entry {
+            crc: sum, len, sha, ..
+        } = *Self::lock(&self.index).get(key)?;
         let path = self.path(key);
         // Never through a link: the entry must be a file of the cache folder itself.
         let meta = fs::symlink_metadata(&path).ok()?;
@@ -233,8 +255,13 @@ impl Cache {
             }
         }
         let sha: [u8; 32] = Sha256::digest(bytes).into();
-        let sum = (crc32fast::hash(bytes), bytes.len() as u64, sha);
-        Self::lock(&self.index).insert(*key, sum);
+        let entry = Entry {
+            crc: crc32fast::hash(bytes),
+            len: bytes.len() as u64,
+            sha,
+            used: true,
+        };
+        Self::lock(&self.index).insert(*key, entry);
         Some(sha)
     }
 
@@ -244,8 +271,10 @@ impl Cache {
         key: [u8; 32],
         render: impl FnOnce() -> Result<Vec<u8>, E>,
     ) -> Result<Drawn, E> {
-        Self::lock(&self.used).insert(key);
         if let Some((bytes, sha)) = self.read(&key) {
+            if let Some(e) = Self::lock(&self.index).get_mut(&key) {
+                e.used = true;
+            }
             self.hits.fetch_add(1, Ordering::Relaxed);
             return Ok(Drawn {
                 bytes,
@@ -274,33 +303,34 @@ impl Cache {
     /// Ends the build: writes the index; with `prune` (a build of every partner), keeps only
     /// the entries this build used and removes the other files.
     pub fn finish(self, prune: bool) {
-        let used = self
-            .used
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        use std::io::Write;
         let mut index = self
             .index
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if prune {
-            index.retain(|k, _| used.contains(k));
+            index.retain(|_, e| e.used);
         }
-        let mut lines: Vec<String> = index
-            .iter()
-            .map(|(k, (sum, len, sha))| format!("{} {sum:08x} {len} {}", hex(k), hex(sha)))
-            .collect();
-        lines.sort();
-        let text = format!("{INDEX_HEADER}\n{}\n", lines.join("\n"));
+        let mut keys: Vec<&[u8; 32]> = index.keys().collect();
+        keys.sort_unstable();
         let tmp = self
             .dir
             .join(format!(".{INDEX}.{}.tmp", std::process::id()));
-        if fs::write(&tmp, text).is_err() || fs::rename(&tmp, self.dir.join(INDEX)).is_err() {
+        let written = fs::File::create(&tmp).and_then(|f| {
+            let mut w = std::io::BufWriter::new(f);
+            writeln!(w, "{INDEX_HEADER}")?;
+            for k in keys {
+                let e = &index[k];
+                writeln!(w, "{} {:08x} {} {}", hex(k), e.crc, e.len, hex(&e.sha))?;
+            }
+            w.flush()
+        });
+        if written.is_err() || fs::rename(&tmp, self.dir.join(INDEX)).is_err() {
             let _ = fs::remove_file(&tmp);
         }
         if !prune {
             return;
         }
-        let keep: HashSet<String> = index.keys().map(|k| hex(k)).collect();
         let Ok(dirs) = fs::read_dir(&self.dir) else {
             return;
         };
@@ -313,8 +343,12 @@ impl Cache {
             };
             let mut left = 0;
             for e in entries.flatten() {
-                let name = e.file_name().to_string_lossy().into_owned();
-                if keep.contains(&name) {
+                let known = e
+                    .file_name()
+                    .to_str()
+                    .and_then(unhex)
+                    .is_some_and(|k| index.contains_key(&k));
+                if known {
                     left += 1;
                 } else {
                     let _ = fs::remove_file(e.path());
@@ -383,11 +417,12 @@ mod tests {
         // The index vouches for the bytes; the entry is a link to a file elsewhere.
         cache.index.lock().unwrap().insert(
             key(2),
-            (
-                crc32fast::hash(b"secret"),
-                6,
-                Sha256::digest(b"secret").into(),
-            ),
+            Entry {
+                crc: crc32fast::hash(b"secret"),
+                len: 6,
+                sha: Sha256::digest(b"secret").into(),
+                used: false,
+            },
         );
         #[cfg(unix)]
         {
