@@ -33,18 +33,28 @@ use crate::util::hex;
 const INDEX: &str = "index";
 
 /// The first line of the index.
-const INDEX_HEADER: &str = "partnerkit cache 4";
+const INDEX_HEADER: &str = "partnerkit cache 5";
 
 /// The largest entry read back (a card PDF with its logos is a few MB).
 const MAX_ENTRY: u64 = 256 * 1024 * 1024;
+
+/// What names an entry: the first half of its key (a SHA-256). 128 bits keep apart far more
+/// drawings than a cache ever holds, and a large campaign's index has tens of thousands.
+type Id = [u8; 16];
+
+fn id(key: &[u8; 32]) -> Id {
+    let mut id = [0; 16];
+    id.copy_from_slice(&key[..16]);
+    id
+}
 
 /// An entry as the index knows it.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     /// CRC-32 of its bytes.
     crc: u32,
-    /// Their length.
-    len: u64,
+    /// Their length (at most [`MAX_ENTRY`]).
+    len: u32,
     /// Their SHA-256.
     sha: [u8; 32],
     /// Whether this build used it (pruning keeps only these).
@@ -56,7 +66,7 @@ pub struct Cache {
     dir: PathBuf,
     /// What the index said at the start, and what this build wrote (tens of thousands of
     /// entries for a large campaign, so kept small: no second set of the used keys).
-    index: Mutex<HashMap<[u8; 32], Entry>>,
+    index: Mutex<HashMap<Id, Entry>>,
     /// The entry folders (by the key's first byte) made or found so far.
     made: Mutex<HashSet<u8>>,
     hits: AtomicUsize,
@@ -83,18 +93,18 @@ pub struct Drawn {
     pub sha256: Option<[u8; 32]>,
 }
 
-fn unhex(s: &str) -> Option<[u8; 32]> {
-    if s.len() != 64 {
+fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
+    if s.len() != 2 * N {
         return None;
     }
-    let mut out = [0u8; 32];
+    let mut out = [0u8; N];
     for (i, o) in out.iter_mut().enumerate() {
         *o = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
     }
     Some(out)
 }
 
-fn read_index(dir: &Path) -> HashMap<[u8; 32], Entry> {
+fn read_index(dir: &Path) -> HashMap<Id, Entry> {
     use std::io::BufRead;
     let mut map = HashMap::new();
     let path = dir.join(INDEX);
@@ -127,10 +137,10 @@ fn read_index(dir: &Path) -> HashMap<[u8; 32], Entry> {
             continue;
         };
         if let (Some(k), Ok(sum), Ok(len), Some(sha)) = (
-            unhex(k),
+            unhex::<16>(k),
             u32::from_str_radix(sum, 16),
             len.parse(),
-            unhex(sha),
+            unhex::<32>(sha),
         ) {
             let entry = Entry {
                 crc: sum,
@@ -170,7 +180,7 @@ impl Cache {
     /// Keeps `bytes` as the entry for `key` when the cache has none (counted as drawn: this
     /// build made them), and the entry in any case (it counts as used by this build).
     pub fn keep(&self, key: [u8; 32], bytes: impl FnOnce() -> Option<Vec<u8>>) {
-        if let Some(e) = Self::lock(&self.index).get_mut(&key) {
+        if let Some(e) = Self::lock(&self.index).get_mut(&id(&key)) {
             e.used = true;
             return;
         }
@@ -191,7 +201,7 @@ impl Cache {
     }
 
     fn path(&self, key: &[u8; 32]) -> PathBuf {
-        let h = hex(key);
+        let h = hex(&id(key));
         self.dir.join(&h[..2]).join(&h)
     }
 
@@ -204,11 +214,11 @@ impl Cache {
     fn read(&self, key: &[u8; 32]) -> Option<(Vec<u8>, [u8; 32])> {
         let Entry {
             crc: sum, len, sha, ..
-        } = *Self::lock(&self.index).get(key)?;
+        } = *Self::lock(&self.index).get(&id(key))?;
         let path = self.path(key);
         // Never through a link: the entry must be a file of the cache folder itself.
         let meta = fs::symlink_metadata(&path).ok()?;
-        if !meta.is_file() || meta.len() != len || len > MAX_ENTRY {
+        if !meta.is_file() || meta.len() != u64::from(len) || u64::from(len) > MAX_ENTRY {
             return None;
         }
         let mut data = Vec::with_capacity(len as usize);
@@ -227,6 +237,9 @@ impl Cache {
     /// renaming a new file onto it, so an output file linked to it keeps its bytes.
     fn write(&self, key: &[u8; 32], bytes: &[u8]) -> Option<[u8; 32]> {
         use std::io::Write;
+        if bytes.len() as u64 > MAX_ENTRY {
+            return None;
+        }
         let path = self.path(key);
         let parent = path.parent()?;
         {
@@ -257,11 +270,11 @@ impl Cache {
         let sha: [u8; 32] = Sha256::digest(bytes).into();
         let entry = Entry {
             crc: crc32fast::hash(bytes),
-            len: bytes.len() as u64,
+            len: u32::try_from(bytes.len()).ok()?,
             sha,
             used: true,
         };
-        Self::lock(&self.index).insert(*key, entry);
+        Self::lock(&self.index).insert(id(key), entry);
         Some(sha)
     }
 
@@ -272,7 +285,7 @@ impl Cache {
         render: impl FnOnce() -> Result<Vec<u8>, E>,
     ) -> Result<Drawn, E> {
         if let Some((bytes, sha)) = self.read(&key) {
-            if let Some(e) = Self::lock(&self.index).get_mut(&key) {
+            if let Some(e) = Self::lock(&self.index).get_mut(&id(&key)) {
                 e.used = true;
             }
             self.hits.fetch_add(1, Ordering::Relaxed);
@@ -311,7 +324,7 @@ impl Cache {
         if prune {
             index.retain(|_, e| e.used);
         }
-        let mut keys: Vec<&[u8; 32]> = index.keys().collect();
+        let mut keys: Vec<&Id> = index.keys().collect();
         keys.sort_unstable();
         let tmp = self
             .dir
@@ -346,7 +359,7 @@ impl Cache {
                 let known = e
                     .file_name()
                     .to_str()
-                    .and_then(unhex)
+                    .and_then(unhex::<16>)
                     .is_some_and(|k| index.contains_key(&k));
                 if known {
                     left += 1;
@@ -416,7 +429,7 @@ mod tests {
         fs::write(&outside, b"secret").unwrap();
         // The index vouches for the bytes; the entry is a link to a file elsewhere.
         cache.index.lock().unwrap().insert(
-            key(2),
+            id(&key(2)),
             Entry {
                 crc: crc32fast::hash(b"secret"),
                 len: 6,

@@ -31,7 +31,13 @@ pub fn zip(top: &str, files: &[Artifact], stamp: Moment) -> std::io::Result<Vec<
         .unix_permissions(0o644);
     let mut sorted: Vec<&Artifact> = files.iter().collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut w = ZipWriter::new(Cursor::new(Vec::new()));
+    // Room for every file and its headers up front: the images and PDFs are most of a pack,
+    // and growing the buffer would copy them again at every doubling.
+    let room: usize = sorted
+        .iter()
+        .map(|f| f.bytes.len() + 2 * (f.path.len() + top.len()) + 128)
+        .sum();
+    let mut w = ZipWriter::new(Cursor::new(Vec::with_capacity(room)));
     for f in sorted {
         debug_assert!(
             !f.path.starts_with('/') && !f.path.split('/').any(|p| p == ".." || p.is_empty())
