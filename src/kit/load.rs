@@ -49,7 +49,15 @@ pub fn load_beside(
     root: &Path,
     beside: Option<&Path>,
 ) -> Result<(Kit, Vec<Diagnostic>, LoadCache), Vec<Diagnostic>> {
-    let beside = beside.filter(|out| fs_is_dir(out));
+    // Only a real folder apart from the kit (the build refuses an --out inside the kit, or
+    // holding it, before touching anything; so does loading).
+    let beside = beside.filter(|out| {
+        fs_is_dir(out)
+            && match (out.canonicalize(), root.canonicalize()) {
+                (Ok(out), Ok(root)) => !out.starts_with(&root) && !root.starts_with(&out),
+                _ => false,
+            }
+    });
     let files = match KitFiles::new(root) {
         Ok(f) => f,
         Err(why) => {
