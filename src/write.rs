@@ -431,7 +431,7 @@ impl Staging<'_> {
         }
         let old = self.target.dir.join(rel);
         let len = bytes.len() as u64;
-        if !fs::symlink_metadata(&old).is_ok_and(|m| m.is_file() && m.len() == len) {
+        if !fs::symlink_metadata(&old).is_ok_and(|m| linkable(&m) && m.len() == len) {
             return false;
         }
         let mut now = Vec::with_capacity(bytes.len());
@@ -460,11 +460,28 @@ impl crate::build::Sink for Staging<'_> {
         let path = self.target.staging.join(rel);
         self.make_parent(rel)?;
         let same = fs::symlink_metadata(origin)
-            .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+            .is_ok_and(|m| linkable(&m) && m.len() == bytes.len() as u64);
         if same && fs::hard_link(origin, &path).is_ok() {
             return Ok(());
         }
         fs::write(&path, bytes).map_err(|e| io_error("write", &path, e))
+    }
+}
+
+/// Whether the output may link to a file with this metadata: a plain file (not a link), and on
+/// Unix ours, with no execute or special bits: a link keeps its mode, and a file written anew
+/// would have none of these.
+fn linkable(m: &fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        m.is_file() && m.uid() == me && m.mode() & 0o7111 == 0
+    }
+    #[cfg(not(unix))]
+    {
+        m.is_file()
     }
 }
 

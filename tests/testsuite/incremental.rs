@@ -285,3 +285,22 @@ fn a_rebuild_never_links_through_a_folder_link_in_the_previous_output() {
         );
     }
 }
+
+/// A previous file with an execute bit (or any mode a fresh file would not have) is written
+/// anew, not linked: a link would keep that mode in the new output.
+#[cfg(unix)]
+#[test]
+fn a_rebuild_never_keeps_a_mode_the_build_would_not_give() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = starter(|_| {});
+    let kit = tmp.path().join("kit");
+    let (cached, clean) = (tmp.path().join("cached"), tmp.path().join("clean"));
+    both(&kit, &cached, &clean);
+    let calendar = inode(&cached, "gemeente/calendar.ics");
+    let ics = cached.join("mijn-campagne/gemeente/calendar.ics");
+    std::fs::set_permissions(&ics, std::fs::Permissions::from_mode(0o755)).unwrap();
+    both(&kit, &cached, &clean);
+    assert_ne!(inode(&cached, "gemeente/calendar.ics"), calendar);
+    let mode = std::fs::metadata(&ics).unwrap().permissions().mode();
+    assert_eq!(mode & 0o111, 0, "{mode:o}");
+}
