@@ -61,6 +61,11 @@ struct Entry {
     used: bool,
 }
 
+/// The build cache's folder for `campaign` in `out`: `<out>/.<campaign>.partnerkit-cache`.
+pub fn folder(out: &Path, campaign: &str) -> PathBuf {
+    out.join(format!(".{campaign}.partnerkit-cache"))
+}
+
 /// A cache folder, open for one build.
 pub struct Cache {
     dir: PathBuf,

@@ -59,11 +59,6 @@ fn absolute_without_creating(p: &Path) -> std::io::Result<PathBuf> {
     Ok(out)
 }
 
-/// The build cache's folder for `campaign` in `out`: `<out>/.<campaign>.partnerkit-cache`.
-pub fn cache_dir(out: &Path, campaign: &str) -> PathBuf {
-    out.join(format!(".{campaign}.partnerkit-cache"))
-}
-
 fn has_marker(dir: &Path) -> bool {
     fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.is_file())
 }
@@ -227,7 +222,7 @@ impl Target {
             std::process::id()
         ));
         let old = out_abs.join(format!(".{campaign}.partnerkit-previous"));
-        let cache = cache_dir(&out_abs, campaign);
+        let cache = crate::cache::folder(&out_abs, campaign);
         for p in [&dir, &staging, &old, &cache] {
             if is_symlink(p) {
                 return fail(

@@ -323,7 +323,7 @@ impl Loader {
             .beside
             .as_deref()
             .filter(|_| super::is_slug(id))
-            .and_then(|out| crate::cache::Cache::existing(&crate::write::cache_dir(out, id)));
+            .and_then(|out| crate::cache::Cache::existing(&crate::cache::folder(out, id)));
         let cache = self.cache.as_ref();
         let loaded = crate::util::parallel_map(&paths, |p| load_logo(&self.files, p, cache));
         self.logos = paths.into_iter().zip(loaded).collect();
