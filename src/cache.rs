@@ -174,6 +174,16 @@ impl Cache {
         Some(Self::at(dir))
     }
 
+    /// The bytes stored for `key`, if there are any that match the index (the entry counts as
+    /// used by this build); nothing is drawn.
+    pub fn get(&self, key: [u8; 32]) -> Option<Vec<u8>> {
+        let (bytes, _) = self.read(&key)?;
+        if let Some(e) = Self::lock(&self.index).get_mut(&id(&key)) {
+            e.used = true;
+        }
+        Some(bytes)
+    }
+
     /// Whether this is the cache in `dir` (the same folder, however written).
     pub fn is_at(&self, dir: &Path) -> bool {
         match (self.dir.canonicalize(), dir.canonicalize()) {

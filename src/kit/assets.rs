@@ -51,14 +51,70 @@ pub struct LogoPixels {
     pub screen: Vec<u8>,
 }
 
-/// Most bytes of logo pixels kept: every logo of a campaign of a hundred partners (a logo
-/// holds some 40 KB); past that, memory stays flat and logos are made again when drawn.
-const MAX_KEPT_LOGO_BYTES: usize = 6 * 1024 * 1024;
+/// Most bytes of logo pixels kept (a logo holds some 40 KB): the logos of the packs being made
+/// and the campaign's always fit; past that, the least recently used are forgotten and had
+/// again from the build cache (or made again from the file), so memory stays flat however
+/// many partners a campaign has.
+const MAX_KEPT_LOGO_BYTES: usize = 2 * 1024 * 1024;
 
-fn kept() -> &'static crate::memo::Bounded<[u8; 32], std::sync::Arc<LogoPixels>> {
-    static KEPT: std::sync::OnceLock<crate::memo::Bounded<[u8; 32], std::sync::Arc<LogoPixels>>> =
-        std::sync::OnceLock::new();
-    KEPT.get_or_init(|| crate::memo::Bounded::new(MAX_KEPT_LOGO_BYTES))
+/// Logo pixels by digest, the most recently used last.
+struct Kept {
+    inner: std::sync::Mutex<(usize, Vec<([u8; 32], std::sync::Arc<LogoPixels>)>)>,
+}
+
+impl Kept {
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, (usize, Vec<([u8; 32], std::sync::Arc<LogoPixels>)>)> {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn get(&self, digest: &[u8; 32]) -> Option<std::sync::Arc<LogoPixels>> {
+        let mut k = self.lock();
+        let i = k.1.iter().position(|(d, _)| d == digest)?;
+        let entry = k.1.remove(i);
+        let pixels = entry.1.clone();
+        k.1.push(entry);
+        Some(pixels)
+    }
+
+    /// Keeps `pixels`; with `make_room`, forgets the least recently used to fit them, else
+    /// only if they fit as it is.
+    fn insert(&self, digest: [u8; 32], pixels: std::sync::Arc<LogoPixels>, make_room: bool) {
+        let size = pixels.bytes();
+        let mut k = self.lock();
+        if k.1.iter().any(|(d, _)| *d == digest) {
+            return;
+        }
+        while make_room && k.0 + size > MAX_KEPT_LOGO_BYTES && !k.1.is_empty() {
+            let (_, old) = k.1.remove(0);
+            k.0 -= old.bytes();
+        }
+        if k.0 + size <= MAX_KEPT_LOGO_BYTES || make_room {
+            k.0 += size;
+            k.1.push((digest, pixels));
+        }
+    }
+
+    #[cfg(test)]
+    fn clear(&self) {
+        *self.lock() = (0, Vec::new());
+    }
+}
+
+fn kept() -> &'static Kept {
+    static KEPT: std::sync::OnceLock<Kept> = std::sync::OnceLock::new();
+    KEPT.get_or_init(|| Kept {
+        inner: std::sync::Mutex::new((0, Vec::new())),
+    })
+}
+
+impl LogoPixels {
+    fn bytes(&self) -> usize {
+        self.png.len() + self.screen.len()
+    }
 }
 
 /// Keeps a logo's pixels: at load only while there is room (the first partners' logos stay for
@@ -67,12 +123,7 @@ fn keep(digest: [u8; 32], mut pixels: LogoPixels, at_load: bool) -> std::sync::A
     pixels.png.shrink_to_fit();
     pixels.screen.shrink_to_fit();
     let pixels = std::sync::Arc::new(pixels);
-    let size = pixels.png.len() + pixels.screen.len();
-    if at_load {
-        kept().insert_if_room(digest, pixels.clone(), size);
-    } else {
-        kept().insert(digest, pixels.clone(), size);
-    }
+    kept().insert(digest, pixels.clone(), !at_load);
     pixels
 }
 
@@ -95,11 +146,28 @@ impl Logo {
 
     /// The pixels: kept, or made again from the file.
     pub fn pixels(&self) -> Result<std::sync::Arc<LogoPixels>, String> {
+        self.pixels_with(None)
+    }
+
+    /// The pixels: kept, or had again from the build `cache` (where the build keeps every
+    /// logo's), or made again from the file.
+    pub fn pixels_with(
+        &self,
+        cache: Option<&crate::cache::Cache>,
+    ) -> Result<std::sync::Arc<LogoPixels>, String> {
         if let Some(own) = &self.own {
             return Ok(own.clone());
         }
         if let Some(p) = kept().get(&self.digest) {
             return Ok(p);
+        }
+        if let (Some(cache), Some([png, screen])) = (cache, self.cache_keys) {
+            if let (Some(png), Some(screen)) = (cache.get(png), cache.get(screen)) {
+                // The cache checked its entries; the digest says they are this logo's.
+                if sha256(&png) == self.digest {
+                    return Ok(keep(self.digest, LogoPixels { png, screen }, false));
+                }
+            }
         }
         let Some(files) = &self.files else {
             return Err(tr!(
@@ -596,8 +664,14 @@ mod tests {
             (again.digest, again.width, again.height, again.cache_keys),
             (first.digest, first.width, first.height, first.cache_keys)
         );
-        assert_eq!(again.pixels().unwrap().png, first.pixels().unwrap().png);
+        let png = first.pixels().unwrap().png.clone();
+        assert_eq!(again.pixels().unwrap().png, png);
         std::fs::write(dir.path().join("logo.svg"), svg("#654321")).unwrap();
+        // Forgotten pixels come back from the cache (the file, changed now, is not read).
+        kept().clear();
+        assert_eq!(again.pixels_with(Some(&cache)).unwrap().png, png);
+        kept().clear();
+        assert!(again.pixels().is_err(), "made again from the changed file");
         let other = load_logo(&files, "logo.svg", Some(&cache)).unwrap();
         assert_ne!(other.digest, first.digest);
         assert_eq!(cache.stats().misses, 2);

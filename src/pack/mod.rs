@@ -284,7 +284,7 @@ pub fn render<'k>(
         .flatten()
         .filter(|_| draw)
     {
-        logo.pixels()
+        logo.pixels_with(cache)
             .map_err(|why| vec![crate::kit::logo_error(&logo.path, &why).in_file(&logo.path)])?;
     }
     let (items, decks) = plan(kit, partner);
