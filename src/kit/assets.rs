@@ -57,15 +57,16 @@ pub struct LogoPixels {
 /// many partners a campaign has.
 const MAX_KEPT_LOGO_BYTES: usize = 2 * 1024 * 1024;
 
-/// Logo pixels by digest, the most recently used last.
+/// Bytes held, and logo pixels by digest, the most recently used last.
+type KeptList = (usize, Vec<([u8; 32], std::sync::Arc<LogoPixels>)>);
+
+/// The logo pixels kept by the process.
 struct Kept {
-    inner: std::sync::Mutex<(usize, Vec<([u8; 32], std::sync::Arc<LogoPixels>)>)>,
+    inner: std::sync::Mutex<KeptList>,
 }
 
 impl Kept {
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, (usize, Vec<([u8; 32], std::sync::Arc<LogoPixels>)>)> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, KeptList> {
         self.inner
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
