@@ -503,18 +503,23 @@ fn io_error(what: &str, p: &Path, e: std::io::Error) -> Diagnostic {
 
 /// Removes a folder of ours with its marker file last, so that a removal killed half-way still
 /// leaves a folder the next run recognises as ours (or an empty one) and can finish removing.
+/// The packs' folders are removed on every core (a campaign's output is thousands of files).
 fn remove_ours(dir: &Path) -> std::io::Result<()> {
+    let mut entries = Vec::new();
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
-        if entry.file_name() == MARKER {
-            continue;
-        }
-        if entry.file_type()?.is_dir() {
-            fs::remove_dir_all(entry.path())?;
-        } else {
-            fs::remove_file(entry.path())?;
+        if entry.file_name() != MARKER {
+            entries.push((entry.path(), entry.file_type()?.is_dir()));
         }
     }
+    let removed = crate::util::parallel_map(&entries, |(path, is_dir)| {
+        if *is_dir {
+            fs::remove_dir_all(path)
+        } else {
+            fs::remove_file(path)
+        }
+    });
+    removed.into_iter().collect::<std::io::Result<Vec<()>>>()?;
     let _ = fs::remove_file(dir.join(MARKER));
     fs::remove_dir(dir)
 }
