@@ -13,6 +13,25 @@ const require = createRequire(path.join(puppeteerDir, 'package.json'));
 const puppeteer = require(puppeteerDir);
 
 const fail = (msg) => { console.error(`FAIL: ${msg}`); process.exit(1); };
+// Live reload navigates the page, and puppeteer can lose the page's context in the middle of a
+// step (then even a promise it keeps for itself rejects). That is not a failure: the waits
+// below retry it, and they decide.
+const lostContext = (e) => /Execution context was destroyed|Cannot find context with specified id/.test(String(e));
+process.on('unhandledRejection', (e) => {
+  if (lostContext(e)) return;
+  console.error(e);
+  process.exit(1);
+});
+async function retry(step) {
+  const end = Date.now() + 30000;
+  for (;;) {
+    try {
+      return await step();
+    } catch (e) {
+      if (!lostContext(e) || Date.now() >= end) throw e;
+    }
+  }
+}
 const browser = await puppeteer.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   headless: true,
@@ -34,7 +53,7 @@ try {
     const t0 = Date.now();
     fs.writeFileSync(story, original.replace('Sanne heeft', marker));
     try {
-      await page.waitForFunction((m) => document.body && document.body.innerText.includes(m), { timeout: 30000, polling: 10 }, marker.replace(/\*/g, ''));
+      await retry(() => page.waitForFunction((m) => document.body && document.body.innerText.includes(m), { timeout: 30000, polling: 10 }, marker.replace(/\*/g, '')));
     } catch (e) { fail(`edit ${i} was not shown`); }
     times.push(Date.now() - t0);
   }
@@ -45,24 +64,24 @@ try {
   // writeFileSync truncates before it writes, as many editors do: a build may see the empty file
   // first and show that error, then the next build shows the real one. Wait for the real one.
   try {
-    await page.waitForSelector('#partnerkit-errors', { visible: true, timeout: 30000 });
+    await retry(() => page.waitForSelector('#partnerkit-errors', { visible: true, timeout: 30000 }));
   } catch (e) { fail('a broken edit showed no overlay'); }
   try {
-    await page.waitForFunction(() => {
+    await retry(() => page.waitForFunction(() => {
       const el = document.getElementById('partnerkit-errors');
       return el && el.innerText.includes('content/verhaal.md:') && el.innerText.includes('partner.naam');
-    }, { timeout: 30000, polling: 10 });
+    }, { timeout: 30000, polling: 10 }));
   } catch (e) {
     const overlay = await page.$eval('#partnerkit-errors', (el) => el.innerText).catch(() => '(none)');
     fail(`overlay lacks file or name: ${overlay}`);
   }
   fs.writeFileSync(story, original);
   try {
-    await page.waitForFunction(() => !document.getElementById('partnerkit-errors'), { timeout: 30000 });
+    await retry(() => page.waitForFunction(() => !document.getElementById('partnerkit-errors'), { timeout: 30000 }));
   } catch (e) { fail('the fix did not clear the overlay'); }
 
   // The download page: its zip links give the zip's bytes.
-  await page.goto(url, { waitUntil: 'load' });
+  await retry(() => page.goto(url, { waitUntil: 'load' }));
   const zips = await page.$$eval('a[href$=".zip"]', (as) => as.map((a) => a.href));
   if (zips.length === 0) fail('no zip links on the download page');
   for (const z of zips) {
