@@ -177,11 +177,7 @@ impl Cache {
     /// The bytes stored for `key`, if there are any that match the index (the entry counts as
     /// used by this build); nothing is drawn.
     pub fn get(&self, key: [u8; 32]) -> Option<Vec<u8>> {
-        let (bytes, _) = self.read(&key)?;
-        if let Some(e) = Self::lock(&self.index).get_mut(&id(&key)) {
-            e.used = true;
-        }
-        Some(bytes)
+        self.read(&key).map(|(bytes, _)| bytes)
     }
 
     /// Whether this is the cache in `dir` (the same folder, however written).
@@ -225,7 +221,7 @@ impl Cache {
     }
 
     /// The bytes stored for `key` and their SHA-256, if the index knows the entry and its
-    /// bytes match.
+    /// bytes match (then the entry counts as used by this build).
     fn read(&self, key: &[u8; 32]) -> Option<(Vec<u8>, [u8; 32])> {
         let Entry {
             crc: sum, len, sha, ..
@@ -242,7 +238,13 @@ impl Cache {
             .take(MAX_ENTRY)
             .read_to_end(&mut data)
             .ok()?;
-        (crc32fast::hash(&data) == sum).then_some((data, sha))
+        if crc32fast::hash(&data) != sum {
+            return None;
+        }
+        if let Some(e) = Self::lock(&self.index).get_mut(&id(key)) {
+            e.used = true;
+        }
+        Some((data, sha))
     }
 
     /// Stores `bytes` for `key` and returns their SHA-256 when the entry is there. A new entry
@@ -300,9 +302,6 @@ impl Cache {
         render: impl FnOnce() -> Result<Vec<u8>, E>,
     ) -> Result<Drawn, E> {
         if let Some((bytes, sha)) = self.read(&key) {
-            if let Some(e) = Self::lock(&self.index).get_mut(&id(&key)) {
-                e.used = true;
-            }
             self.hits.fetch_add(1, Ordering::Relaxed);
             return Ok(Drawn {
                 bytes,

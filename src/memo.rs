@@ -53,20 +53,6 @@ impl<K: Eq + std::hash::Hash, V: Clone> Bounded<K, V> {
         m.1.insert(key, value);
     }
 
-    /// Keeps `value` (of `size` bytes) for `key` if there is room, forgetting nothing.
-    pub fn insert_if_room(&self, key: K, value: V, size: usize) {
-        let mut m = self.lock();
-        if m.0 + size <= self.max {
-            m.0 += size;
-            m.1.insert(key, value);
-        }
-    }
-
-    /// Forgets everything.
-    pub fn clear(&self) {
-        *self.lock() = (0, HashMap::new());
-    }
-
     /// The value for `key`, kept or made by `make` (and then kept; `size` tells its bytes).
     pub fn get_or_make<E>(
         &self,

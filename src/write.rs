@@ -386,6 +386,13 @@ pub struct Staging<'t> {
 }
 
 impl Staging<'_> {
+    /// Where `rel` goes in the staging folder, its folder made.
+    fn place(&mut self, rel: &str) -> Result<PathBuf, Diagnostic> {
+        debug_assert!(!rel.starts_with('/') && !rel.split('/').any(|p| p == ".."));
+        self.make_parent(Path::new(rel))?;
+        Ok(self.target.staging.join(rel))
+    }
+
     /// Makes the folder `rel` is in (and those above it), once.
     fn make_parent(&mut self, rel: &Path) -> Result<(), Diagnostic> {
         let Some(parent) = rel.parent().filter(|p| !p.as_os_str().is_empty()) else {
@@ -437,29 +444,25 @@ impl Staging<'_> {
 
 impl crate::build::Sink for Staging<'_> {
     fn put(&mut self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        debug_assert!(!rel.starts_with('/') && !rel.split('/').any(|p| p == ".."));
-        let rel = Path::new(rel);
-        let path = self.target.staging.join(rel);
-        self.make_parent(rel)?;
-        if self.link_previous(rel, bytes, &path) {
+        let path = self.place(rel)?;
+        if self.link_previous(Path::new(rel), bytes, &path) {
             return Ok(());
         }
         fs::write(&path, bytes).map_err(|e| io_error("write", &path, e))
     }
 
     /// A hard link to the cache's file when it still holds these bytes (same length; the
-    /// cache never changes an entry in place), else a copy.
+    /// cache never changes an entry in place), else as `put`.
     fn put_same_as(&mut self, rel: &str, bytes: &[u8], origin: &Path) -> Result<(), Diagnostic> {
-        debug_assert!(!rel.starts_with('/') && !rel.split('/').any(|p| p == ".."));
-        let rel = Path::new(rel);
-        let path = self.target.staging.join(rel);
-        self.make_parent(rel)?;
         let same = fs::symlink_metadata(origin)
             .is_ok_and(|m| linkable(&m) && m.len() == bytes.len() as u64);
-        if same && fs::hard_link(origin, &path).is_ok() {
-            return Ok(());
+        if same {
+            let path = self.place(rel)?;
+            if fs::hard_link(origin, &path).is_ok() {
+                return Ok(());
+            }
         }
-        fs::write(&path, bytes).map_err(|e| io_error("write", &path, e))
+        self.put(rel, bytes)
     }
 }
 

@@ -1,7 +1,7 @@
 //! The build cache beside the output: a rebuild draws only what changed, and what it writes is
 //! byte for byte what a build without the cache writes after the same edits.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use crate::common::{files, replace, starter, stderr};
@@ -62,6 +62,15 @@ fn both(kit: &Path, cached: &Path, clean: &Path) -> Output {
     o
 }
 
+/// The starter kit in a scratch folder, with the folders for a cached and a clean build:
+/// (scratch, kit, cached, clean).
+fn starter_and_outputs() -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf) {
+    let tmp = starter(|_| {});
+    let kit = tmp.path().join("kit");
+    let (cached, clean) = (tmp.path().join("cached"), tmp.path().join("clean"));
+    (tmp, kit, cached, clean)
+}
+
 fn campaign_id(kit: &Path) -> String {
     let toml = std::fs::read_to_string(kit.join("kit.toml")).unwrap();
     toml.lines()
@@ -105,9 +114,7 @@ fn editing_an_article_draws_nothing_again_and_gives_the_clean_build() {
 
 #[test]
 fn a_changed_template_or_logo_draws_what_it_touches_again() {
-    let tmp = starter(|_| {});
-    let kit = tmp.path().join("kit");
-    let (cached, clean) = (tmp.path().join("cached"), tmp.path().join("clean"));
+    let (_tmp, kit, cached, clean) = starter_and_outputs();
     let (_, drawn) = cache_counts(&both(&kit, &cached, &clean));
 
     // The kit's own share-image template: every share image is drawn again, the cards are not.
@@ -179,9 +186,7 @@ fn images_and_pdfs_are_linked_not_copied() {
 
 #[test]
 fn a_damaged_cache_is_drawn_again_never_used() {
-    let tmp = starter(|_| {});
-    let kit = tmp.path().join("kit");
-    let (cached, clean) = (tmp.path().join("cached"), tmp.path().join("clean"));
+    let (_tmp, kit, cached, clean) = starter_and_outputs();
     let (_, drawn) = cache_counts(&both(&kit, &cached, &clean));
     let cache = cached.join(".mijn-campagne.partnerkit-cache");
     // Every entry replaced by a damaged copy (a new file: the output, linked to the old one,
@@ -212,9 +217,7 @@ fn inode(out: &Path, rel: &str) -> u64 {
 
 #[test]
 fn a_rebuild_keeps_unchanged_files_and_writes_changed_ones() {
-    let tmp = starter(|_| {});
-    let kit = tmp.path().join("kit");
-    let (cached, clean) = (tmp.path().join("cached"), tmp.path().join("clean"));
+    let (_tmp, kit, cached, clean) = starter_and_outputs();
     both(&kit, &cached, &clean);
     let calendar = inode(&cached, "gemeente/calendar.ics");
     let story = inode(&cached, "gemeente/blogs/verhaal.md");
@@ -248,9 +251,7 @@ fn a_rebuild_keeps_unchanged_files_and_writes_changed_ones() {
 #[test]
 fn a_rebuild_never_links_through_a_folder_link_in_the_previous_output() {
     use std::os::unix::fs::MetadataExt;
-    let tmp = starter(|_| {});
-    let kit = tmp.path().join("kit");
-    let (cached, clean) = (tmp.path().join("cached"), tmp.path().join("clean"));
+    let (tmp, kit, cached, clean) = starter_and_outputs();
     both(&kit, &cached, &clean);
     // The pack's blogs folder replaced by a link to a folder outside with the same files (in
     // both outputs, so their change pages agree).
@@ -292,9 +293,7 @@ fn a_rebuild_never_links_through_a_folder_link_in_the_previous_output() {
 #[test]
 fn a_rebuild_never_keeps_a_mode_the_build_would_not_give() {
     use std::os::unix::fs::PermissionsExt;
-    let tmp = starter(|_| {});
-    let kit = tmp.path().join("kit");
-    let (cached, clean) = (tmp.path().join("cached"), tmp.path().join("clean"));
+    let (_tmp, kit, cached, clean) = starter_and_outputs();
     both(&kit, &cached, &clean);
     let calendar = inode(&cached, "gemeente/calendar.ics");
     let ics = cached.join("mijn-campagne/gemeente/calendar.ics");
