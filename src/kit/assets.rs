@@ -55,7 +55,7 @@ pub struct LogoPixels {
 /// and the campaign's always fit; past that, the least recently used are forgotten and had
 /// again from the build cache (or made again from the file), so memory stays flat however
 /// many partners a campaign has.
-const MAX_KEPT_LOGO_BYTES: usize = 2 * 1024 * 1024;
+const MAX_KEPT_LOGO_BYTES: usize = 1024 * 1024;
 
 /// Bytes held, and logo pixels by digest, the most recently used last.
 type KeptList = (usize, Vec<([u8; 32], std::sync::Arc<LogoPixels>)>);

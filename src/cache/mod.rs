@@ -1,0 +1,374 @@
+//! The build cache: what the expensive renderers made (share images and card previews as PNG,
+//! card PDFs), kept on disk beside the output, so a rebuild draws only what changed.
+//!
+//! Each entry is found by the key its renderer computes ([`crate::memo::key`]): a SHA-256 of
+//! everything the renderer reads (the SVG text, with the logo and photo bytes in it; every shape,
+//! colour, logo and document field of a PDF) and of the tool itself (its version and a hash of
+//! its source, templates and fonts, made at compile time). So an entry is exactly what a fresh
+//! render would give, and a changed template, logo or font leads to other keys.
+//!
+//! The cache is `<out>/.<campaign>.partnerkit-cache/`: each entry a file of exactly the bytes
+//! drawn, and an index with each entry's CRC-32, length and SHA-256 (the manifests list the
+//! SHA-256 of every file, so an entry read back is not hashed again). An entry the index does not know,
+//! or whose bytes do not match it, is drawn again; the cache never makes a build fail. The
+//! output links its images and PDFs to the entries (a hard link; a copy where the file system
+//! has none), so a build writes each drawing once and a rebuild writes none of them again. An
+//! entry is replaced by renaming a new file onto it, never changed in place. After a build of
+//! every partner, entries it did not use are removed, so the cache stays about as large as the
+//! images and PDFs of one build.
+
+mod index;
+
+use std::collections::HashSet;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use sha2::{Digest, Sha256};
+
+use crate::util::hex;
+use index::{Entry, Id, Index};
+
+/// The largest entry read back (a card PDF with its logos is a few MB).
+const MAX_ENTRY: u64 = 256 * 1024 * 1024;
+
+/// An entry's id: the first half of its key (a SHA-256). 128 bits keep apart far more drawings
+/// than a cache ever holds, and a large campaign's index has tens of thousands.
+fn id(key: &[u8; 32]) -> Id {
+    let mut id = [0; 16];
+    id.copy_from_slice(&key[..16]);
+    id
+}
+
+/// The build cache's folder for `campaign` in `out`: `<out>/.<campaign>.partnerkit-cache`.
+pub fn folder(out: &Path, campaign: &str) -> PathBuf {
+    out.join(format!(".{campaign}.partnerkit-cache"))
+}
+
+/// A cache folder, open for one build.
+pub struct Cache {
+    dir: PathBuf,
+    /// What the index said at the start (read from its file as needed: a large campaign has
+    /// tens of thousands of entries), and what this build wrote.
+    index: Index,
+    /// The entry folders (by the key's first byte) made or found so far.
+    made: Mutex<HashSet<u8>>,
+    hits: AtomicUsize,
+    misses: AtomicUsize,
+}
+
+/// How much a build reused.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Renders taken from the cache.
+    pub hits: usize,
+    /// Renders drawn (and stored).
+    pub misses: usize,
+}
+
+/// Bytes a renderer made or the cache gave, and the cache file holding exactly these bytes
+/// when there is one: the build links that file into the output instead of writing a copy.
+pub struct Drawn {
+    /// The bytes.
+    pub bytes: Vec<u8>,
+    /// The cache entry with the same bytes.
+    pub origin: Option<Arc<Path>>,
+    /// The SHA-256 of the bytes, when the cache knows it.
+    pub sha256: Option<[u8; 32]>,
+}
+
+impl Cache {
+    /// Opens (and creates when needed) the cache in `dir`. A folder that cannot be created
+    /// leaves a cache that stores nothing.
+    pub fn open(dir: &Path) -> Cache {
+        let _ = fs::create_dir_all(dir);
+        Self::at(dir)
+    }
+
+    /// The cache in `dir` when an earlier build made it (a folder, not a link), creating
+    /// nothing: loading a kit takes its logos from there before the build has its output.
+    pub fn existing(dir: &Path) -> Option<Cache> {
+        fs::symlink_metadata(dir).ok().filter(|m| m.is_dir())?;
+        Some(Self::at(dir))
+    }
+
+    /// The bytes stored for `key`, if there are any that match the index (the entry counts as
+    /// used by this build); nothing is drawn.
+    pub fn get(&self, key: [u8; 32]) -> Option<Vec<u8>> {
+        self.read(&key).map(|(bytes, _)| bytes)
+    }
+
+    /// Whether this is the cache in `dir` (the same folder, however written).
+    pub fn is_at(&self, dir: &Path) -> bool {
+        match (self.dir.canonicalize(), dir.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        }
+    }
+
+    /// Keeps `bytes` as the entry for `key` when the cache has none (counted as drawn: this
+    /// build made them), and the entry in any case (it counts as used by this build).
+    pub fn keep(&self, key: [u8; 32], bytes: impl FnOnce() -> Option<Vec<u8>>) {
+        if let Some((slot, _)) = self.index.find(&id(&key)) {
+            self.index.mark(slot);
+            return;
+        }
+        if let Some(b) = bytes() {
+            self.misses.fetch_add(1, Ordering::Relaxed);
+            self.write(&key, &b);
+        }
+    }
+
+    fn at(dir: &Path) -> Cache {
+        Cache {
+            dir: dir.to_path_buf(),
+            index: Index::open(dir),
+            made: Mutex::new(HashSet::new()),
+            hits: AtomicUsize::new(0),
+            misses: AtomicUsize::new(0),
+        }
+    }
+
+    fn path(&self, key: &[u8; 32]) -> PathBuf {
+        let h = hex(&id(key));
+        self.dir.join(&h[..2]).join(&h)
+    }
+
+    fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+        m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The bytes stored for `key` and their SHA-256, if the index knows the entry and its
+    /// bytes match (then the entry counts as used by this build).
+    fn read(&self, key: &[u8; 32]) -> Option<(Vec<u8>, [u8; 32])> {
+        let (slot, Entry { crc: sum, len, sha }) = self.index.find(&id(key))?;
+        let path = self.path(key);
+        // Never through a link: the entry must be a file of the cache folder itself.
+        let meta = fs::symlink_metadata(&path).ok()?;
+        if !meta.is_file() || meta.len() != u64::from(len) || u64::from(len) > MAX_ENTRY {
+            return None;
+        }
+        let mut data = Vec::with_capacity(len as usize);
+        fs::File::open(&path)
+            .ok()?
+            .take(MAX_ENTRY)
+            .read_to_end(&mut data)
+            .ok()?;
+        if crc32fast::hash(&data) != sum {
+            return None;
+        }
+        self.index.mark(slot);
+        Some((data, sha))
+    }
+
+    /// Stores `bytes` for `key` and returns their SHA-256 when the entry is there. A new entry
+    /// is written in place: the index only vouches for it once it is whole (a build killed
+    /// half-way leaves a file whose bytes the next build does not accept). An entry that is
+    /// already there (one the index did not know or whose bytes did not match) is replaced by
+    /// renaming a new file onto it, so an output file linked to it keeps its bytes.
+    fn write(&self, key: &[u8; 32], bytes: &[u8]) -> Option<[u8; 32]> {
+        use std::io::Write;
+        if bytes.len() as u64 > MAX_ENTRY {
+            return None;
+        }
+        let path = self.path(key);
+        let parent = path.parent()?;
+        {
+            // Made here, or a folder (not a link) that was there: an entry is never written
+            // elsewhere.
+            let mut made = Self::lock(&self.made);
+            if !made.contains(&key[0]) {
+                let _ = fs::create_dir(parent);
+                fs::symlink_metadata(parent).ok().filter(|m| m.is_dir())?;
+                made.insert(key[0]);
+            }
+        }
+        let fresh = fs::File::create_new(&path).and_then(|mut f| f.write_all(bytes));
+        match fresh {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let tmp = parent.join(format!(".{}.{}.tmp", &hex(key)[..16], std::process::id()));
+                if fs::write(&tmp, bytes).is_err() || fs::rename(&tmp, &path).is_err() {
+                    let _ = fs::remove_file(&tmp);
+                    return None;
+                }
+            }
+            Err(_) => {
+                let _ = fs::remove_file(&path);
+                return None;
+            }
+        }
+        let sha: [u8; 32] = Sha256::digest(bytes).into();
+        let entry = Entry {
+            crc: crc32fast::hash(bytes),
+            len: u32::try_from(bytes.len()).ok()?,
+            sha,
+        };
+        self.index.insert(id(key), &entry);
+        Some(sha)
+    }
+
+    /// The bytes for `key`: from the cache, or from `render` (and then stored).
+    pub fn get_or_render<E>(
+        &self,
+        key: [u8; 32],
+        render: impl FnOnce() -> Result<Vec<u8>, E>,
+    ) -> Result<Drawn, E> {
+        if let Some((bytes, sha)) = self.read(&key) {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return Ok(Drawn {
+                bytes,
+                origin: Some(self.path(&key).into()),
+                sha256: Some(sha),
+            });
+        }
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        let bytes = render()?;
+        let sha = self.write(&key, &bytes);
+        Ok(Drawn {
+            bytes,
+            origin: sha.map(|_| self.path(&key).into()),
+            sha256: sha,
+        })
+    }
+
+    /// What this build reused so far.
+    pub fn stats(&self) -> Stats {
+        Stats {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Ends the build: writes the index; with `prune` (a build of every partner), keeps only
+    /// the entries this build used and removes the other files.
+    pub fn finish(self, prune: bool) {
+        let dir = self.dir;
+        let kept = self.index.finish(prune);
+        Index::remove_stale_logs(&dir);
+        // Without the new index written, what it holds is not known: nothing is removed.
+        let Some(kept) = kept else {
+            return;
+        };
+        let Ok(dirs) = fs::read_dir(&dir) else {
+            return;
+        };
+        for d in dirs.flatten() {
+            if !d.file_type().is_ok_and(|t| t.is_dir()) {
+                continue;
+            }
+            let Ok(entries) = fs::read_dir(d.path()) else {
+                continue;
+            };
+            let mut left = 0;
+            for e in entries.flatten() {
+                let known = e
+                    .file_name()
+                    .to_str()
+                    .and_then(|n| index::unhex::<16>(n.as_bytes()))
+                    .is_some_and(|k| kept.binary_search(&k).is_ok());
+                if known {
+                    left += 1;
+                } else {
+                    let _ = fs::remove_file(e.path());
+                }
+            }
+            if left == 0 {
+                let _ = fs::remove_dir(d.path());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(n: u8) -> [u8; 32] {
+        [n; 32]
+    }
+
+    #[test]
+    fn a_stored_render_comes_back_and_a_damaged_one_is_drawn_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::open(tmp.path());
+        let out: Result<_, ()> = cache.get_or_render(key(1), || Ok(b"drawn".to_vec()));
+        let out = out.unwrap();
+        assert_eq!(out.bytes, b"drawn");
+        assert_eq!(fs::read(out.origin.unwrap()).unwrap(), b"drawn");
+        let sha: [u8; 32] = Sha256::digest(b"drawn").into();
+        assert_eq!(out.sha256, Some(sha));
+        let again: Result<_, ()> = cache.get_or_render(key(1), || panic!("not drawn again"));
+        let again = again.unwrap();
+        assert_eq!(
+            (again.bytes.as_slice(), again.sha256),
+            (&b"drawn"[..], Some(sha))
+        );
+        assert_eq!(cache.stats(), Stats { hits: 1, misses: 1 });
+        // The index keeps the SHA-256 for the next build.
+        cache.finish(false);
+        let cache = Cache::open(tmp.path());
+        let next: Result<_, ()> = cache.get_or_render(key(1), || panic!("not drawn again"));
+        assert_eq!(next.unwrap().sha256, Some(sha));
+
+        // Flip one byte of the stored bytes: the checksum no longer matches.
+        let path = cache.path(&key(1));
+        let mut data = fs::read(&path).unwrap();
+        *data.last_mut().unwrap() ^= 1;
+        fs::write(&path, &data).unwrap();
+        let redrawn: Result<_, ()> = cache.get_or_render(key(1), || Ok(b"drawn".to_vec()));
+        assert_eq!(redrawn.unwrap().bytes, b"drawn");
+        // A cut entry, too.
+        fs::write(&path, &data[..2]).unwrap();
+        let redrawn: Result<_, ()> = cache.get_or_render(key(1), || Ok(b"drawn".to_vec()));
+        assert_eq!(redrawn.unwrap().bytes, b"drawn");
+        assert_eq!(cache.stats().misses, 2);
+    }
+
+    #[test]
+    fn an_entry_that_is_a_link_is_not_followed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::open(&tmp.path().join("c"));
+        let path = cache.path(&key(2));
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let outside = tmp.path().join("secret");
+        fs::write(&outside, b"secret").unwrap();
+        // The index vouches for the bytes; the entry is a link to a file elsewhere.
+        cache.index.insert(
+            id(&key(2)),
+            &Entry {
+                crc: crc32fast::hash(b"secret"),
+                len: 6,
+                sha: Sha256::digest(b"secret").into(),
+            },
+        );
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&outside, &path).unwrap();
+            let out: Result<_, ()> = cache.get_or_render(key(2), || Ok(b"drawn".to_vec()));
+            assert_eq!(out.unwrap().bytes, b"drawn");
+        }
+    }
+
+    #[test]
+    fn finishing_a_full_build_removes_what_it_did_not_use() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::open(tmp.path());
+        for n in [1, 2, 3] {
+            let _: Result<_, ()> = cache.get_or_render(key(n), || Ok(vec![n]));
+        }
+        cache.finish(true);
+        let cache = Cache::open(tmp.path());
+        let _: Result<_, ()> = cache.get_or_render(key(2), || panic!("kept"));
+        cache.finish(true);
+        assert!(!cache_path(tmp.path(), 1).exists());
+        assert!(cache_path(tmp.path(), 2).exists());
+        assert!(!cache_path(tmp.path(), 3).exists());
+    }
+
+    fn cache_path(dir: &Path, n: u8) -> PathBuf {
+        Cache::open(dir).path(&key(n))
+    }
+}
