@@ -59,10 +59,40 @@ pub struct FileMeta {
     /// of writing a copy.
     #[serde(skip)]
     pub origin: Option<std::sync::Arc<std::path::Path>>,
+    /// Set when the bytes were let go once the pack was zipped (they are in `origin`): their
+    /// length, and a PNG's width and height.
+    #[serde(skip)]
+    pub let_go: Option<LetGo>,
     /// The file's SHA-256, made once when first asked ([`Artifact::sha256`]): the changes page
     /// and the manifest both need it.
     #[serde(skip)]
     pub digest: std::sync::OnceLock<String>,
+}
+
+/// What is kept of bytes that were let go.
+#[derive(Debug, Clone, Copy)]
+pub struct LetGo {
+    /// Their length.
+    pub len: u64,
+    /// A PNG's width and height (0 × 0 for other files).
+    pub pixels: (u32, u32),
+}
+
+impl Artifact {
+    /// Lets go of the bytes a cache file holds too (after zipping, only the link to that file
+    /// is needed): a pack waiting to be written then holds its texts only.
+    pub fn let_go(&mut self) {
+        if self.meta.origin.is_none() || self.bytes.is_empty() {
+            return;
+        }
+        // Made now, while there are bytes to hash (the cache usually knew it already).
+        let _ = self.sha256();
+        self.meta.let_go = Some(LetGo {
+            len: self.bytes.len() as u64,
+            pixels: crate::outputs::overview::png_size(&self.bytes),
+        });
+        self.bytes = Vec::new();
+    }
 }
 
 /// The item or deck a file comes from.
@@ -169,6 +199,7 @@ impl PackContext<'_> {
             alt: None,
             preflight: None,
             origin: None,
+            let_go: None,
             digest: std::sync::OnceLock::new(),
         }
     }
@@ -194,6 +225,7 @@ impl PackContext<'_> {
             alt: None,
             preflight: None,
             origin: None,
+            let_go: None,
             digest: std::sync::OnceLock::new(),
         }
     }

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use crate::diag::{choices_hint, Diagnostic};
 use crate::kit::{Kit, Partner};
-use crate::pack::{self, zip::zip, Artifact};
+use crate::pack::{self, zip, Artifact};
 use crate::render::templates::{ContentTemplates, PageTemplates};
 use crate::site::{self, PackSummary, Picture};
 use crate::util::sha256_hex;
@@ -83,6 +83,61 @@ pub trait Sink {
         let _ = origin;
         self.put(rel, bytes)
     }
+
+    /// Stores one file whose bytes were let go: they are in the file `origin` (the build
+    /// cache), `len` of them.
+    fn link(&mut self, rel: &str, origin: &Path, len: u64) -> Result<(), Diagnostic> {
+        let bytes = read_exactly(origin, len)?;
+        self.put(rel, &bytes)
+    }
+
+    /// A folder the workers write each pack's zip into themselves (named as the download page
+    /// names it), so that no zip is held in memory whole; `None` hands zips to [`Sink::put`].
+    fn zip_folder(&self) -> Option<std::path::PathBuf> {
+        None
+    }
+}
+
+/// The `len` bytes of the file at `path` (a cache entry whose bytes a pack let go).
+pub(crate) fn read_exactly(path: &Path, len: u64) -> Result<Vec<u8>, Diagnostic> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| f.take(len + 1).read_to_end(&mut bytes));
+    match read {
+        Ok(_) if bytes.len() as u64 == len => Ok(bytes),
+        Ok(_) => Err(Diagnostic::error(
+            "output",
+            crate::tr!(
+                "`{path}` changed during the build",
+                "`{path}` is tijdens de build veranderd",
+                path = path.display()
+            ),
+        )
+        .hint(crate::tr!(
+            "build again; the previous output is unchanged",
+            "bouw opnieuw; de vorige uitvoer is ongewijzigd"
+        ))),
+        Err(e) => Err(Diagnostic::error(
+            "output",
+            crate::tr!(
+                "cannot read `{path}` ({e})",
+                "`{path}` lezen lukt niet ({e})",
+                path = path.display(),
+                e = e
+            ),
+        )
+        .hint(crate::tr!(
+            "build again; the previous output is unchanged",
+            "bouw opnieuw; de vorige uitvoer is ongewijzigd"
+        ))),
+    }
+}
+
+/// A pack's zip: its bytes when the sink takes them, else already in the sink's zip folder.
+struct PackZip {
+    bytes: Option<Vec<u8>>,
+    len: u64,
+    sha256: String,
 }
 
 impl Sink for Vec<(String, Vec<u8>)> {
@@ -193,6 +248,7 @@ pub(crate) fn build_into(
     timings.push(("templates", t0.elapsed()));
 
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let zip_folder = sink.zip_folder();
     let indexed: Vec<(usize, &Partner)> = partners.iter().copied().enumerate().collect();
     let mut diags = Vec::new();
     let mut summaries = Vec::new();
@@ -211,10 +267,31 @@ pub(crate) fn build_into(
             }
         }
         let zipped = if mode == Mode::Check {
-            Vec::new()
+            PackZip {
+                bytes: Some(Vec::new()),
+                len: 0,
+                sha256: sha256_hex(&[]),
+            }
         } else {
             let folder = format!("{}-{}", kit.campaign.id, p.id);
-            zip(&folder, &files, kit.campaign.launch).map_err(|e| {
+            let launch = kit.campaign.launch;
+            let made = match &zip_folder {
+                Some(dir) => {
+                    let path = dir.join(crate::distribution::names(kit, p, key).zip);
+                    zip::zip_file(&path, &folder, &files, launch).map(|(len, sha)| PackZip {
+                        bytes: None,
+                        len,
+                        sha256: crate::util::hex(&sha),
+                    })
+                }
+                // The checksum the download page shows, made here on every core.
+                None => zip::zip(&folder, &files, launch).map(|bytes| PackZip {
+                    len: bytes.len() as u64,
+                    sha256: sha256_hex(&bytes),
+                    bytes: Some(bytes),
+                }),
+            };
+            made.map_err(|e| {
                 vec![Diagnostic::error(
                     "zip",
                     crate::tr!(
@@ -226,14 +303,17 @@ pub(crate) fn build_into(
                 )]
             })?
         };
-        // The checksum the download page shows, made here on every core.
-        let sum = sha256_hex(&zipped);
-        Ok::<_, Vec<Diagnostic>>((files, zipped, sum))
+        let mut files = files;
+        if zipped.bytes.is_none() {
+            // The zip is on disk: what the cache holds is linked from there, not held.
+            files.iter_mut().for_each(Artifact::let_go);
+        }
+        Ok::<_, Vec<Diagnostic>>((files, zipped))
     };
-    type Rendered = Result<(Vec<Artifact>, Vec<u8>, String), Vec<Diagnostic>>;
+    type Rendered = Result<(Vec<Artifact>, PackZip), Vec<Diagnostic>>;
     // Hands one partner's pack to the sink.
     let mut write_one = |partner: &Partner, result: Rendered| -> Result<(), Vec<Diagnostic>> {
-        let (pack_files, zipped, sha256) = match result {
+        let (pack_files, zipped) = match result {
             Ok(r) => r,
             Err(d) => {
                 diags.extend(d);
@@ -249,8 +329,8 @@ pub(crate) fn build_into(
             folder: names.folder.clone(),
             name: partner.name.clone(),
             zip: names.zip.clone(),
-            bytes: zipped.len() as u64,
-            sha256,
+            bytes: zipped.len,
+            sha256: zipped.sha256,
             summary: summary(kit, &pack_files),
             examples: examples(&names.folder, &pack_files),
         });
@@ -262,13 +342,17 @@ pub(crate) fn build_into(
                 }
             }
             let rel = format!("{}/{}", names.folder, f.path);
-            match &f.meta.origin {
-                Some(origin) => sink.put_same_as(&rel, &f.bytes, origin),
-                None => sink.put(&rel, &f.bytes),
+            match (&f.meta.origin, f.meta.let_go) {
+                (Some(origin), Some(gone)) => sink.link(&rel, origin, gone.len),
+                (Some(origin), None) => sink.put_same_as(&rel, &f.bytes, origin),
+                (None, _) => sink.put(&rel, &f.bytes),
             }
             .map_err(|d| vec![d])?;
         }
-        sink.put(&names.zip, &zipped).map_err(|d| vec![d])
+        match &zipped.bytes {
+            Some(bytes) => sink.put(&names.zip, bytes).map_err(|d| vec![d]),
+            None => Ok(()),
+        }
     };
     // Every core renders partners, each taking the next as soon as it is free; this thread hands
     // the packs to the sink in partner order as they are done. At most `window` packs are made
@@ -368,7 +452,10 @@ fn examples(folder: &str, files: &[Artifact]) -> Vec<Picture> {
 }
 
 fn picture(folder: &str, f: &Artifact, max_width: u32) -> Picture {
-    let (width, height) = crate::outputs::overview::png_size(&f.bytes);
+    let (width, height) = match f.meta.let_go {
+        Some(gone) => gone.pixels,
+        None => crate::outputs::overview::png_size(&f.bytes),
+    };
     Picture {
         src: format!("{folder}/{}", f.path),
         alt: f.meta.alt.clone().unwrap_or_default(),

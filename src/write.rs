@@ -341,6 +341,7 @@ impl Target {
             target: self,
             made: HashSet::new(),
             previous: HashMap::new(),
+            top: None,
         })
     }
 
@@ -383,14 +384,28 @@ pub struct Staging<'t> {
     /// Folders of the previous output, relative: whether each is a real folder of it (no
     /// symbolic link on the way), so a link never reaches outside the output.
     previous: HashMap<PathBuf, bool>,
+    /// The top folder (a pack's) the two memos above are about: packs come one after another,
+    /// so they hold one pack's folders and do not grow with the number of partners.
+    top: Option<std::ffi::OsString>,
 }
 
 impl Staging<'_> {
     /// Where `rel` goes in the staging folder, its folder made.
     fn place(&mut self, rel: &str) -> Result<PathBuf, Diagnostic> {
         debug_assert!(!rel.starts_with('/') && !rel.split('/').any(|p| p == ".."));
+        self.enter(Path::new(rel));
         self.make_parent(Path::new(rel))?;
         Ok(self.target.staging.join(rel))
+    }
+
+    /// Forgets the folders of the pack before when `rel` is in another top folder.
+    fn enter(&mut self, rel: &Path) {
+        let top = rel.components().next().map(|c| c.as_os_str());
+        if top != self.top.as_deref() {
+            self.made.clear();
+            self.previous.clear();
+            self.top = top.map(ToOwned::to_owned);
+        }
     }
 
     /// Makes the folder `rel` is in (and those above it), once.
@@ -427,7 +442,6 @@ impl Staging<'_> {
     /// Links `to` to the previous output's `rel` when that is a file (not a link) of exactly
     /// `bytes`.
     fn link_previous(&mut self, rel: &Path, bytes: &[u8], to: &Path) -> bool {
-        use std::io::Read;
         if !self.previous_dir(rel.parent().unwrap_or(Path::new(""))) {
             return false;
         }
@@ -436,9 +450,32 @@ impl Staging<'_> {
         if !fs::symlink_metadata(&old).is_ok_and(|m| linkable(&m) && m.len() == len) {
             return false;
         }
-        let mut now = Vec::with_capacity(bytes.len());
-        let read = fs::File::open(&old).and_then(|f| f.take(len + 1).read_to_end(&mut now));
-        read.is_ok() && now == bytes && fs::hard_link(&old, to).is_ok()
+        same_bytes(&old, bytes) && fs::hard_link(&old, to).is_ok()
+    }
+}
+
+/// Whether the file at `path` holds exactly `bytes`: read in pieces, stopping at the first
+/// difference (a changed zip rarely needs reading to the end, and no copy of it is held).
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut file) = fs::File::open(path) else {
+        return false;
+    };
+    let mut buf = vec![0u8; (64 * 1024).min(bytes.len() + 1)];
+    let mut at = 0;
+    loop {
+        let n = match file.read(&mut buf) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return false,
+        };
+        if n == 0 {
+            return at == bytes.len();
+        }
+        if bytes.get(at..at + n) != Some(&buf[..n]) {
+            return false;
+        }
+        at += n;
     }
 }
 
@@ -463,6 +500,23 @@ impl crate::build::Sink for Staging<'_> {
             }
         }
         self.put(rel, bytes)
+    }
+
+    /// A hard link to the cache's file when it is still `len` bytes long, else a copy of it.
+    fn link(&mut self, rel: &str, origin: &Path, len: u64) -> Result<(), Diagnostic> {
+        let same = fs::symlink_metadata(origin).is_ok_and(|m| linkable(&m) && m.len() == len);
+        if same {
+            let path = self.place(rel)?;
+            if fs::hard_link(origin, &path).is_ok() {
+                return Ok(());
+            }
+        }
+        let bytes = crate::build::read_exactly(origin, len)?;
+        self.put(rel, &bytes)
+    }
+
+    fn zip_folder(&self) -> Option<PathBuf> {
+        Some(self.target.staging.clone())
     }
 }
 
