@@ -303,3 +303,41 @@ fn a_rebuild_never_keeps_a_mode_the_build_would_not_give() {
     let mode = std::fs::metadata(&ics).unwrap().permissions().mode();
     assert_eq!(mode & 0o111, 0, "{mode:o}");
 }
+
+/// A cache entry the output may not link to (here: one with an execute bit) is copied into
+/// the output: the pack let go of its bytes once zipped, so they are read back from the entry.
+#[cfg(unix)]
+#[test]
+fn a_cache_entry_the_output_may_not_link_to_is_copied() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let (_tmp, kit, cached, clean) = starter_and_outputs();
+    let (_, drawn) = cache_counts(&both(&kit, &cached, &clean));
+    let cache = cached.join(".mijn-campagne.partnerkit-cache");
+    let mut entries = 0;
+    for (rel, _) in files(&cache) {
+        if rel != "index" {
+            let perms = std::fs::Permissions::from_mode(0o755);
+            std::fs::set_permissions(cache.join(rel), perms).unwrap();
+            entries += 1;
+        }
+    }
+    assert_eq!(entries, drawn);
+    replace(
+        &kit,
+        "content/verhaal.md",
+        "Het viel mee,",
+        "Het viel reuze mee,",
+    );
+    let o = both(&kit, &cached, &clean);
+    assert_eq!(cache_counts(&o), (drawn, 0));
+    let mut images = 0;
+    for (rel, _) in campaign(&cached) {
+        if rel.ends_with(".png") || rel.ends_with(".pdf") {
+            let meta = std::fs::metadata(cached.join("mijn-campagne").join(&rel)).unwrap();
+            assert_eq!(meta.mode() & 0o111, 0, "{rel}");
+            assert_eq!(meta.nlink(), 1, "{rel} is linked");
+            images += 1;
+        }
+    }
+    assert!(images > 0);
+}
