@@ -89,7 +89,7 @@ impl Artifact {
         let _ = self.sha256();
         self.meta.let_go = Some(LetGo {
             len: self.bytes.len() as u64,
-            pixels: crate::outputs::overview::png_size(&self.bytes),
+            pixels: crate::util::png_size(&self.bytes),
         });
         self.bytes = Vec::new();
     }

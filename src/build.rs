@@ -454,7 +454,7 @@ fn examples(folder: &str, files: &[Artifact]) -> Vec<Picture> {
 fn picture(folder: &str, f: &Artifact, max_width: u32) -> Picture {
     let (width, height) = match f.meta.let_go {
         Some(gone) => gone.pixels,
-        None => crate::outputs::overview::png_size(&f.bytes),
+        None => crate::util::png_size(&f.bytes),
     };
     Picture {
         src: format!("{folder}/{}", f.path),

@@ -115,3 +115,14 @@ mod tests {
         );
     }
 }
+
+/// Pixel size of a PNG, read from its header.
+pub fn png_size(bytes: &[u8]) -> (u32, u32) {
+    if bytes.len() >= 24 && bytes.starts_with(b"\x89PNG") {
+        let w = u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]);
+        let h = u32::from_be_bytes([bytes[20], bytes[21], bytes[22], bytes[23]]);
+        (w, h)
+    } else {
+        (0, 0)
+    }
+}

@@ -131,7 +131,7 @@ fn keep(digest: [u8; 32], mut pixels: LogoPixels, at_load: bool) -> std::sync::A
 impl Logo {
     /// A logo of `png` (an RGBA PNG), made in memory.
     pub fn from_png(path: &str, png: Vec<u8>) -> Result<Logo, String> {
-        let (width, height) = crate::outputs::overview::png_size(&png);
+        let (width, height) = crate::util::png_size(&png);
         let digest = sha256(&png);
         let screen = screen_copy(&png, width, height)?;
         Ok(Logo {
@@ -291,7 +291,7 @@ fn normalised(
     }
     let key: [u8; 32] = sha2::Digest::finalize(key).into();
     let png = crate::memo::draw_at(cache, key, || normalise(&bytes, is_svg))?.bytes;
-    let (width, height) = crate::outputs::overview::png_size(&png);
+    let (width, height) = crate::util::png_size(&png);
     // Screens show a logo at most a few hundred pixels wide: pages and share images embed a
     // smaller copy (smaller pages, and resvg no longer decodes and scales 1024 pixels for every
     // image); PDFs get the full one.

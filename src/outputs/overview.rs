@@ -175,17 +175,6 @@ fn find<'a>(files: &'a [Artifact], path: &str) -> Option<&'a Artifact> {
     files.iter().find(|f| f.path == path)
 }
 
-/// Pixel size of a PNG, read from its header.
-pub fn png_size(bytes: &[u8]) -> (u32, u32) {
-    if bytes.len() >= 24 && bytes.starts_with(b"\x89PNG") {
-        let w = u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]);
-        let h = u32::from_be_bytes([bytes[20], bytes[21], bytes[22], bytes[23]]);
-        (w, h)
-    } else {
-        (0, 0)
-    }
-}
-
 /// What the print-shop PDF is, in words for the person who orders the cards.
 fn shop_how(p: crate::kit::Print) -> String {
     let bleed = crate::util::decimal(
@@ -238,7 +227,8 @@ pub fn render(cx: &PackContext<'_>, files: &[Artifact]) -> Result<Artifact, Diag
                     .map(|p| {
                         let png_path = format!("social/{}.{}.png", r.item.id, p.platform.id);
                         let png = find(files, &png_path);
-                        let (width, height) = png.map_or((0, 0), |a| png_size(&a.bytes));
+                        let (width, height) =
+                            png.map_or((0, 0), |a| crate::util::png_size(&a.bytes));
                         use crate::platforms::Share;
                         let share = p.platform.share;
                         PostView {
@@ -340,7 +330,7 @@ pub fn render(cx: &PackContext<'_>, files: &[Artifact]) -> Result<Artifact, Diag
                 .iter()
                 .filter(|f| f.path.starts_with(&prefix) && f.path.ends_with(".png"))
                 .map(|f| {
-                    let (width, height) = png_size(&f.bytes);
+                    let (width, height) = crate::util::png_size(&f.bytes);
                     PreviewView {
                         src: f.path.clone(),
                         alt: f.meta.alt.clone().unwrap_or_default(),
