@@ -400,6 +400,8 @@ impl Index {
             }
             out.flush()
         })();
+        // Closed first: Windows does not replace a file that is open.
+        drop(old);
         if result.is_err() || fs::rename(&tmp, dir.join(FILE)).is_err() {
             let _ = fs::remove_file(&tmp);
             return None;
