@@ -103,34 +103,24 @@ pub(crate) fn read_exactly(path: &Path, len: u64) -> Result<Vec<u8>, Diagnostic>
     use std::io::Read;
     let mut bytes = Vec::new();
     let read = std::fs::File::open(path).and_then(|f| f.take(len + 1).read_to_end(&mut bytes));
-    match read {
-        Ok(_) if bytes.len() as u64 == len => Ok(bytes),
-        Ok(_) => Err(Diagnostic::error(
-            "output",
-            crate::tr!(
-                "`{path}` changed during the build",
-                "`{path}` is tijdens de build veranderd",
-                path = path.display()
-            ),
-        )
-        .hint(crate::tr!(
-            "build again; the previous output is unchanged",
-            "bouw opnieuw; de vorige uitvoer is ongewijzigd"
-        ))),
-        Err(e) => Err(Diagnostic::error(
-            "output",
-            crate::tr!(
-                "cannot read `{path}` ({e})",
-                "`{path}` lezen lukt niet ({e})",
-                path = path.display(),
-                e = e
-            ),
-        )
-        .hint(crate::tr!(
-            "build again; the previous output is unchanged",
-            "bouw opnieuw; de vorige uitvoer is ongewijzigd"
-        ))),
-    }
+    let message = match read {
+        Ok(_) if bytes.len() as u64 == len => return Ok(bytes),
+        Ok(_) => crate::tr!(
+            "`{path}` changed during the build",
+            "`{path}` is tijdens de build veranderd",
+            path = path.display()
+        ),
+        Err(e) => crate::tr!(
+            "cannot read `{path}` ({e})",
+            "`{path}` lezen lukt niet ({e})",
+            path = path.display(),
+            e = e
+        ),
+    };
+    Err(Diagnostic::error("output", message).hint(crate::tr!(
+        "build again; the previous output is unchanged",
+        "bouw opnieuw; de vorige uitvoer is ongewijzigd"
+    )))
 }
 
 /// A pack's zip: its bytes when the sink takes them, else already in the sink's zip folder.

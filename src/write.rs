@@ -454,6 +454,15 @@ impl Staging<'_> {
     }
 }
 
+impl Staging<'_> {
+    /// Links `rel` to the cache's file `origin` when the output may link to it and it is `len`
+    /// bytes long.
+    fn link_to(&mut self, rel: &str, origin: &Path, len: u64) -> Result<bool, Diagnostic> {
+        let same = fs::symlink_metadata(origin).is_ok_and(|m| linkable(&m) && m.len() == len);
+        Ok(same && fs::hard_link(origin, self.place(rel)?).is_ok())
+    }
+}
+
 /// Whether the file at `path` holds exactly `bytes`: read in pieces, stopping at the first
 /// difference (a changed zip rarely needs reading to the end, and no copy of it is held).
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
@@ -491,25 +500,16 @@ impl crate::build::Sink for Staging<'_> {
     /// A hard link to the cache's file when it still holds these bytes (same length; the
     /// cache never changes an entry in place), else as `put`.
     fn put_same_as(&mut self, rel: &str, bytes: &[u8], origin: &Path) -> Result<(), Diagnostic> {
-        let same = fs::symlink_metadata(origin)
-            .is_ok_and(|m| linkable(&m) && m.len() == bytes.len() as u64);
-        if same {
-            let path = self.place(rel)?;
-            if fs::hard_link(origin, &path).is_ok() {
-                return Ok(());
-            }
+        if self.link_to(rel, origin, bytes.len() as u64)? {
+            return Ok(());
         }
         self.put(rel, bytes)
     }
 
     /// A hard link to the cache's file when it is still `len` bytes long, else a copy of it.
     fn link(&mut self, rel: &str, origin: &Path, len: u64) -> Result<(), Diagnostic> {
-        let same = fs::symlink_metadata(origin).is_ok_and(|m| linkable(&m) && m.len() == len);
-        if same {
-            let path = self.place(rel)?;
-            if fs::hard_link(origin, &path).is_ok() {
-                return Ok(());
-            }
+        if self.link_to(rel, origin, len)? {
+            return Ok(());
         }
         let bytes = crate::build::read_exactly(origin, len)?;
         self.put(rel, &bytes)
