@@ -263,6 +263,7 @@ pub(crate) fn build_into(
                 sha256: sha256_hex(&[]),
             }
         } else {
+            let t = Instant::now();
             let folder = format!("{}-{}", kit.campaign.id, p.id);
             let launch = kit.campaign.launch;
             let made = match &zip_folder {
@@ -281,6 +282,7 @@ pub(crate) fn build_into(
                     bytes: Some(bytes),
                 }),
             };
+            pack::spent("zips", t.elapsed());
             made.map_err(|e| {
                 vec![Diagnostic::error(
                     "zip",

@@ -243,11 +243,12 @@ fn place(kit: &Kit, text: &crate::kit::Text, d: Diagnostic) -> Diagnostic {
     }
 }
 
-/// Time spent per output kind, summed over partners and threads, for `build --timings`.
+/// Time spent per output kind (and on the texts, the changes, the overview and manifest, and
+/// the zips), summed over partners and threads, for `build --timings`.
 static SPENT: std::sync::Mutex<BTreeMap<&'static str, std::time::Duration>> =
     std::sync::Mutex::new(BTreeMap::new());
 
-fn spent(output: &'static str, d: std::time::Duration) {
+pub(crate) fn spent(output: &'static str, d: std::time::Duration) {
     *SPENT
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -287,8 +288,14 @@ pub fn render<'k>(
         logo.pixels_with(cache)
             .map_err(|why| vec![crate::kit::logo_error(&logo.path, &why).in_file(&logo.path)])?;
     }
+    let t = std::time::Instant::now();
     let (items, decks) = plan(kit, partner);
-    let items = render_texts(kit, partner, content, &items)?;
+    let items = render_texts(kit, partner, content, &items);
+    spent("texts", t.elapsed());
+    let items = items?;
+    let t = std::time::Instant::now();
+    let previous = release.and_then(|r| r.previous_pack(&partner.id));
+    spent("changes", t.elapsed());
     let cx = PackContext {
         kit,
         partner,
@@ -298,7 +305,7 @@ pub fn render<'k>(
         folder: format!("{}-{}", kit.campaign.id, partner.id),
         draw,
         release,
-        previous: release.and_then(|r| r.previous_pack(&partner.id)),
+        previous,
         cache,
     };
     let mut files = Vec::new();
@@ -316,6 +323,7 @@ pub fn render<'k>(
         return Err(diags);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    let t = std::time::Instant::now();
     if let Some(release) = release {
         let overview = outputs::overview::file_name(&cx);
         let listed: Vec<(&str, &[u8], &str)> = files
@@ -323,14 +331,20 @@ pub fn render<'k>(
             .map(|f| (f.path.as_str(), f.bytes.as_slice(), f.sha256()))
             .collect();
         let changes = crate::changes::compare(release, cx.previous.as_ref(), &listed, overview);
-        files.push(outputs::overview::changes(&cx, &changes).map_err(|d| vec![d])?);
+        let page = outputs::overview::changes(&cx, &changes);
+        spent("changes", t.elapsed());
+        files.push(page.map_err(|d| vec![d])?);
         files.sort_by(|a, b| a.path.cmp(&b.path));
     }
-    files.push(outputs::overview::render(&cx, &files).map_err(|d| vec![d])?);
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files.push(outputs::manifest::render(&cx, &files));
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    let t = std::time::Instant::now();
+    let done = outputs::overview::render(&cx, &files).map(|page| {
+        files.push(page);
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files.push(outputs::manifest::render(&cx, &files));
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+    });
+    spent("overview", t.elapsed());
+    done.map(|()| files).map_err(|d| vec![d])
 }
 
 /// Groups a pack's files by the item or deck they come from, in path order.
