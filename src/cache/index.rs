@@ -207,15 +207,28 @@ impl Old {
     }
 
     fn find(&self, id: &Id) -> Option<(usize, Entry)> {
+        /// A group of more records than this (an index that is not what a build writes) is
+        /// searched record by record, so no lookup reads much.
+        const WHOLE_GROUP: usize = 64;
         let g = group(id, self.bits);
-        let (lo, hi) = (self.starts[g] as usize, self.starts[g + 1] as usize);
+        let (mut lo, mut hi) = (self.starts[g] as usize, self.starts[g + 1] as usize);
+        let want = hex(id);
+        let at = |n: usize| HEADER.len() as u64 + (n * RECORD) as u64;
+        while hi - lo > WHOLE_GROUP {
+            let mid = lo + (hi - lo) / 2;
+            let mut rec = [0u8; RECORD];
+            read_at(&self.file, &mut rec, at(mid)).ok()?;
+            match rec[..32].cmp(want.as_bytes()) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return parse(&rec).map(|(_, e)| (mid, e)),
+            }
+        }
         if lo == hi {
             return None;
         }
         let mut buf = vec![0u8; (hi - lo) * RECORD];
-        let at = HEADER.len() as u64 + (lo * RECORD) as u64;
-        read_at(&self.file, &mut buf, at).ok()?;
-        let want = hex(id);
+        read_at(&self.file, &mut buf, at(lo)).ok()?;
         let recs: Vec<&[u8]> = buf.chunks_exact(RECORD).collect();
         let i = recs
             .binary_search_by(|r| r[..32].cmp(want.as_bytes()))
@@ -302,17 +315,8 @@ impl Index {
         }
         if new.log.is_none() {
             let path = self.log_path();
-            let opened = fs::OpenOptions::new()
-                .read(true)
-                .append(true)
-                .create(true)
-                .truncate(false)
-                .open(&path)
-                .and_then(|f| {
-                    // A log left by an earlier process with this id is started afresh.
-                    f.set_len(0)?;
-                    Ok((f.try_clone()?, f))
-                });
+            // A log left by an earlier process with this id is started afresh.
+            let opened = super::create_fresh(&path, true).and_then(|f| Ok((f.try_clone()?, f)));
             match opened {
                 Ok((w, r)) => {
                     new.log = Some(BufWriter::with_capacity(64 * 1024, w));
@@ -363,7 +367,7 @@ impl Index {
         let mut kept = prune.then(Vec::new);
         let tmp = dir.join(format!(".{FILE}.{}.tmp", std::process::id()));
         let result = (|| -> std::io::Result<()> {
-            let mut out = BufWriter::with_capacity(64 * 1024, File::create(&tmp)?);
+            let mut out = BufWriter::with_capacity(64 * 1024, super::create_fresh(&tmp, false)?);
             out.write_all(HEADER)?;
             let mut fresh = written.iter().peekable();
             let mut emit = |out: &mut BufWriter<File>, id: Id, rec: &[u8]| {
@@ -518,6 +522,52 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(left, vec![std::ffi::OsString::from(FILE)]);
+    }
+
+    #[test]
+    fn a_lookup_reads_little_even_when_every_record_is_in_one_group() {
+        let tmp = tempfile::tempdir().unwrap();
+        // Ids that share their first bytes: one group holds them all.
+        let same = |n: u32| {
+            let mut id = [0u8; 16];
+            id[12..].copy_from_slice(&n.to_be_bytes());
+            id
+        };
+        let mut body = HEADER.to_vec();
+        for n in 0..5000u32 {
+            body.extend(record(&same(n), &entry(n as u8)));
+        }
+        fs::write(tmp.path().join(FILE), &body).unwrap();
+        let index = Index::open(tmp.path());
+        for n in [0u32, 1, 2499, 4998, 4999] {
+            let (slot, e) = index.find(&same(n)).expect("found");
+            assert!(matches!(slot, Slot::Old(i) if i == n as usize));
+            assert_eq!(e, entry(n as u8));
+        }
+        assert!(index.find(&same(5000)).is_none());
+        assert!(index.find(&[0xff; 16]).is_none());
+    }
+
+    /// Links planted where the build writes its log and its new index are replaced, never
+    /// written through.
+    #[cfg(unix)]
+    #[test]
+    fn links_planted_in_the_cache_folder_are_not_written_through() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("cache");
+        fs::create_dir(&dir).unwrap();
+        let outside = tmp.path().join("outside");
+        fs::write(&outside, b"keep me").unwrap();
+        let pid = std::process::id();
+        for name in [format!(".{FILE}.{pid}.log"), format!(".{FILE}.{pid}.tmp")] {
+            std::os::unix::fs::symlink(&outside, dir.join(name)).unwrap();
+        }
+        let index = Index::open(&dir);
+        index.insert(id(1), &entry(1));
+        assert_eq!(index.find(&id(1)).map(|(_, e)| e), Some(entry(1)));
+        index.finish(true).unwrap();
+        assert_eq!(fs::read(&outside).unwrap(), b"keep me");
+        assert_eq!(records(&dir).len(), 1);
     }
 
     #[test]

@@ -42,6 +42,24 @@ fn id(key: &[u8; 32]) -> Id {
     id
 }
 
+/// A new file at `path` (one left there is removed first), never opened through a link: a
+/// link planted in the cache folder cannot make a build write elsewhere. With `log`, also
+/// open for reading, and every write goes to its end (reading at a position may move the
+/// shared position on some systems).
+fn create_fresh(path: &Path, log: bool) -> std::io::Result<fs::File> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let mut options = fs::OpenOptions::new();
+    if log {
+        options.read(true).append(true);
+    } else {
+        options.write(true);
+    }
+    options.create_new(true).open(path)
+}
+
 /// The build cache's folder for `campaign` in `out`: `<out>/.<campaign>.partnerkit-cache`.
 pub fn folder(out: &Path, campaign: &str) -> PathBuf {
     out.join(format!(".{campaign}.partnerkit-cache"))
@@ -190,7 +208,8 @@ impl Cache {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 let tmp = parent.join(format!(".{}.{}.tmp", &hex(key)[..16], std::process::id()));
-                if fs::write(&tmp, bytes).is_err() || fs::rename(&tmp, &path).is_err() {
+                let written = create_fresh(&tmp, false).and_then(|mut f| f.write_all(bytes));
+                if written.is_err() || fs::rename(&tmp, &path).is_err() {
                     let _ = fs::remove_file(&tmp);
                     return None;
                 }
