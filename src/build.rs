@@ -263,10 +263,9 @@ pub(crate) fn build_into(
                 sha256: sha256_hex(&[]),
             }
         } else {
-            let t = Instant::now();
             let folder = format!("{}-{}", kit.campaign.id, p.id);
             let launch = kit.campaign.launch;
-            let made = match &zip_folder {
+            let made = pack::timed("zips", || match &zip_folder {
                 Some(dir) => {
                     let path = dir.join(crate::distribution::names(kit, p, key).zip);
                     zip::zip_file(&path, &folder, &files, launch).map(|(len, sha)| PackZip {
@@ -281,8 +280,7 @@ pub(crate) fn build_into(
                     sha256: sha256_hex(&bytes),
                     bytes: Some(bytes),
                 }),
-            };
-            pack::spent("zips", t.elapsed());
+            });
             made.map_err(|e| {
                 vec![Diagnostic::error(
                     "zip",
@@ -461,8 +459,6 @@ fn picture(folder: &str, f: &Artifact, max_width: u32) -> Picture {
     }
 }
 
-/// The first partner's card previews (one deck's worth each) and share images, for the download
-/// page; every partner's pack has its own.
 /// Returns the allocator's free pages to the system. Packs are made and dropped on different
 /// threads, buffers of a few MB each (zips, cache entries); glibc's arenas keep what they freed,
 /// so over a thousand packs a rebuild's memory grew to 1.7 times that of a hundred (with this,
@@ -476,6 +472,8 @@ fn give_back_free_memory() {
     }
 }
 
+/// The first partner's card previews (one deck's worth each) and share images, for the download
+/// page; every partner's pack has its own.
 fn collect_pictures(
     folder: &str,
     files: &[Artifact],

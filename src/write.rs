@@ -452,9 +452,7 @@ impl Staging<'_> {
         }
         same_bytes(&old, bytes) && fs::hard_link(&old, to).is_ok()
     }
-}
 
-impl Staging<'_> {
     /// Links `rel` to the cache's file `origin` when the output may link to it and it is `len`
     /// bytes long.
     fn link_to(&mut self, rel: &str, origin: &Path, len: u64) -> Result<bool, Diagnostic> {

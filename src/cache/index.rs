@@ -343,11 +343,11 @@ impl Index {
     /// used) and those it wrote, which win over an older record of the same id. Returns the
     /// ids kept, sorted, with `prune`.
     pub fn finish(self, prune: bool) -> Option<Vec<Id>> {
+        let log_path = self.log_path();
         let Index { dir, old, new } = self;
         let mut new = new
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let log_path = dir.join(format!(".{FILE}.{}.log", std::process::id()));
         let mut written: Vec<(Id, u32)> = Vec::new();
         let mut log_bytes = Vec::new();
         if let Some(mut log) = new.log.take() {
@@ -370,6 +370,7 @@ impl Index {
             let mut out = BufWriter::with_capacity(64 * 1024, super::create_fresh(&tmp, false)?);
             out.write_all(HEADER)?;
             let mut fresh = written.iter().peekable();
+            let logged = |r: u32| &log_bytes[r as usize * RECORD..(r as usize + 1) * RECORD];
             let mut emit = |out: &mut BufWriter<File>, id: Id, rec: &[u8]| {
                 if let Some(k) = kept.as_mut() {
                     k.push(id);
@@ -384,23 +385,23 @@ impl Index {
                 for n in 0..old.count {
                     reader.read_exact(&mut rec)?;
                     let Some(id) = record_id(&rec) else { continue };
+                    // What this build wrote comes in order; a record of the same id wins.
+                    let mut replaced = false;
                     while let Some(&&(fid, r)) = fresh.peek() {
                         if fid > id {
                             break;
                         }
-                        let at = r as usize * RECORD;
-                        emit(&mut out, fid, &log_bytes[at..at + RECORD])?;
+                        replaced |= fid == id;
+                        emit(&mut out, fid, logged(r))?;
                         fresh.next();
                     }
-                    let replaced = written.binary_search_by(|(f, _)| f.cmp(&id)).is_ok();
                     if !replaced && (!prune || old.is_used(n)) {
                         emit(&mut out, id, &rec)?;
                     }
                 }
             }
             for &(fid, r) in fresh {
-                let at = r as usize * RECORD;
-                emit(&mut out, fid, &log_bytes[at..at + RECORD])?;
+                emit(&mut out, fid, logged(r))?;
             }
             out.flush()
         })();

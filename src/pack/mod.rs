@@ -248,12 +248,16 @@ fn place(kit: &Kit, text: &crate::kit::Text, d: Diagnostic) -> Diagnostic {
 static SPENT: std::sync::Mutex<BTreeMap<&'static str, std::time::Duration>> =
     std::sync::Mutex::new(BTreeMap::new());
 
-pub(crate) fn spent(output: &'static str, d: std::time::Duration) {
+/// Runs `f`, counting its time under `what` for `build --timings`.
+pub(crate) fn timed<T>(what: &'static str, f: impl FnOnce() -> T) -> T {
+    let t = std::time::Instant::now();
+    let out = f();
     *SPENT
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .entry(output)
-        .or_default() += d;
+        .entry(what)
+        .or_default() += t.elapsed();
+    out
 }
 
 /// The time spent per output kind since the last call (CPU time over all threads), and resets.
@@ -288,14 +292,13 @@ pub fn render<'k>(
         logo.pixels_with(cache)
             .map_err(|why| vec![crate::kit::logo_error(&logo.path, &why).in_file(&logo.path)])?;
     }
-    let t = std::time::Instant::now();
-    let (items, decks) = plan(kit, partner);
-    let items = render_texts(kit, partner, content, &items);
-    spent("texts", t.elapsed());
-    let items = items?;
-    let t = std::time::Instant::now();
-    let previous = release.and_then(|r| r.previous_pack(&partner.id));
-    spent("changes", t.elapsed());
+    let (items, decks) = timed("texts", || {
+        let (items, decks) = plan(kit, partner);
+        render_texts(kit, partner, content, &items).map(|items| (items, decks))
+    })?;
+    let previous = timed("changes", || {
+        release.and_then(|r| r.previous_pack(&partner.id))
+    });
     let cx = PackContext {
         kit,
         partner,
@@ -311,10 +314,7 @@ pub fn render<'k>(
     let mut files = Vec::new();
     let mut diags = Vec::new();
     for output in outputs::PACK_OUTPUTS {
-        let t = std::time::Instant::now();
-        let result = output.render(&cx);
-        spent(output.name(), t.elapsed());
-        match result {
+        match timed(output.name(), || output.render(&cx)) {
             Ok(f) => files.extend(f),
             Err(d) => diags.extend(d),
         }
@@ -323,28 +323,27 @@ pub fn render<'k>(
         return Err(diags);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    let t = std::time::Instant::now();
     if let Some(release) = release {
-        let overview = outputs::overview::file_name(&cx);
-        let listed: Vec<(&str, &[u8], &str)> = files
-            .iter()
-            .map(|f| (f.path.as_str(), f.bytes.as_slice(), f.sha256()))
-            .collect();
-        let changes = crate::changes::compare(release, cx.previous.as_ref(), &listed, overview);
-        let page = outputs::overview::changes(&cx, &changes);
-        spent("changes", t.elapsed());
+        let page = timed("changes", || {
+            let overview = outputs::overview::file_name(&cx);
+            let listed: Vec<(&str, &[u8], &str)> = files
+                .iter()
+                .map(|f| (f.path.as_str(), f.bytes.as_slice(), f.sha256()))
+                .collect();
+            let changes = crate::changes::compare(release, cx.previous.as_ref(), &listed, overview);
+            outputs::overview::changes(&cx, &changes)
+        });
         files.push(page.map_err(|d| vec![d])?);
         files.sort_by(|a, b| a.path.cmp(&b.path));
     }
-    let t = std::time::Instant::now();
-    let done = outputs::overview::render(&cx, &files).map(|page| {
-        files.push(page);
+    timed("overview", || {
+        files.push(outputs::overview::render(&cx, &files).map_err(|d| vec![d])?);
         files.sort_by(|a, b| a.path.cmp(&b.path));
         files.push(outputs::manifest::render(&cx, &files));
         files.sort_by(|a, b| a.path.cmp(&b.path));
-    });
-    spent("overview", t.elapsed());
-    done.map(|()| files).map_err(|d| vec![d])
+        Ok::<_, Vec<Diagnostic>>(())
+    })?;
+    Ok(files)
 }
 
 /// Groups a pack's files by the item or deck they come from, in path order.

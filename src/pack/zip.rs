@@ -4,7 +4,7 @@
 //! files that are compressed already (PNG, PDF, JPEG, video: deflating them again costs time
 //! and saves nothing), UTF-8 names, plain file permissions.
 
-use std::io::{Cursor, Read, Seek, Write};
+use std::io::{Cursor, Seek, Write};
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
@@ -51,18 +51,7 @@ pub fn zip_file(
     let mut file = w.into_inner().map_err(|e| e.into_error())?;
     file.rewind()?;
     let mut sha = Sha256::new();
-    let mut buf = vec![0u8; 256 * 1024];
-    let mut len = 0u64;
-    loop {
-        let n = match file.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        sha.update(&buf[..n]);
-        len += n as u64;
-    }
+    let len = std::io::copy(&mut file, &mut sha)?;
     Ok((len, sha.finalize().into()))
 }
 
@@ -117,6 +106,7 @@ fn zip_into<W: Write + Seek>(
 mod tests {
     use super::*;
     use crate::artifact::FileMeta;
+    use std::io::Read;
 
     fn file(path: &str, bytes: &[u8]) -> Artifact {
         Artifact {
