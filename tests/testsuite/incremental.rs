@@ -184,18 +184,23 @@ fn images_and_pdfs_are_linked_not_copied() {
     }
 }
 
+/// The cache folder beside the output `cached`, and its entries (every file but the index).
+fn cache_entries(cached: &Path) -> (PathBuf, Vec<(String, Vec<u8>)>) {
+    let cache = cached.join(".mijn-campagne.partnerkit-cache");
+    let mut entries = files(&cache);
+    entries.retain(|(rel, _)| rel != "index");
+    (cache, entries)
+}
+
 #[test]
 fn a_damaged_cache_is_drawn_again_never_used() {
     let (_tmp, kit, cached, clean) = starter_and_outputs();
     let (_, drawn) = cache_counts(&both(&kit, &cached, &clean));
-    let cache = cached.join(".mijn-campagne.partnerkit-cache");
+    let (cache, entries) = cache_entries(&cached);
     // Every entry replaced by a damaged copy (a new file: the output, linked to the old one,
     // keeps its bytes, so both sides compare against the same previous build).
     let mut damaged = 0;
-    for (rel, mut bytes) in files(&cache) {
-        if rel == "index" {
-            continue;
-        }
+    for (rel, mut bytes) in entries {
         let last = bytes.len() - 1;
         bytes[last] ^= 0x55;
         std::fs::remove_file(cache.join(&rel)).unwrap();
@@ -312,14 +317,12 @@ fn a_cache_entry_the_output_may_not_link_to_is_copied() {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     let (_tmp, kit, cached, clean) = starter_and_outputs();
     let (_, drawn) = cache_counts(&both(&kit, &cached, &clean));
-    let cache = cached.join(".mijn-campagne.partnerkit-cache");
+    let (cache, found) = cache_entries(&cached);
     let mut entries = 0;
-    for (rel, _) in files(&cache) {
-        if rel != "index" {
-            let perms = std::fs::Permissions::from_mode(0o755);
-            std::fs::set_permissions(cache.join(rel), perms).unwrap();
-            entries += 1;
-        }
+    for (rel, _) in found {
+        let perms = std::fs::Permissions::from_mode(0o755);
+        std::fs::set_permissions(cache.join(rel), perms).unwrap();
+        entries += 1;
     }
     assert_eq!(entries, drawn);
     replace(
