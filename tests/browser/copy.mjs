@@ -52,7 +52,9 @@ const browser = await puppeteer.launch({
 try {
   await browser.defaultBrowserContext().overridePermissions(origin, ['clipboard-read', 'clipboard-write', 'clipboard-sanitized-write']);
   const opened = [];
-  browser.on('targetcreated', (t) => opened.push(t.url()));
+  // The targets themselves: a new tab's address is read when checked (it may still be
+  // about:blank when the tab is created).
+  browser.on('targetcreated', (t) => opened.push(t));
   for (const [dir, overview] of packs) {
   const page = await browser.newPage();
   const errors = [];
@@ -98,8 +100,13 @@ try {
       await b.focus();
       await page.keyboard.press('Enter');
       await page.waitForFunction((el) => el.querySelector('.status').textContent.length > 0, {}, buttons[i]);
-      await new Promise((r) => setTimeout(r, 300));
-      if (!opened.slice(before).some((u) => u.startsWith(p.open.split('?')[0]))) fail(`${p.platform}: ${p.open} not opened (${opened.slice(before)})`);
+      // Waits for the tab (up to 10 s: a loaded machine is slow to open one), not a fixed time.
+      const site = p.open.split('?')[0];
+      const urls = () => opened.slice(before).map((t) => t.url());
+      for (let waited = 0; waited < 10000 && !urls().some((u) => u.startsWith(site)); waited += 50) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      if (!urls().some((u) => u.startsWith(site))) fail(`${p.platform}: ${p.open} not opened (${urls()})`);
       await page.bringToFront();
       const got2 = await page.evaluate(() => navigator.clipboard.readText());
       if (got2 !== want) fail(`${p.platform}: copy-and-open copied ${JSON.stringify(got2)}`);
