@@ -91,11 +91,20 @@ pub trait Sink {
         self.put(rel, &bytes)
     }
 
-    /// A folder the workers write each pack's zip into themselves (named as the download page
-    /// names it), so that no zip is held in memory whole; `None` hands zips to [`Sink::put`].
-    fn zip_folder(&self) -> Option<std::path::PathBuf> {
+    /// Where the workers write each pack's zip themselves (named as the download page names
+    /// it), so that no zip is held in memory whole; `None` hands zips to [`Sink::put`].
+    fn zip_folder(&self) -> Option<ZipFolders> {
         None
     }
+}
+
+/// Where the workers write the zips, and where the previous build's zips are (the next zip
+/// copies the part that did not change from there).
+pub struct ZipFolders {
+    /// The folder the zips are written into.
+    pub into: std::path::PathBuf,
+    /// The folder of the previous build's zips.
+    pub previous: std::path::PathBuf,
 }
 
 /// The `len` bytes of the file at `path` (a cache entry whose bytes a pack let go).
@@ -267,11 +276,25 @@ pub(crate) fn build_into(
             let launch = kit.campaign.launch;
             let made = pack::timed("zips", || match &zip_folder {
                 Some(dir) => {
-                    let path = dir.join(crate::distribution::names(kit, p, key).zip);
-                    zip::zip_file(&path, &folder, &files, launch).map(|(len, sha)| PackZip {
-                        bytes: None,
-                        len,
-                        sha256: crate::util::hex(&sha),
+                    let name = crate::distribution::names(kit, p, key).zip;
+                    // The memo of this partner's previous zip, when it began with the same
+                    // stored files.
+                    let memo_key =
+                        cache.map(|c| (c, zip::memo_key(&name, &folder, &files, launch)));
+                    let memo = memo_key.and_then(|(c, k)| c.zip_memo(k));
+                    let old = dir.previous.join(&name);
+                    let previous = memo.map(|m| (m, old.as_path()));
+                    let made =
+                        zip::zip_file(&dir.into.join(&name), &folder, &files, launch, previous);
+                    made.map(|z| {
+                        if let (Some((c, k)), Some(m)) = (memo_key, &z.memo) {
+                            c.keep_zip_memo(k, m, z.copied > 0);
+                        }
+                        PackZip {
+                            bytes: None,
+                            len: z.len,
+                            sha256: crate::util::hex(&z.sha256),
+                        }
                     })
                 }
                 // The checksum the download page shows, made here on every core.

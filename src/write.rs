@@ -513,8 +513,11 @@ impl crate::build::Sink for Staging<'_> {
         self.put(rel, &bytes)
     }
 
-    fn zip_folder(&self) -> Option<PathBuf> {
-        Some(self.target.staging.clone())
+    fn zip_folder(&self) -> Option<crate::build::ZipFolders> {
+        Some(crate::build::ZipFolders {
+            into: self.target.staging.clone(),
+            previous: self.target.dir.clone(),
+        })
     }
 }
 

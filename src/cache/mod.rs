@@ -75,6 +75,7 @@ pub struct Cache {
     made: Mutex<HashSet<u8>>,
     hits: AtomicUsize,
     misses: AtomicUsize,
+    zips: AtomicUsize,
 }
 
 /// How much a build reused.
@@ -84,6 +85,8 @@ pub struct Stats {
     pub hits: usize,
     /// Renders drawn (and stored).
     pub misses: usize,
+    /// Zips that copied their images and PDFs from the previous build's zip.
+    pub zips: usize,
 }
 
 /// Bytes a renderer made or the cache gave, and the cache file holding exactly these bytes
@@ -139,6 +142,21 @@ impl Cache {
         }
     }
 
+    /// The memo of the previous zip of a pack whose images and PDFs have `key`
+    /// ([`crate::pack::zip::memo_key`]), when there is one.
+    pub fn zip_memo(&self, key: [u8; 32]) -> Option<crate::pack::zip::Memo> {
+        crate::pack::zip::Memo::from_bytes(&self.read(&key)?.0)
+    }
+
+    /// Keeps the memo of the zip just written (it changes with every build: the entry is
+    /// replaced); `copied` when that zip copied its first part from the previous one.
+    pub fn keep_zip_memo(&self, key: [u8; 32], memo: &crate::pack::zip::Memo, copied: bool) {
+        if copied {
+            self.zips.fetch_add(1, Ordering::Relaxed);
+        }
+        let _ = self.write(&key, &memo.to_bytes());
+    }
+
     fn at(dir: &Path) -> Cache {
         Cache {
             dir: dir.to_path_buf(),
@@ -146,6 +164,7 @@ impl Cache {
             made: Mutex::new(HashSet::new()),
             hits: AtomicUsize::new(0),
             misses: AtomicUsize::new(0),
+            zips: AtomicUsize::new(0),
         }
     }
 
@@ -258,6 +277,7 @@ impl Cache {
         Stats {
             hits: self.hits.load(Ordering::Relaxed),
             misses: self.misses.load(Ordering::Relaxed),
+            zips: self.zips.load(Ordering::Relaxed),
         }
     }
 
@@ -325,7 +345,14 @@ mod tests {
             (again.bytes.as_slice(), again.sha256),
             (&b"drawn"[..], Some(sha))
         );
-        assert_eq!(cache.stats(), Stats { hits: 1, misses: 1 });
+        assert_eq!(
+            cache.stats(),
+            Stats {
+                hits: 1,
+                misses: 1,
+                zips: 0
+            }
+        );
         // The index keeps the SHA-256 for the next build.
         cache.finish(false);
         let cache = Cache::open(tmp.path());

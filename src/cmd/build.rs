@@ -18,10 +18,11 @@ pub fn run(args: &BuildArgs) -> ExitCode {
                     eprintln!(
                         "{}",
                         crate::tr!(
-                            "  cache      {hits} images and PDFs reused, {misses} drawn",
-                            "  cache      {hits} afbeeldingen en pdf's hergebruikt, {misses} getekend",
+                            "  cache      {hits} images and PDFs reused, {misses} drawn; {zips} zips began with the previous zip's images and PDFs, copied",
+                            "  cache      {hits} afbeeldingen en pdf's hergebruikt, {misses} getekend; {zips} zips begonnen met de afbeeldingen en pdf's van de vorige zip, gekopieerd",
                             hits = c.hits,
-                            misses = c.misses
+                            misses = c.misses,
+                            zips = c.zips
                         )
                     );
                 }

@@ -653,14 +653,28 @@ mod tests {
         let first = {
             let cache = crate::cache::Cache::open(&cache_dir);
             let logo = load_logo(&files, "logo.svg", Some(&cache)).unwrap();
-            assert_eq!(cache.stats(), crate::cache::Stats { hits: 0, misses: 2 });
+            assert_eq!(
+                cache.stats(),
+                crate::cache::Stats {
+                    hits: 0,
+                    misses: 2,
+                    zips: 0
+                }
+            );
             logo.keep_in(&cache);
             cache.finish(true);
             logo
         };
         let cache = crate::cache::Cache::existing(&cache_dir).unwrap();
         let again = load_logo(&files, "logo.svg", Some(&cache)).unwrap();
-        assert_eq!(cache.stats(), crate::cache::Stats { hits: 2, misses: 0 });
+        assert_eq!(
+            cache.stats(),
+            crate::cache::Stats {
+                hits: 2,
+                misses: 0,
+                zips: 0
+            }
+        );
         assert_eq!(
             (again.digest, again.width, again.height, again.cache_keys),
             (first.digest, first.width, first.height, first.cache_keys)

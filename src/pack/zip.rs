@@ -1,19 +1,266 @@
-//! One reproducible zip per partner: sorted entries under one top folder, a fixed timestamp
-//! (the launch, in local time), deflate for text at its fastest level (the texts are a small
-//! part of a pack, and level 6 took seconds over a hundred packs for a few percent), stored for
-//! files that are compressed already (PNG, PDF, JPEG, video: deflating them again costs time
-//! and saves nothing), UTF-8 names, plain file permissions.
+//! One reproducible zip per partner: a fixed timestamp (the launch, in local time), UTF-8 names
+//! under one top folder, plain file permissions; stored for files that are compressed already
+//! (PNG, PDF, JPEG, video: deflating them again costs time and saves nothing), deflate at its
+//! fastest level for text (the texts are a small part of a pack, and level 6 took seconds over
+//! a hundred packs for a few percent).
+//!
+//! The stored files come first, in path order, then the texts. The stored files are most of a
+//! pack's bytes and rarely change between builds (an edited text changes none of them), so the
+//! zip made by the build before begins with exactly the same bytes: a [`Memo`] of that zip
+//! (which stored files it began with, how long that part is, and the SHA-256 state after it)
+//! lets the next zip copy that part from it and hash only the texts. Copying is done by the
+//! system where it can (`copy_file_range`), so the bytes never pass through the build.
+//!
+//! Written by hand, not with the zip crate: a zip is a simple format (a header before each
+//! file's data, a directory of them at the end), and the crate can neither go on after a part
+//! copied from another zip nor hand out the SHA-256 state a part ends with.
 
-use std::io::{Cursor, Seek, Write};
+use std::fs::File;
+use std::io::{Read, Write};
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
-
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
+use sha2::digest::generic_array::GenericArray;
+use sha2::Digest;
 
 use crate::kit::Moment;
 use crate::pack::Artifact;
+
+/// Written into the memo's key: a change to how zips are laid out makes every memo stale.
+const LAYOUT: &str = "partnerkit zip 1";
+
+/// The largest offset or size a zip without zip64 holds. A pack stays far below it (the kit
+/// format bounds every input); one that does not is an error, never a broken zip.
+const MAX_ZIP: u64 = u32::MAX as u64 - 1;
+
+/// The largest number of files a zip without zip64 holds.
+const MAX_ENTRIES: usize = u16::MAX as usize;
+
+/// SHA-256 whose state can be kept and taken up again (sha2's hasher does not show it).
+#[derive(Clone)]
+pub struct Sha {
+    state: [u32; 8],
+    /// Bytes waiting for a whole block.
+    block: [u8; 64],
+    filled: usize,
+    /// Bytes hashed so far, those waiting included.
+    total: u64,
+}
+
+impl Default for Sha {
+    fn default() -> Self {
+        Sha {
+            state: [
+                0x6a09_e667,
+                0xbb67_ae85,
+                0x3c6e_f372,
+                0xa54f_f53a,
+                0x510e_527f,
+                0x9b05_688c,
+                0x1f83_d9ab,
+                0x5be0_cd19,
+            ],
+            block: [0; 64],
+            filled: 0,
+            total: 0,
+        }
+    }
+}
+
+impl Sha {
+    /// Hashes `data` on.
+    pub fn update(&mut self, mut data: &[u8]) {
+        self.total += data.len() as u64;
+        if self.filled > 0 {
+            let n = (64 - self.filled).min(data.len());
+            self.block[self.filled..self.filled + n].copy_from_slice(&data[..n]);
+            self.filled += n;
+            data = &data[n..];
+            if self.filled < 64 {
+                return;
+            }
+            let block = *GenericArray::from_slice(&self.block);
+            sha2::compress256(&mut self.state, &[block]);
+            self.filled = 0;
+        }
+        // Whole blocks go to the compression function a batch at a time (the copy into the
+        // batch is a small part of the hashing).
+        let mut chunks = data.chunks_exact(64);
+        let mut batch = [GenericArray::default(); 32];
+        loop {
+            let mut n = 0;
+            for (slot, chunk) in batch.iter_mut().zip(chunks.by_ref()) {
+                slot.copy_from_slice(chunk);
+                n += 1;
+            }
+            if n == 0 {
+                break;
+            }
+            sha2::compress256(&mut self.state, &batch[..n]);
+        }
+        let rest = chunks.remainder();
+        self.block[..rest.len()].copy_from_slice(rest);
+        self.filled = rest.len();
+    }
+
+    /// The digest of everything hashed.
+    pub fn finish(mut self) -> [u8; 32] {
+        let bits = self.total.wrapping_mul(8);
+        let mut pad = vec![0x80u8];
+        pad.resize(1 + (119 - self.filled) % 64, 0);
+        pad.extend_from_slice(&bits.to_be_bytes());
+        self.update(&pad);
+        debug_assert_eq!(self.filled, 0);
+        let mut out = [0; 32];
+        for (o, s) in out.chunks_exact_mut(4).zip(self.state) {
+            o.copy_from_slice(&s.to_be_bytes());
+        }
+        out
+    }
+
+    /// The state as bytes, for a [`Memo`]: 8 words, the byte count and the waiting bytes.
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(32 + 8 + 64);
+        for s in self.state {
+            out.extend_from_slice(&s.to_le_bytes());
+        }
+        out.extend_from_slice(&self.total.to_le_bytes());
+        out.extend_from_slice(&self.block[..self.filled]);
+        out
+    }
+
+    fn from_bytes(b: &[u8]) -> Option<Sha> {
+        if !(40..104).contains(&b.len()) {
+            return None;
+        }
+        let mut state = [0u32; 8];
+        for (s, c) in state.iter_mut().zip(b[..32].chunks_exact(4)) {
+            *s = u32::from_le_bytes(c.try_into().ok()?);
+        }
+        let total = u64::from_le_bytes(b[32..40].try_into().ok()?);
+        let rest = &b[40..];
+        if total % 64 != rest.len() as u64 {
+            return None;
+        }
+        let mut block = [0; 64];
+        block[..rest.len()].copy_from_slice(rest);
+        Some(Sha {
+            state,
+            block,
+            filled: rest.len(),
+            total,
+        })
+    }
+}
+
+/// Which file a zip was, as the file system shows it: its length, place and times (on a
+/// system that has no such numbers, no zip is ever taken for another and nothing is copied).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Identity([u64; 7]);
+
+impl Identity {
+    #[cfg(unix)]
+    fn of(meta: &std::fs::Metadata) -> Option<Identity> {
+        use std::os::unix::fs::MetadataExt;
+        // The change time cannot be set back by hand: a zip changed after it was written does
+        // not pass for the one written.
+        Some(Identity([
+            meta.len(),
+            meta.dev(),
+            meta.ino(),
+            meta.mtime() as u64,
+            meta.mtime_nsec() as u64,
+            meta.ctime() as u64,
+            meta.ctime_nsec() as u64,
+        ]))
+    }
+
+    #[cfg(not(unix))]
+    fn of(_: &std::fs::Metadata) -> Option<Identity> {
+        None
+    }
+}
+
+/// What the next build needs to copy the stored part of a zip written here: which zip it is,
+/// how long the part is, the SHA-256 state after it and its entries in the central directory.
+/// Kept in the build cache under a key made of the zip's name and the stored files
+/// ([`memo_key`]), so a memo is only ever used for a part with exactly those files.
+pub struct Memo {
+    file: Identity,
+    len: u64,
+    count: u16,
+    sha: Sha,
+    directory: Vec<u8>,
+}
+
+impl Memo {
+    /// The memo as bytes, for the cache.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let sha = self.sha.to_bytes();
+        let mut out = Vec::with_capacity(80 + sha.len() + self.directory.len());
+        out.extend_from_slice(b"zipmemo1");
+        for n in self.file.0 {
+            out.extend_from_slice(&n.to_le_bytes());
+        }
+        out.extend_from_slice(&self.len.to_le_bytes());
+        out.extend_from_slice(&self.count.to_le_bytes());
+        out.push(sha.len() as u8);
+        out.extend_from_slice(&sha);
+        out.extend_from_slice(&self.directory);
+        out
+    }
+
+    /// A memo from the cache's bytes; `None` when they are not one.
+    pub fn from_bytes(b: &[u8]) -> Option<Memo> {
+        let rest = b.strip_prefix(b"zipmemo1")?;
+        let (numbers, rest) = rest.split_at_checked(7 * 8 + 8 + 2 + 1)?;
+        let word = |i: usize| u64::from_le_bytes(numbers[i * 8..i * 8 + 8].try_into().unwrap());
+        let file = Identity(std::array::from_fn(word));
+        let len = word(7);
+        let count = u16::from_le_bytes([numbers[64], numbers[65]]);
+        let (sha, directory) = rest.split_at_checked(usize::from(numbers[66]))?;
+        let sha = Sha::from_bytes(sha)?;
+        (sha.total == len && len <= MAX_ZIP).then_some(Memo {
+            file,
+            len,
+            count,
+            sha,
+            directory: directory.to_vec(),
+        })
+    }
+}
+
+/// The cache key of the memo for the zip `name` whose stored part holds these files: the
+/// layout, the time stamp, the top folder and each stored file's path, length and SHA-256.
+pub fn memo_key(name: &str, top: &str, files: &[Artifact], stamp: Moment) -> [u8; 32] {
+    let mut key = crate::memo::key("zip-memo");
+    let (stored, _) = split(files);
+    let (time, date) = dos_time(stamp);
+    for part in [LAYOUT, name, top] {
+        key.update((part.len() as u64).to_le_bytes());
+        key.update(part);
+    }
+    key.update([time.to_le_bytes(), date.to_le_bytes()].concat());
+    for f in stored {
+        key.update((f.path.len() as u64).to_le_bytes());
+        key.update(&f.path);
+        key.update((f.bytes.len() as u64).to_le_bytes());
+        key.update(f.sha256());
+    }
+    key.finalize().into()
+}
+
+/// A zip made: its length and SHA-256, and the memo of its stored part (when the file system
+/// can tell this zip from another).
+pub struct Zipped {
+    /// Its length.
+    pub len: u64,
+    /// Its SHA-256, hashed as it was written.
+    pub sha256: [u8; 32],
+    /// What the next build needs to copy its stored part.
+    pub memo: Option<Memo>,
+    /// Bytes copied from the earlier zip.
+    pub copied: u64,
+}
 
 /// Zips `files` under `top/` in memory. Every entry gets `stamp` as its time, clamped to what
 /// zip can hold.
@@ -24,89 +271,304 @@ pub fn zip(top: &str, files: &[Artifact], stamp: Moment) -> std::io::Result<Vec<
         .iter()
         .map(|f| f.bytes.len() + 2 * (f.path.len() + top.len()) + 128)
         .sum();
-    let w = zip_into(Cursor::new(Vec::with_capacity(room)), top, files, stamp)?;
-    Ok(w.into_inner())
+    let mut w = Writer::new(Vec::with_capacity(room), stamp);
+    let (stored, texts) = split(files);
+    for f in stored {
+        w.stored(top, f)?;
+    }
+    for f in texts {
+        w.deflated(top, f)?;
+    }
+    Ok(w.finish()?.0)
 }
 
 /// Zips `files` under `top/` into a new file at `path` (the same bytes as [`zip`]), so a pack's
-/// zip is never held in memory whole, and returns its length and SHA-256 (read back: the zip
-/// writer goes back to each entry's header once its data is written).
+/// zip is never held in memory whole. With `previous`, the memo of an earlier zip of the same
+/// stored files and where that zip is: its stored part is copied from there when it is still
+/// that very file, instead of being written and hashed again.
 pub fn zip_file(
     path: &Path,
     top: &str,
     files: &[Artifact],
     stamp: Moment,
-) -> std::io::Result<(u64, [u8; 32])> {
+    previous: Option<(Memo, &Path)>,
+) -> std::io::Result<Zipped> {
     let file = std::fs::OpenOptions::new()
-        .read(true)
         .write(true)
         .create_new(true)
         .open(path)?;
-    let w = zip_into(
-        std::io::BufWriter::with_capacity(256 * 1024, file),
-        top,
-        files,
-        stamp,
-    )?;
-    let mut file = w.into_inner().map_err(|e| e.into_error())?;
-    file.rewind()?;
-    let mut sha = Sha256::new();
-    let len = std::io::copy(&mut file, &mut sha)?;
-    Ok((len, sha.finalize().into()))
+    let (stored, texts) = split(files);
+    let mut w = Writer::new(std::io::BufWriter::with_capacity(256 * 1024, file), stamp);
+    let reused = match previous {
+        Some((memo, old)) if usize::from(memo.count) == stored.len() => {
+            copy_part(&memo, old, w.out.get_mut()).then_some(memo)
+        }
+        _ => None,
+    };
+    let copied = reused.as_ref().map_or(0, |m| m.len);
+    match reused {
+        Some(memo) => {
+            w.at = memo.len;
+            w.sha = memo.sha;
+            w.count = stored.len();
+            w.directory = memo.directory;
+        }
+        None => {
+            for f in stored {
+                w.stored(top, f)?;
+            }
+        }
+    }
+    let part = (w.at, w.count, w.sha.clone(), w.directory.clone());
+    for f in texts {
+        w.deflated(top, f)?;
+    }
+    let (out, len, sha256) = w.finish()?;
+    let file = out.into_inner().map_err(|e| e.into_error())?;
+    let memo = file
+        .metadata()
+        .ok()
+        .and_then(|m| Identity::of(&m))
+        .and_then(|id| {
+            Some(Memo {
+                file: id,
+                len: part.0,
+                count: u16::try_from(part.1).ok()?,
+                sha: part.2,
+                directory: part.3,
+            })
+        });
+    Ok(Zipped {
+        len,
+        sha256,
+        memo,
+        copied,
+    })
 }
 
-fn zip_into<W: Write + Seek>(
-    out: W,
-    top: &str,
-    files: &[Artifact],
-    stamp: Moment,
-) -> std::io::Result<W> {
-    let (y, mo, d, h, mi, s) = stamp.local();
-    let time = DateTime::from_date_and_time(
-        y.clamp(1980, 2107) as u16,
-        mo as u8,
-        d as u8,
-        h as u8,
-        mi as u8,
-        s as u8,
-    )
-    .unwrap_or_default();
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(1))
-        .last_modified_time(time)
-        .unix_permissions(0o644);
-    let mut sorted: Vec<&Artifact> = files.iter().collect();
-    sorted.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut w = ZipWriter::new(out);
-    for f in sorted {
-        debug_assert!(
-            !f.path.starts_with('/') && !f.path.split('/').any(|p| p == ".." || p.is_empty())
-        );
-        let compressed = [
-            ".png", ".pdf", ".jpg", ".jpeg", ".webp", ".mp4", ".webm", ".zip",
-        ]
-        .iter()
-        .any(|e| f.path.ends_with(e));
-        let options = if compressed {
-            options
-                .compression_method(CompressionMethod::Stored)
-                .compression_level(None)
-        } else {
-            options
-        };
-        w.start_file(format!("{top}/{}", f.path), options)
-            .map_err(std::io::Error::other)?;
-        w.write_all(&f.bytes)?;
+/// Copies the stored part `memo` describes from the zip at `old` into `to` (empty so far),
+/// when `old` is still the zip the memo was made of. On any failure `to` is left empty.
+fn copy_part(memo: &Memo, old: &Path, to: &mut File) -> bool {
+    let Ok(from) = File::open(old) else {
+        return false;
+    };
+    let same = from
+        .metadata()
+        .ok()
+        .and_then(|m| Identity::of(&m))
+        .is_some_and(|id| id == memo.file);
+    if !same || memo.len == 0 {
+        return false;
     }
-    w.finish().map_err(std::io::Error::other)
+    // `io::copy` between two files lets the system copy (copy_file_range on Linux).
+    let copied = std::io::copy(&mut from.take(memo.len), to);
+    if copied.is_ok_and(|n| n == memo.len) {
+        return true;
+    }
+    use std::io::Seek;
+    let _ = to.set_len(0).and_then(|()| to.rewind());
+    false
+}
+
+/// A pack's files in zip order: the compressed ones (stored as they are) in path order, then
+/// the texts (deflated) in path order.
+fn split(files: &[Artifact]) -> (Vec<&Artifact>, Vec<&Artifact>) {
+    let (mut stored, mut texts): (Vec<&Artifact>, Vec<&Artifact>) =
+        files.iter().partition(|f| is_compressed(&f.path));
+    stored.sort_by(|a, b| a.path.cmp(&b.path));
+    texts.sort_by(|a, b| a.path.cmp(&b.path));
+    (stored, texts)
+}
+
+/// Whether `path` is a file that is compressed already.
+fn is_compressed(path: &str) -> bool {
+    [
+        ".png", ".pdf", ".jpg", ".jpeg", ".webp", ".mp4", ".webm", ".zip",
+    ]
+    .iter()
+    .any(|e| path.ends_with(e))
+}
+
+/// `stamp` as MS-DOS time and date (local time, whole two seconds), clamped to 1980–2107; a
+/// date zip cannot hold becomes 1 January 1980.
+fn dos_time(stamp: Moment) -> (u16, u16) {
+    let (y, mo, d, h, mi, s) = stamp.local();
+    let y = y.clamp(1980, 2107) as u32;
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+        return (0, 0x21);
+    }
+    let time = (h << 11) | (mi << 5) | (s.min(59) / 2);
+    let date = ((y - 1980) << 9) | (mo << 5) | d;
+    (time as u16, date as u16)
+}
+
+/// Writes a zip entry by entry, hashing what it writes.
+struct Writer<W: Write> {
+    out: W,
+    sha: Sha,
+    /// Bytes written so far.
+    at: u64,
+    /// The central directory so far.
+    directory: Vec<u8>,
+    count: usize,
+    time: u16,
+    date: u16,
+}
+
+/// Version 2.0 of the format: deflate, folders.
+const VERSION: u16 = 20;
+/// Names are UTF-8.
+const UTF8: u16 = 1 << 11;
+
+fn too_large() -> std::io::Error {
+    std::io::Error::other(crate::tr!(
+        "the pack is larger than a zip can hold (4 GB, 65,535 files)",
+        "het pakket is groter dan een zip kan bevatten (4 GB, 65.535 bestanden)"
+    ))
+}
+
+fn small<T: TryFrom<u64>>(n: u64) -> std::io::Result<T> {
+    if n > MAX_ZIP {
+        return Err(too_large());
+    }
+    T::try_from(n).map_err(|_| too_large())
+}
+
+impl<W: Write> Writer<W> {
+    fn new(out: W, stamp: Moment) -> Self {
+        let (time, date) = dos_time(stamp);
+        Writer {
+            out,
+            sha: Sha::default(),
+            at: 0,
+            directory: Vec::new(),
+            count: 0,
+            time,
+            date,
+        }
+    }
+
+    fn put(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.out.write_all(bytes)?;
+        self.sha.update(bytes);
+        self.at += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// The local header of one entry, its central directory record noted.
+    fn header(
+        &mut self,
+        name: &str,
+        method: u16,
+        crc: u32,
+        packed: u64,
+        size: u64,
+    ) -> std::io::Result<()> {
+        if self.count >= MAX_ENTRIES || self.at + 30 + name.len() as u64 + packed > MAX_ZIP {
+            return Err(too_large());
+        }
+        let offset: u32 = small(self.at)?;
+        let (packed, size): (u32, u32) = (small(packed)?, small(size)?);
+        let name_len: u16 = u16::try_from(name.len()).map_err(|_| too_large())?;
+        let mut local = Vec::with_capacity(30 + name.len());
+        local.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+        for n in [VERSION, UTF8, method, self.time, self.date] {
+            local.extend_from_slice(&n.to_le_bytes());
+        }
+        for n in [crc, packed, size] {
+            local.extend_from_slice(&n.to_le_bytes());
+        }
+        local.extend_from_slice(&name_len.to_le_bytes());
+        local.extend_from_slice(&0u16.to_le_bytes());
+        local.extend_from_slice(name.as_bytes());
+
+        let d = &mut self.directory;
+        d.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+        // Made by: Unix (3), so the permissions below are read.
+        for n in [
+            (3 << 8) | VERSION,
+            VERSION,
+            UTF8,
+            method,
+            self.time,
+            self.date,
+        ] {
+            d.extend_from_slice(&n.to_le_bytes());
+        }
+        for n in [crc, packed, size] {
+            d.extend_from_slice(&n.to_le_bytes());
+        }
+        // Name length; no extra field, comment, disk number or internal attributes.
+        for n in [name_len, 0, 0, 0, 0] {
+            d.extend_from_slice(&n.to_le_bytes());
+        }
+        // A plain file, rw-r--r--.
+        d.extend_from_slice(&(0o100_644u32 << 16).to_le_bytes());
+        d.extend_from_slice(&offset.to_le_bytes());
+        d.extend_from_slice(name.as_bytes());
+        self.count += 1;
+        self.put(&local)
+    }
+
+    /// One entry stored as it is.
+    fn stored(&mut self, top: &str, f: &Artifact) -> std::io::Result<()> {
+        let len = f.bytes.len() as u64;
+        self.header(
+            &format!("{top}/{}", f.path),
+            0,
+            crc32fast::hash(&f.bytes),
+            len,
+            len,
+        )?;
+        self.put(&f.bytes)
+    }
+
+    /// One entry deflated.
+    fn deflated(&mut self, top: &str, f: &Artifact) -> std::io::Result<()> {
+        let mut deflate = flate2::write::DeflateEncoder::new(
+            Vec::with_capacity(f.bytes.len() / 2 + 64),
+            flate2::Compression::fast(),
+        );
+        deflate.write_all(&f.bytes)?;
+        let packed = deflate.finish()?;
+        self.header(
+            &format!("{top}/{}", f.path),
+            8,
+            crc32fast::hash(&f.bytes),
+            packed.len() as u64,
+            f.bytes.len() as u64,
+        )?;
+        self.put(&packed)
+    }
+
+    /// Writes the central directory and its end; returns the output, the zip's length and its
+    /// SHA-256.
+    fn finish(mut self) -> std::io::Result<(W, u64, [u8; 32])> {
+        let start: u32 = small(self.at)?;
+        let size: u32 = small(self.directory.len() as u64)?;
+        let count: u16 = u16::try_from(self.count).map_err(|_| too_large())?;
+        let directory = std::mem::take(&mut self.directory);
+        self.put(&directory)?;
+        let mut end = Vec::with_capacity(22);
+        end.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+        for n in [0, 0, count, count] {
+            end.extend_from_slice(&n.to_le_bytes());
+        }
+        end.extend_from_slice(&size.to_le_bytes());
+        end.extend_from_slice(&start.to_le_bytes());
+        end.extend_from_slice(&0u16.to_le_bytes());
+        self.put(&end)?;
+        self.out.flush()?;
+        let len = self.at;
+        Ok((self.out, len, self.sha.finish()))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::artifact::FileMeta;
-    use std::io::Read;
+    use std::io::{Cursor, Read};
 
     fn file(path: &str, bytes: &[u8]) -> Artifact {
         Artifact {
@@ -116,39 +578,126 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_zip_written_to_a_file_is_the_zip_made_in_memory() {
-        let stamp = Moment {
+    fn stamp() -> Moment {
+        Moment {
             unix: 1_780_000_000,
             offset_minutes: 120,
             zone: None,
-        };
+        }
+    }
+
+    fn pack(text: &str) -> Vec<Artifact> {
         let big: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
-        let files = [
-            file(
-                "social/a.x.txt",
-                "Een tekst met een link https://example.org".as_bytes(),
-            ),
+        vec![
+            file("social/a.x.txt", text.as_bytes()),
             file("cards/deck-print.pdf", &big),
             file("blogs/b.md", &big[..5000]),
-            file("social/a.x.png", &big[1000..90_000]),
-        ];
-        let held = zip("kit-partner", &files, stamp).unwrap();
+            file("social/a.x.png", &big[1000..90_001]),
+        ]
+    }
+
+    /// Every entry of `zip`, read back with the zip crate.
+    fn entries(zip: &[u8]) -> Vec<(String, Vec<u8>)> {
+        let mut read = ::zip::ZipArchive::new(Cursor::new(zip)).unwrap();
+        (0..read.len())
+            .map(|i| {
+                let mut f = read.by_index(i).unwrap();
+                let mut bytes = Vec::new();
+                f.read_to_end(&mut bytes).unwrap();
+                assert_eq!(f.unix_mode(), Some(0o100_644));
+                (f.name().unwrap().to_string(), bytes)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_sha_256_state_kept_and_taken_up_again_gives_sha2s_digest() {
+        let data: Vec<u8> = (0..5000u32).map(|i| (i * 31 % 257) as u8).collect();
+        for cut in [0, 1, 55, 56, 63, 64, 65, 127, 128, 2049, 4999, 5000] {
+            let mut sha = Sha::default();
+            sha.update(&data[..cut]);
+            let kept = Sha::from_bytes(&sha.to_bytes()).unwrap();
+            let mut again = kept;
+            for piece in data[cut..].chunks(77) {
+                again.update(piece);
+            }
+            let want: [u8; 32] = sha2::Sha256::digest(&data).into();
+            assert_eq!(again.finish(), want, "cut at {cut}");
+            let mut short = Sha::default();
+            short.update(&data[..cut]);
+            let want: [u8; 32] = sha2::Sha256::digest(&data[..cut]).into();
+            assert_eq!(short.finish(), want, "{cut} bytes");
+        }
+        assert!(Sha::from_bytes(&[0; 39]).is_none());
+        assert!(
+            Sha::from_bytes(&[0; 41]).is_none(),
+            "8 words, a count of 0, 1 waiting byte"
+        );
+    }
+
+    #[test]
+    fn a_zip_holds_every_file_stored_ones_first_and_is_the_same_on_disk() {
+        let files = pack("Een tekst met een link https://example.org");
+        let held = zip("kit-partner", &files, stamp()).unwrap();
+        let read = entries(&held);
+        let names: Vec<&str> = read.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "kit-partner/cards/deck-print.pdf",
+                "kit-partner/social/a.x.png",
+                "kit-partner/blogs/b.md",
+                "kit-partner/social/a.x.txt",
+            ]
+        );
+        for (name, bytes) in &read {
+            let f = files.iter().find(|f| name.ends_with(&f.path)).unwrap();
+            assert_eq!(bytes, &f.bytes, "{name}");
+        }
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("pack.zip");
-        let (len, sha) = zip_file(&path, "kit-partner", &files, stamp).unwrap();
+        let made = zip_file(&path, "kit-partner", &files, stamp(), None).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), held);
-        assert_eq!(len, held.len() as u64);
-        assert_eq!(sha, <[u8; 32]>::from(Sha256::digest(&held)));
+        assert_eq!(made.len, held.len() as u64);
+        assert_eq!(made.sha256, <[u8; 32]>::from(sha2::Sha256::digest(&held)));
         // Never over a file that is there.
-        assert!(zip_file(&path, "kit-partner", &files, stamp).is_err());
-        let mut read = ::zip::ZipArchive::new(Cursor::new(held)).unwrap();
-        assert_eq!(read.len(), 4);
-        let mut pdf = Vec::new();
-        read.by_name("kit-partner/cards/deck-print.pdf")
-            .unwrap()
-            .read_to_end(&mut pdf)
-            .unwrap();
-        assert_eq!(pdf, big);
+        assert!(zip_file(&path, "kit-partner", &files, stamp(), None).is_err());
+    }
+
+    #[test]
+    fn the_next_zip_copies_the_stored_part_of_the_one_before_only_while_it_is_that_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (first, second) = (tmp.path().join("1.zip"), tmp.path().join("2.zip"));
+        let before = pack("De eerste tekst");
+        let made = zip_file(&first, "kit-p", &before, stamp(), None).unwrap();
+        assert_eq!(made.copied, 0);
+        let memo = made.memo.unwrap();
+        let memo = Memo::from_bytes(&memo.to_bytes()).unwrap();
+        let key = |files: &[Artifact]| memo_key("p.zip", "kit-p", files, stamp());
+
+        // A text changed: the same stored files, so the same memo key; the stored part is
+        // copied and the zip is the one made from scratch.
+        let after = pack("Een andere, langere tekst");
+        assert_eq!(key(&before), key(&after));
+        let made = zip_file(&second, "kit-p", &after, stamp(), Some((memo, &first))).unwrap();
+        let fresh = zip("kit-p", &after, stamp()).unwrap();
+        assert_eq!(std::fs::read(&second).unwrap(), fresh);
+        assert_eq!(made.sha256, <[u8; 32]>::from(sha2::Sha256::digest(&fresh)));
+        assert!(made.copied > 389_001, "copied {}", made.copied);
+
+        // The earlier zip replaced by another file of the same name: nothing is copied from it.
+        let memo = made.memo.unwrap();
+        std::fs::remove_file(&second).unwrap();
+        std::fs::write(&second, vec![0; memo.len as usize + 100]).unwrap();
+        let third = tmp.path().join("3.zip");
+        let made = zip_file(&third, "kit-p", &after, stamp(), Some((memo, &second))).unwrap();
+        assert_eq!(made.copied, 0);
+        assert_eq!(std::fs::read(&third).unwrap(), fresh);
+
+        // Another drawing: another key.
+        let mut redrawn = pack("De eerste tekst");
+        redrawn[3].bytes[0] ^= 1;
+        assert_ne!(key(&redrawn), key(&before));
+        assert!(Memo::from_bytes(b"zipmemo1 cut").is_none());
     }
 }
