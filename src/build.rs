@@ -277,10 +277,8 @@ pub(crate) fn build_into(
             let made = pack::timed("zips", || match &zip_folder {
                 Some(dir) => {
                     let name = crate::distribution::names(kit, p, key).zip;
-                    // The memo of this partner's previous zip, when it began with the same
-                    // stored files.
-                    let memo_key =
-                        cache.map(|c| (c, zip::memo_key(&name, &folder, &files, launch)));
+                    // The memo of this partner's previous zip.
+                    let memo_key = cache.map(|c| (c, zip::memo_key(&name)));
                     let memo = memo_key.and_then(|(c, k)| c.zip_memo(k));
                     let old = dir.previous.join(&name);
                     let previous = memo.map(|m| (m, old.as_path()));

@@ -90,7 +90,6 @@ pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -
         .collect()
 }
 
-
 /// Pixel size of a PNG, read from its header.
 pub fn png_size(bytes: &[u8]) -> (u32, u32) {
     if bytes.len() >= 24 && bytes.starts_with(b"\x89PNG") {

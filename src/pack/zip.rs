@@ -26,7 +26,7 @@ use crate::kit::Moment;
 use crate::pack::Artifact;
 
 /// Written into the memo's key: a change to how zips are laid out makes every memo stale.
-const LAYOUT: &str = "partnerkit zip 1";
+const LAYOUT: &str = "partnerkit zip 2";
 
 /// The largest offset or size a zip without zip64 holds. A pack stays far below it (the kit
 /// format bounds every input); one that does not is an error, never a broken zip.
@@ -180,66 +180,145 @@ impl Identity {
     }
 }
 
-/// What the next build needs to copy the stored part of a zip written here: which zip it is,
-/// how long the part is, the SHA-256 state after it and its entries in the central directory.
-/// Kept in the build cache under a key made of the zip's name and the stored files
-/// ([`memo_key`]), so a memo is only ever used for a part with exactly those files.
+/// What the next build needs to copy from a zip written here: which zip it is; its stored
+/// part (the key of its files, its length, the SHA-256 state after it and its records in the
+/// central directory); and each text entry (its content's SHA-256, where it starts and its
+/// record). Kept in the build cache under the zip's name ([`memo_key`]).
 pub struct Memo {
     file: Identity,
+    part: [u8; 32],
     len: u64,
     count: u16,
     sha: Sha,
     directory: Vec<u8>,
+    texts: Vec<Text>,
+}
+
+/// A deflated entry of a zip: the SHA-256 of what it holds (hex), where its local header
+/// starts and its record in the central directory.
+struct Text {
+    sha256: [u8; 64],
+    offset: u64,
+    record: Vec<u8>,
+}
+
+impl Text {
+    /// The entry's name, from its record.
+    fn name(&self) -> &[u8] {
+        &self.record[46..]
+    }
+
+    /// The length of its local header and data.
+    fn span(&self) -> u64 {
+        let word = |at: usize| u32::from_le_bytes(self.record[at..at + 4].try_into().unwrap());
+        30 + self.name().len() as u64 + u64::from(word(20))
+    }
+}
+
+/// Reads a memo's fields in order; every read is checked.
+struct Fields<'a>(&'a [u8]);
+
+impl<'a> Fields<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (head, rest) = self.0.split_at_checked(n)?;
+        self.0 = rest;
+        Some(head)
+    }
+
+    fn number<const N: usize>(&mut self) -> Option<[u8; N]> {
+        self.take(N)?.try_into().ok()
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        self.number().map(u64::from_le_bytes)
+    }
 }
 
 impl Memo {
     /// The memo as bytes, for the cache.
     pub fn to_bytes(&self) -> Vec<u8> {
         let sha = self.sha.to_bytes();
-        let mut out = Vec::with_capacity(80 + sha.len() + self.directory.len());
-        out.extend_from_slice(b"zipmemo1");
+        let mut out = Vec::with_capacity(256 + self.directory.len() + 200 * self.texts.len());
+        out.extend_from_slice(b"zipmemo2");
         for n in self.file.0 {
             out.extend_from_slice(&n.to_le_bytes());
         }
+        out.extend_from_slice(&self.part);
         out.extend_from_slice(&self.len.to_le_bytes());
         out.extend_from_slice(&self.count.to_le_bytes());
         out.push(sha.len() as u8);
         out.extend_from_slice(&sha);
+        out.extend_from_slice(&(self.directory.len() as u64).to_le_bytes());
         out.extend_from_slice(&self.directory);
+        out.extend_from_slice(&(self.texts.len() as u64).to_le_bytes());
+        for t in &self.texts {
+            out.extend_from_slice(&t.sha256);
+            out.extend_from_slice(&t.offset.to_le_bytes());
+            out.extend_from_slice(&(t.record.len() as u16).to_le_bytes());
+            out.extend_from_slice(&t.record);
+        }
         out
     }
 
     /// A memo from the cache's bytes; `None` when they are not one.
     pub fn from_bytes(b: &[u8]) -> Option<Memo> {
-        let rest = b.strip_prefix(b"zipmemo1")?;
-        let (numbers, rest) = rest.split_at_checked(7 * 8 + 8 + 2 + 1)?;
-        let word = |i: usize| u64::from_le_bytes(numbers[i * 8..i * 8 + 8].try_into().unwrap());
-        let file = Identity(std::array::from_fn(word));
-        let len = word(7);
-        let count = u16::from_le_bytes([numbers[64], numbers[65]]);
-        let (sha, directory) = rest.split_at_checked(usize::from(numbers[66]))?;
-        let sha = Sha::from_bytes(sha)?;
-        (sha.total == len && len <= MAX_ZIP).then_some(Memo {
-            file,
+        let mut f = Fields(b.strip_prefix(b"zipmemo2")?);
+        let mut file = [0; 7];
+        for n in &mut file {
+            *n = f.u64()?;
+        }
+        let part = f.number()?;
+        let len = f.u64()?;
+        let count = u16::from_le_bytes(f.number()?);
+        let sha_len = f.number::<1>()?[0];
+        let sha = Sha::from_bytes(f.take(usize::from(sha_len))?)?;
+        let n = usize::try_from(f.u64()?).ok()?;
+        let directory = f.take(n)?.to_vec();
+        let n = f.u64()?;
+        let mut texts = Vec::new();
+        for _ in 0..n {
+            let sha256 = f.number()?;
+            let offset = f.u64()?;
+            let n = usize::from(u16::from_le_bytes(f.number()?));
+            let record = f.take(n)?.to_vec();
+            if record.len() < 46 || offset > MAX_ZIP {
+                return None;
+            }
+            texts.push(Text {
+                sha256,
+                offset,
+                record,
+            });
+        }
+        (f.0.is_empty() && sha.total == len && len <= MAX_ZIP).then_some(Memo {
+            file: Identity(file),
+            part,
             len,
             count,
             sha,
-            directory: directory.to_vec(),
+            directory,
+            texts,
         })
     }
 }
 
-/// The cache key of the memo for the zip `name` whose stored part holds these files: the
-/// layout, the time stamp, the top folder and each stored file's path, length and SHA-256.
-pub fn memo_key(name: &str, top: &str, files: &[Artifact], stamp: Moment) -> [u8; 32] {
+/// The cache key of the memo of the zip `name`.
+pub fn memo_key(name: &str) -> [u8; 32] {
     let mut key = crate::memo::key("zip-memo");
-    let (stored, _) = split(files);
+    key.update(LAYOUT);
+    key.update([0]);
+    key.update(name);
+    key.finalize().into()
+}
+
+/// What the stored part of a zip is made of: the time stamp, the top folder and each stored
+/// file's path, length and SHA-256.
+fn part_key(top: &str, stored: &[&Artifact], stamp: Moment) -> [u8; 32] {
+    let mut key = sha2::Sha256::new();
     let (time, date) = dos_time(stamp);
-    for part in [LAYOUT, name, top] {
-        key.update((part.len() as u64).to_le_bytes());
-        key.update(part);
-    }
     key.update([time.to_le_bytes(), date.to_le_bytes()].concat());
+    key.update((top.len() as u64).to_le_bytes());
+    key.update(top);
     for f in stored {
         key.update((f.path.len() as u64).to_le_bytes());
         key.update(&f.path);
@@ -256,7 +335,7 @@ pub struct Zipped {
     pub len: u64,
     /// Its SHA-256, hashed as it was written.
     pub sha256: [u8; 32],
-    /// What the next build needs to copy its stored part.
+    /// What the next build needs to copy from it.
     pub memo: Option<Memo>,
     /// Bytes copied from the earlier zip.
     pub copied: u64,
@@ -277,15 +356,16 @@ pub fn zip(top: &str, files: &[Artifact], stamp: Moment) -> std::io::Result<Vec<
         w.stored(top, f)?;
     }
     for f in texts {
-        w.deflated(top, f)?;
+        w.deflated(&format!("{top}/{}", f.path), f)?;
     }
     Ok(w.finish()?.0)
 }
 
 /// Zips `files` under `top/` into a new file at `path` (the same bytes as [`zip`]), so a pack's
-/// zip is never held in memory whole. With `previous`, the memo of an earlier zip of the same
-/// stored files and where that zip is: its stored part is copied from there when it is still
-/// that very file, instead of being written and hashed again.
+/// zip is never held in memory whole. With `previous`, the memo of this pack's zip of the
+/// build before and where that zip is: when it is still that very file, its stored part is
+/// copied from there if it holds the same files (instead of being written and hashed again),
+/// and each text that did not change is read from there instead of being deflated again.
 pub fn zip_file(
     path: &Path,
     top: &str,
@@ -298,31 +378,54 @@ pub fn zip_file(
         .create_new(true)
         .open(path)?;
     let (stored, texts) = split(files);
+    let part = part_key(top, &stored, stamp);
     let mut w = Writer::new(std::io::BufWriter::with_capacity(256 * 1024, file), stamp);
-    let reused = match previous {
-        Some((memo, old)) if usize::from(memo.count) == stored.len() => {
-            copy_part(&memo, old, w.out.get_mut()).then_some(memo)
-        }
-        _ => None,
-    };
-    let copied = reused.as_ref().map_or(0, |m| m.len);
-    match reused {
-        Some(memo) => {
+    // The earlier zip, when it is still the file the memo was made of.
+    let old = previous.and_then(|(memo, path)| {
+        let from = File::open(path).ok()?;
+        let id = from.metadata().ok().and_then(|m| Identity::of(&m))?;
+        (id == memo.file).then_some((memo, from))
+    });
+    let mut copied = 0;
+    match old.as_ref() {
+        Some((memo, from))
+            if memo.part == part
+                && usize::from(memo.count) == stored.len()
+                && copy_part(memo, from, w.out.get_mut()) =>
+        {
+            copied = memo.len;
             w.at = memo.len;
-            w.sha = memo.sha;
+            w.sha = memo.sha.clone();
             w.count = stored.len();
-            w.directory = memo.directory;
+            w.directory = memo.directory.clone();
         }
-        None => {
+        _ => {
             for f in stored {
                 w.stored(top, f)?;
             }
         }
     }
-    let part = (w.at, w.count, w.sha.clone(), w.directory.clone());
+    let after = (w.at, w.count, w.sha.clone(), w.directory.clone());
+    let earlier: std::collections::HashMap<&[u8], &Text> = old
+        .as_ref()
+        .map(|(memo, _)| memo.texts.iter().map(|t| (t.name(), t)).collect())
+        .unwrap_or_default();
+    let mut buf = Vec::new();
     for f in texts {
-        w.deflated(top, f)?;
+        let name = format!("{top}/{}", f.path);
+        let same = earlier
+            .get(name.as_bytes())
+            .filter(|t| t.sha256 == f.sha256().as_bytes() && t.record[12..16] == w.stamp());
+        if let (Some(t), Some((_, from))) = (same, old.as_ref()) {
+            if read_entry(from, t, &mut buf) {
+                copied += buf.len() as u64;
+                w.copied(t, &buf, f)?;
+                continue;
+            }
+        }
+        w.deflated(&name, f)?;
     }
+    let written = std::mem::take(&mut w.texts);
     let (out, len, sha256) = w.finish()?;
     let file = out.into_inner().map_err(|e| e.into_error())?;
     let memo = file
@@ -332,10 +435,12 @@ pub fn zip_file(
         .and_then(|id| {
             Some(Memo {
                 file: id,
-                len: part.0,
-                count: u16::try_from(part.1).ok()?,
-                sha: part.2,
-                directory: part.3,
+                part,
+                len: after.0,
+                count: u16::try_from(after.1).ok()?,
+                sha: after.2,
+                directory: after.3,
+                texts: written,
             })
         });
     Ok(Zipped {
@@ -346,18 +451,10 @@ pub fn zip_file(
     })
 }
 
-/// Copies the stored part `memo` describes from the zip at `old` into `to` (empty so far),
-/// when `old` is still the zip the memo was made of. On any failure `to` is left empty.
-fn copy_part(memo: &Memo, old: &Path, to: &mut File) -> bool {
-    let Ok(from) = File::open(old) else {
-        return false;
-    };
-    let same = from
-        .metadata()
-        .ok()
-        .and_then(|m| Identity::of(&m))
-        .is_some_and(|id| id == memo.file);
-    if !same || memo.len == 0 {
+/// Copies the stored part `memo` describes from the earlier zip `from` into `to` (empty so
+/// far). On any failure `to` is left empty.
+fn copy_part(memo: &Memo, from: &File, to: &mut File) -> bool {
+    if memo.len == 0 {
         return false;
     }
     // `io::copy` between two files lets the system copy (copy_file_range on Linux).
@@ -367,6 +464,36 @@ fn copy_part(memo: &Memo, old: &Path, to: &mut File) -> bool {
     }
     use std::io::Seek;
     let _ = to.set_len(0).and_then(|()| to.rewind());
+    false
+}
+
+/// Reads the text entry `t` (local header and data) of the earlier zip `from` into `buf`, when
+/// it is there whole with the header its record says.
+fn read_entry(from: &File, t: &Text, buf: &mut Vec<u8>) -> bool {
+    let Ok(span) = usize::try_from(t.span()) else {
+        return false;
+    };
+    buf.clear();
+    buf.resize(span, 0);
+    if !read_at(from, buf, t.offset) {
+        return false;
+    }
+    // The signature, then what the record repeats: version, flags, method, time, date, CRC,
+    // sizes, name length; then the name.
+    buf[..4] == 0x0403_4b50u32.to_le_bytes()
+        && buf[4..28] == t.record[6..30]
+        && buf[28..30] == [0, 0]
+        && &buf[30..][..t.name().len()] == t.name()
+}
+
+#[cfg(unix)]
+fn read_at(from: &File, buf: &mut [u8], at: u64) -> bool {
+    std::os::unix::fs::FileExt::read_exact_at(from, buf, at).is_ok()
+}
+
+/// Only where a zip has an [`Identity`], so never called elsewhere.
+#[cfg(not(unix))]
+fn read_at(_: &File, _: &mut [u8], _: u64) -> bool {
     false
 }
 
@@ -411,6 +538,8 @@ struct Writer<W: Write> {
     /// The central directory so far.
     directory: Vec<u8>,
     count: usize,
+    /// The deflated entries so far.
+    texts: Vec<Text>,
     time: u16,
     date: u16,
 }
@@ -443,6 +572,7 @@ impl<W: Write> Writer<W> {
             at: 0,
             directory: Vec::new(),
             count: 0,
+            texts: Vec::new(),
             time,
             date,
         }
@@ -523,22 +653,58 @@ impl<W: Write> Writer<W> {
         self.put(&f.bytes)
     }
 
-    /// One entry deflated.
-    fn deflated(&mut self, top: &str, f: &Artifact) -> std::io::Result<()> {
+    /// The time and date every entry has, as a record holds them.
+    fn stamp(&self) -> [u8; 4] {
+        let [a, b] = self.time.to_le_bytes();
+        let [c, d] = self.date.to_le_bytes();
+        [a, b, c, d]
+    }
+
+    /// One entry deflated, named `name`.
+    fn deflated(&mut self, name: &str, f: &Artifact) -> std::io::Result<()> {
         let mut deflate = flate2::write::DeflateEncoder::new(
             Vec::with_capacity(f.bytes.len() / 2 + 64),
             flate2::Compression::fast(),
         );
         deflate.write_all(&f.bytes)?;
         let packed = deflate.finish()?;
+        let (offset, start) = (self.at, self.directory.len());
         self.header(
-            &format!("{top}/{}", f.path),
+            name,
             8,
             crc32fast::hash(&f.bytes),
             packed.len() as u64,
             f.bytes.len() as u64,
         )?;
+        self.note_text(f, offset, start);
         self.put(&packed)
+    }
+
+    /// One entry copied whole (local header and data) from an earlier zip, where `t` was its
+    /// record; it holds `f`.
+    fn copied(&mut self, t: &Text, entry: &[u8], f: &Artifact) -> std::io::Result<()> {
+        if self.count >= MAX_ENTRIES || self.at + entry.len() as u64 > MAX_ZIP {
+            return Err(too_large());
+        }
+        let (offset, start) = (self.at, self.directory.len());
+        let at: u32 = small(offset)?;
+        self.directory.extend_from_slice(&t.record);
+        self.directory[start + 42..start + 46].copy_from_slice(&at.to_le_bytes());
+        self.count += 1;
+        self.note_text(f, offset, start);
+        self.put(entry)
+    }
+
+    /// Notes the text entry whose local header is at `offset` and whose record starts at
+    /// `start` of the directory, for the memo.
+    fn note_text(&mut self, f: &Artifact, offset: u64, start: usize) {
+        if let Ok(sha256) = <[u8; 64]>::try_from(f.sha256().as_bytes()) {
+            self.texts.push(Text {
+                sha256,
+                offset,
+                record: self.directory[start..].to_vec(),
+            });
+        }
     }
 
     /// Writes the central directory and its end; returns the output, the zip's length and its
@@ -665,39 +831,88 @@ mod tests {
     }
 
     #[test]
-    fn the_next_zip_copies_the_stored_part_of_the_one_before_only_while_it_is_that_file() {
+    fn the_next_zip_copies_what_did_not_change_from_the_one_before_only_while_it_is_that_file() {
         let tmp = tempfile::tempdir().unwrap();
-        let (first, second) = (tmp.path().join("1.zip"), tmp.path().join("2.zip"));
+        let path = |n: &str| tmp.path().join(n);
         let before = pack("De eerste tekst");
-        let made = zip_file(&first, "kit-p", &before, stamp(), None).unwrap();
+        let made = zip_file(&path("1.zip"), "kit-p", &before, stamp(), None).unwrap();
         assert_eq!(made.copied, 0);
         let memo = made.memo.unwrap();
+        let stored_part = memo.len;
         let memo = Memo::from_bytes(&memo.to_bytes()).unwrap();
-        let key = |files: &[Artifact]| memo_key("p.zip", "kit-p", files, stamp());
+        let unchanged_text = (30 + "kit-p/blogs/b.md".len()) as u64;
 
-        // A text changed: the same stored files, so the same memo key; the stored part is
-        // copied and the zip is the one made from scratch.
+        // A text changed: the stored part and the other text are copied, and the zip is the
+        // one made from scratch.
         let after = pack("Een andere, langere tekst");
-        assert_eq!(key(&before), key(&after));
-        let made = zip_file(&second, "kit-p", &after, stamp(), Some((memo, &first))).unwrap();
+        let old = path("1.zip");
+        let made = zip_file(&path("2.zip"), "kit-p", &after, stamp(), Some((memo, &old))).unwrap();
         let fresh = zip("kit-p", &after, stamp()).unwrap();
-        assert_eq!(std::fs::read(&second).unwrap(), fresh);
+        assert_eq!(std::fs::read(path("2.zip")).unwrap(), fresh);
         assert_eq!(made.sha256, <[u8; 32]>::from(sha2::Sha256::digest(&fresh)));
-        assert!(made.copied > 389_001, "copied {}", made.copied);
+        assert!(stored_part > 389_001, "{stored_part}");
+        assert!(
+            made.copied > stored_part + unchanged_text,
+            "{}",
+            made.copied
+        );
+        // Not the changed text, nor the directory (four records) and its end.
+        assert!(made.copied + 300 < fresh.len() as u64, "{}", made.copied);
+
+        // A drawing changed: only the texts are copied.
+        let memo = made.memo.unwrap();
+        let mut redrawn = pack("Een andere, langere tekst");
+        redrawn[3].bytes[0] ^= 1;
+        let old = path("2.zip");
+        let made = zip_file(
+            &path("3.zip"),
+            "kit-p",
+            &redrawn,
+            stamp(),
+            Some((memo, &old)),
+        )
+        .unwrap();
+        let fresh = zip("kit-p", &redrawn, stamp()).unwrap();
+        assert_eq!(std::fs::read(path("3.zip")).unwrap(), fresh);
+        assert!(
+            made.copied > unchanged_text && made.copied < 10_000,
+            "{}",
+            made.copied
+        );
 
         // The earlier zip replaced by another file of the same name: nothing is copied from it.
         let memo = made.memo.unwrap();
-        std::fs::remove_file(&second).unwrap();
-        std::fs::write(&second, vec![0; memo.len as usize + 100]).unwrap();
-        let third = tmp.path().join("3.zip");
-        let made = zip_file(&third, "kit-p", &after, stamp(), Some((memo, &second))).unwrap();
+        std::fs::remove_file(path("3.zip")).unwrap();
+        std::fs::write(path("3.zip"), &fresh).unwrap();
+        let old = path("3.zip");
+        let made = zip_file(
+            &path("4.zip"),
+            "kit-p",
+            &redrawn,
+            stamp(),
+            Some((memo, &old)),
+        )
+        .unwrap();
         assert_eq!(made.copied, 0);
-        assert_eq!(std::fs::read(&third).unwrap(), fresh);
+        assert_eq!(std::fs::read(path("4.zip")).unwrap(), fresh);
 
-        // Another drawing: another key.
-        let mut redrawn = pack("De eerste tekst");
-        redrawn[3].bytes[0] ^= 1;
-        assert_ne!(key(&redrawn), key(&before));
-        assert!(Memo::from_bytes(b"zipmemo1 cut").is_none());
+        // Another time stamp: nothing is copied either (every header holds it).
+        let memo = made.memo.unwrap();
+        let later = Moment {
+            unix: stamp().unix + 3600,
+            ..stamp()
+        };
+        let old = path("4.zip");
+        let made = zip_file(&path("5.zip"), "kit-p", &redrawn, later, Some((memo, &old))).unwrap();
+        assert_eq!(made.copied, 0);
+        assert_eq!(
+            std::fs::read(path("5.zip")).unwrap(),
+            zip("kit-p", &redrawn, later).unwrap()
+        );
+        assert!(Memo::from_bytes(b"zipmemo2 cut").is_none());
+        let whole = made.memo.unwrap().to_bytes();
+        for cut in [0, 8, 70, whole.len() / 2, whole.len() - 1] {
+            assert!(Memo::from_bytes(&whole[..cut]).is_none(), "cut at {cut}");
+        }
     }
 }

@@ -210,7 +210,7 @@ fn cache_entries(cached: &Path) -> (PathBuf, Vec<(String, Vec<u8>)>) {
     let cache = cached.join(".mijn-campagne.partnerkit-cache");
     let mut entries = files(&cache);
     // Not the index, nor the memos of the zips (what the next zip may copy).
-    entries.retain(|(rel, bytes)| rel != "index" && !bytes.starts_with(b"zipmemo1"));
+    entries.retain(|(rel, bytes)| rel != "index" && !bytes.starts_with(b"zipmemo"));
     (cache, entries)
 }
 
