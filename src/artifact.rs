@@ -79,6 +79,19 @@ pub struct LetGo {
 }
 
 impl Artifact {
+    /// The file's length, also when its bytes were let go.
+    pub fn size(&self) -> u64 {
+        self.meta.let_go.map_or(self.bytes.len() as u64, |g| g.len)
+    }
+
+    /// A PNG's width and height (0 × 0 for other files), also when its bytes were let go.
+    pub fn pixels(&self) -> (u32, u32) {
+        match self.meta.let_go {
+            Some(g) => g.pixels,
+            None => crate::util::png_size(&self.bytes),
+        }
+    }
+
     /// Lets go of the bytes a cache file holds too (after zipping, only the link to that file
     /// is needed): a pack waiting to be written then holds its texts only.
     pub fn let_go(&mut self) {
@@ -163,6 +176,9 @@ impl FileMeta {
         self.origin = drawn.origin;
         if let Some(sha) = drawn.sha256 {
             let _ = self.digest.set(crate::util::hex(&sha));
+        }
+        if let Some((len, pixels)) = drawn.unread {
+            self.let_go = Some(LetGo { len, pixels });
         }
         drawn.bytes
     }

@@ -109,27 +109,18 @@ pub struct ZipFolders {
 
 /// The `len` bytes of the file at `path` (a cache entry whose bytes a pack let go).
 pub(crate) fn read_exactly(path: &Path, len: u64) -> Result<Vec<u8>, Diagnostic> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    let read = std::fs::File::open(path).and_then(|f| f.take(len + 1).read_to_end(&mut bytes));
-    let message = match read {
-        Ok(_) if bytes.len() as u64 == len => return Ok(bytes),
-        Ok(_) => crate::tr!(
-            "`{path}` changed during the build",
-            "`{path}` is tijdens de build veranderd",
-            path = path.display()
-        ),
-        Err(e) => crate::tr!(
+    crate::util::read_exactly(path, len).map_err(|e| {
+        let message = crate::tr!(
             "cannot read `{path}` ({e})",
             "`{path}` lezen lukt niet ({e})",
             path = path.display(),
             e = e
-        ),
-    };
-    Err(Diagnostic::error("output", message).hint(crate::tr!(
-        "build again; the previous output is unchanged",
-        "bouw opnieuw; de vorige uitvoer is ongewijzigd"
-    )))
+        );
+        Diagnostic::error("output", message).hint(crate::tr!(
+            "build again; the previous output is unchanged",
+            "bouw opnieuw; de vorige uitvoer is ongewijzigd"
+        ))
+    })
 }
 
 /// A pack's zip: its bytes when the sink takes them, else already in the sink's zip folder.

@@ -115,17 +115,22 @@ pub fn get_or_render<E>(
     key: Sha256,
     f: impl FnOnce() -> Result<Vec<u8>, E>,
 ) -> Result<Vec<u8>, E> {
-    draw(cache, key, f).map(|d| d.bytes)
+    draw_at(cache, key.finalize().into(), f).map(|d| d.bytes)
 }
 
-/// [`get_or_render`], with the cache file that holds the same bytes (when there is a cache),
-/// for the output to link to.
+/// A file of a pack: [`get_or_render`], with the cache file that holds the same bytes (when
+/// there is a cache), for the output to link to. From the build cache, the bytes are not read
+/// ([`crate::cache::Cache::draw_file`]): the pack takes them as let go.
 pub fn draw<E>(
     cache: Option<&crate::cache::Cache>,
     key: Sha256,
     f: impl FnOnce() -> Result<Vec<u8>, E>,
 ) -> Result<crate::cache::Drawn, E> {
-    draw_at(cache, key.finalize().into(), f)
+    let k = key.finalize().into();
+    match cache {
+        Some(c) => c.draw_file(k, f),
+        None => draw_at(None, k, f),
+    }
 }
 
 /// [`draw`] with the key already made.
@@ -144,6 +149,7 @@ pub fn draw_at<E>(
         bytes,
         origin: None,
         sha256: None,
+        unread: None,
     };
     if !ON.load(std::sync::atomic::Ordering::Relaxed) {
         return f().map(drawn);

@@ -101,6 +101,26 @@ pub fn png_size(bytes: &[u8]) -> (u32, u32) {
     }
 }
 
+/// Exactly the `len` bytes of the file at `path`; an error when it holds more or fewer (it
+/// changed since its length was taken).
+pub fn read_exactly(path: &std::path::Path, len: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).min(1 << 28));
+    std::fs::File::open(path)?
+        .take(len + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 != len {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            crate::tr!(
+                "it changed during the build",
+                "het is tijdens de build veranderd"
+            ),
+        ));
+    }
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -63,6 +63,8 @@ pub struct Index {
 /// The index the build found.
 struct Old {
     file: File,
+    /// When the index was written: every entry it vouches for was written before.
+    written: Option<std::time::SystemTime>,
     count: usize,
     /// Leading id bits that choose a group.
     bits: u32,
@@ -173,6 +175,7 @@ impl Old {
         }
         let count = usize::try_from(body / RECORD as u64).ok()?;
         let file = File::open(&path).ok()?;
+        let written = meta.modified().ok();
         let mut reader = BufReader::with_capacity(64 * 1024, (&file).take(meta.len()));
         let mut header = [0u8; HEADER.len()];
         reader.read_exact(&mut header).ok()?;
@@ -199,6 +202,7 @@ impl Old {
         let used = (0..count.div_ceil(64)).map(|_| AtomicU64::new(0)).collect();
         Some(Old {
             file,
+            written,
             count,
             bits,
             starts,
@@ -256,6 +260,11 @@ impl Index {
             old: Old::open(dir),
             new: Mutex::new(New::default()),
         }
+    }
+
+    /// When the index the build found was written (entries it vouches for are older).
+    pub fn written(&self) -> Option<std::time::SystemTime> {
+        self.old.as_ref()?.written
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, New> {

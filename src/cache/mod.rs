@@ -98,6 +98,9 @@ pub struct Drawn {
     pub origin: Option<Arc<Path>>,
     /// The SHA-256 of the bytes, when the cache knows it.
     pub sha256: Option<[u8; 32]>,
+    /// Set when the bytes were not read (they are in `origin`): their length and a PNG's
+    /// width and height (0 × 0 for other files).
+    pub unread: Option<(u64, (u32, u32))>,
 }
 
 impl Cache {
@@ -260,6 +263,7 @@ impl Cache {
                 bytes,
                 origin: Some(self.path(&key).into()),
                 sha256: Some(sha),
+                unread: None,
             });
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
@@ -269,6 +273,52 @@ impl Cache {
             bytes,
             origin: sha.map(|_| self.path(&key).into()),
             sha256: sha,
+            unread: None,
+        })
+    }
+
+    /// [`Cache::get_or_render`] for a file of a pack, which the output links to the entry and
+    /// the zip copies from the previous zip: an entry the index found at the start vouches for
+    /// is not read at all (only the header of a PNG, for its size), when it is the length the
+    /// index says and was not changed since the index was written. Anything else is read and
+    /// checked whole, or drawn.
+    pub fn draw_file<E>(
+        &self,
+        key: [u8; 32],
+        render: impl FnOnce() -> Result<Vec<u8>, E>,
+    ) -> Result<Drawn, E> {
+        if let Some(drawn) = self.unread(&key) {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return Ok(drawn);
+        }
+        self.get_or_render(key, render)
+    }
+
+    /// The entry for `key` without its bytes, when the index the build found vouches for it
+    /// and its file is as it was then.
+    fn unread(&self, key: &[u8; 32]) -> Option<Drawn> {
+        let (slot, Entry { len, sha, .. }) = self.index.find(&id(key))?;
+        let written = self.index.written()?;
+        if !matches!(slot, index::Slot::Old(_)) {
+            return None;
+        }
+        let path = self.path(key);
+        let meta = fs::symlink_metadata(&path).ok()?;
+        // Changed in place since the index was written (a file of the output edited: it is
+        // the same file; the same clock tick counts as since), or of another length: read and
+        // checked whole.
+        if !meta.is_file() || meta.len() != u64::from(len) || meta.modified().ok()? >= written {
+            return None;
+        }
+        let mut head = [0u8; 24];
+        let n = fs::File::open(&path).ok()?.read(&mut head).ok()?;
+        let pixels = crate::util::png_size(&head[..n]);
+        self.index.mark(slot);
+        Some(Drawn {
+            bytes: Vec::new(),
+            origin: Some(path.into()),
+            sha256: Some(sha),
+            unread: Some((u64::from(len), pixels)),
         })
     }
 

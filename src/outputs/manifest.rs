@@ -47,7 +47,7 @@ pub fn render(cx: &PackContext<'_>, files: &[Artifact]) -> Artifact {
             .map(|f| Entry {
                 path: &f.path,
                 sha256: f.sha256(),
-                size: f.bytes.len(),
+                size: f.size() as usize,
                 meta: &f.meta,
             })
             .collect(),

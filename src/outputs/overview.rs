@@ -227,8 +227,7 @@ pub fn render(cx: &PackContext<'_>, files: &[Artifact]) -> Result<Artifact, Diag
                     .map(|p| {
                         let png_path = format!("social/{}.{}.png", r.item.id, p.platform.id);
                         let png = find(files, &png_path);
-                        let (width, height) =
-                            png.map_or((0, 0), |a| crate::util::png_size(&a.bytes));
+                        let (width, height) = png.map_or((0, 0), Artifact::pixels);
                         use crate::platforms::Share;
                         let share = p.platform.share;
                         PostView {
@@ -330,7 +329,7 @@ pub fn render(cx: &PackContext<'_>, files: &[Artifact]) -> Result<Artifact, Diag
                 .iter()
                 .filter(|f| f.path.starts_with(&prefix) && f.path.ends_with(".png"))
                 .map(|f| {
-                    let (width, height) = crate::util::png_size(&f.bytes);
+                    let (width, height) = f.pixels();
                     PreviewView {
                         src: f.path.clone(),
                         alt: f.meta.alt.clone().unwrap_or_default(),
@@ -372,7 +371,7 @@ pub fn render(cx: &PackContext<'_>, files: &[Artifact]) -> Result<Artifact, Diag
         .iter()
         .map(|f| FileView {
             path: f.path.clone(),
-            size: human_size(f.bytes.len() as u64),
+            size: human_size(f.size()),
         })
         .collect();
     listed.push(FileView {

@@ -322,7 +322,7 @@ fn part_key(top: &str, stored: &[&Artifact], stamp: Moment) -> [u8; 32] {
     for f in stored {
         key.update((f.path.len() as u64).to_le_bytes());
         key.update(&f.path);
-        key.update((f.bytes.len() as u64).to_le_bytes());
+        key.update(f.size().to_le_bytes());
         key.update(f.sha256());
     }
     key.finalize().into()
@@ -640,17 +640,25 @@ impl<W: Write> Writer<W> {
         self.put(&local)
     }
 
-    /// One entry stored as it is.
+    /// One entry stored as it is (read from the build cache when the pack let go of it).
     fn stored(&mut self, top: &str, f: &Artifact) -> std::io::Result<()> {
-        let len = f.bytes.len() as u64;
+        let read;
+        let bytes = match (&f.meta.let_go, &f.meta.origin) {
+            (Some(gone), Some(origin)) if f.bytes.is_empty() => {
+                read = crate::util::read_exactly(origin, gone.len)?;
+                &read
+            }
+            _ => &f.bytes,
+        };
+        let len = bytes.len() as u64;
         self.header(
             &format!("{top}/{}", f.path),
             0,
-            crc32fast::hash(&f.bytes),
+            crc32fast::hash(bytes),
             len,
             len,
         )?;
-        self.put(&f.bytes)
+        self.put(bytes)
     }
 
     /// The time and date every entry has, as a record holds them.

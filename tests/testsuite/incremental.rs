@@ -234,6 +234,30 @@ fn a_damaged_cache_is_drawn_again_never_used() {
     assert_eq!(cache_counts(&o), (0, drawn));
 }
 
+/// An image of the output changed in place (it is the cache's file too: they are linked) is
+/// not taken for the drawing, though the cache no longer reads what it vouches for: the
+/// rebuild draws it again and gives the clean build.
+#[test]
+fn an_output_image_changed_in_place_is_drawn_again() {
+    use std::io::{Seek, Write};
+    let (_tmp, kit, cached, clean) = starter_and_outputs();
+    let (_, drawn) = cache_counts(&both(&kit, &cached, &clean));
+    let (png, bytes) = campaign(&cached)
+        .into_iter()
+        .find(|(p, _)| p.ends_with(".png"))
+        .expect("an image");
+    // One byte other, the length the same, written into the file itself.
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(cached.join("mijn-campagne").join(&png))
+        .unwrap();
+    f.seek(std::io::SeekFrom::Start(100)).unwrap();
+    f.write_all(&[bytes[100] ^ 0x55]).unwrap();
+    drop(f);
+    let o = both(&kit, &cached, &clean);
+    assert_eq!(cache_counts(&o), (drawn - 1, 1), "{png}");
+}
+
 /// The file `rel` of the campaign folder: its inode.
 fn inode(out: &Path, rel: &str) -> u64 {
     use std::os::unix::fs::MetadataExt;
