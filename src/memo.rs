@@ -120,15 +120,17 @@ pub fn get_or_render<E>(
 
 /// A file of a pack: [`get_or_render`], with the cache file that holds the same bytes (when
 /// there is a cache), for the output to link to. From the build cache, the bytes are not read
-/// ([`crate::cache::Cache::draw_file`]): the pack takes them as let go.
+/// ([`crate::cache::Cache::draw_file`]): the pack takes them as let go. `pixels`: the width
+/// and height of the PNG `f` draws (0 × 0 for other files).
 pub fn draw<E>(
     cache: Option<&crate::cache::Cache>,
     key: Sha256,
+    pixels: (u32, u32),
     f: impl FnOnce() -> Result<Vec<u8>, E>,
 ) -> Result<crate::cache::Drawn, E> {
     let k = key.finalize().into();
     match cache {
-        Some(c) => c.draw_file(k, f),
+        Some(c) => c.draw_file(k, pixels, f),
         None => draw_at(None, k, f),
     }
 }

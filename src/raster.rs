@@ -275,7 +275,7 @@ pub fn svg_to_png_checked(
     k.update(svg.as_bytes());
     k.update(width.to_le_bytes());
     k.update(height.to_le_bytes());
-    crate::memo::draw(cache, k, || {
+    crate::memo::draw(cache, k, (width, height), || {
         encode_png(svg_to_pixmap_checked(svg, width, height)?).map_err(Err)
     })
 }

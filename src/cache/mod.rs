@@ -279,24 +279,28 @@ impl Cache {
 
     /// [`Cache::get_or_render`] for a file of a pack, which the output links to the entry and
     /// the zip copies from the previous zip: an entry the index found at the start vouches for
-    /// is not read at all (only the header of a PNG, for its size), when it is the length the
-    /// index says and was not changed since the index was written. Anything else is read and
-    /// checked whole, or drawn.
+    /// is not read at all, when it is the length the index says and was not changed since the
+    /// index was written. Anything else is read and checked whole, or drawn. `pixels`: the
+    /// width and height of the PNG `render` draws (0 × 0 for other files), which an entry not
+    /// read is taken to have.
     pub fn draw_file<E>(
         &self,
         key: [u8; 32],
+        pixels: (u32, u32),
         render: impl FnOnce() -> Result<Vec<u8>, E>,
     ) -> Result<Drawn, E> {
-        if let Some(drawn) = self.unread(&key) {
+        if let Some(drawn) = self.unread(&key, pixels) {
             self.hits.fetch_add(1, Ordering::Relaxed);
             return Ok(drawn);
         }
-        self.get_or_render(key, render)
+        let drawn = self.get_or_render(key, render)?;
+        debug_assert_eq!(crate::util::png_size(&drawn.bytes), pixels);
+        Ok(drawn)
     }
 
     /// The entry for `key` without its bytes, when the index the build found vouches for it
     /// and its file is as it was then.
-    fn unread(&self, key: &[u8; 32]) -> Option<Drawn> {
+    fn unread(&self, key: &[u8; 32], pixels: (u32, u32)) -> Option<Drawn> {
         let (slot, Entry { len, sha, .. }) = self.index.find(&id(key))?;
         let written = self.index.written()?;
         if !matches!(slot, index::Slot::Old(_)) {
@@ -310,9 +314,6 @@ impl Cache {
         if !meta.is_file() || meta.len() != u64::from(len) || meta.modified().ok()? >= written {
             return None;
         }
-        let mut head = [0u8; 24];
-        let n = fs::File::open(&path).ok()?.read(&mut head).ok()?;
-        let pixels = crate::util::png_size(&head[..n]);
         self.index.mark(slot);
         Some(Drawn {
             bytes: Vec::new(),

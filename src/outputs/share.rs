@@ -439,7 +439,7 @@ fn composed(
             key.update(v.to_le_bytes());
         }
     }
-    Ok(crate::memo::draw(cx.cache, key, || {
+    Ok(crate::memo::draw(cx.cache, key, (w, h), || {
         let mut canvas = Canvas::new(w, h, background);
         if let Some(svg) = &photo {
             let layer = crate::compose::layer(part_key(b"photo\0", svg), || {

@@ -703,7 +703,7 @@ fn render_deck(
             key.update(px_h.to_le_bytes());
         }
         let band = crate::outputs::band_colour(cx.partner.colour);
-        let png = crate::memo::draw(cx.cache, key, || {
+        let png = crate::memo::draw(cx.cache, key, (PREVIEW_WIDTH, px_h), || {
             preview::render(shapes, size, PREVIEW_WIDTH, px_h, band)
         })
         .map_err(|e| {

@@ -178,7 +178,7 @@ pub fn render(
             k.update(y.to_le_bytes());
         }
     }
-    crate::memo::draw(cache, k, || render_uncached(info, pages))
+    crate::memo::draw(cache, k, (0, 0), || render_uncached(info, pages))
 }
 
 fn render_uncached(info: &DocInfo<'_>, pages: &[PageSpec]) -> Result<Vec<u8>, String> {
