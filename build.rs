@@ -1,5 +1,5 @@
 //! Fingerprints what decides how the renderers draw: the source, the built-in templates and
-//! the fonts. The build cache keys every entry with it (see `src/cache.rs`), so a binary built
+//! the fonts. The build cache keys every entry with it (see `src/cache/mod.rs`), so a binary built
 //! from other code never reuses what an earlier one drew, even at the same version number.
 
 use std::hash::{DefaultHasher, Hasher};

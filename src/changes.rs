@@ -39,6 +39,42 @@ pub enum Seen {
     Text(String),
     /// Anything else: its SHA-256.
     Hash(String),
+    /// A text the previous manifest lists: its SHA-256, and its file, read only when its lines
+    /// are needed (most texts do not change from one build to the next).
+    Listed {
+        /// The SHA-256 the manifest lists.
+        sum: String,
+        /// The file.
+        file: std::path::PathBuf,
+    },
+}
+
+impl Seen {
+    /// The text: a listed one read now (`None` for anything else, or a text that is no longer
+    /// a file of at most [`MAX_FILE_BYTES`] in UTF-8).
+    pub fn text(&self) -> Option<std::borrow::Cow<'_, str>> {
+        match self {
+            Seen::Text(t) => Some(t.into()),
+            Seen::Hash(_) => None,
+            Seen::Listed { file, .. } => {
+                let meta = std::fs::symlink_metadata(file).ok()?;
+                if !meta.is_file() || meta.len() > MAX_FILE_BYTES {
+                    return None;
+                }
+                String::from_utf8(std::fs::read(file).ok()?)
+                    .ok()
+                    .map(Into::into)
+            }
+        }
+    }
+
+    /// Whether this is not the file `now` (with SHA-256 `sum`) as [`seen`] takes it.
+    fn differs(&self, now: &Seen, sum: &str) -> bool {
+        match self {
+            Seen::Listed { sum: before, .. } => before != sum,
+            before => before != now,
+        }
+    }
 }
 
 /// This build's version, its date, and the previous build (if any).
@@ -146,18 +182,31 @@ fn manifest_sums(pack: &Path) -> BTreeMap<String, String> {
     let path = pack.join("manifest.json");
     let readable =
         std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= MAX_FILE_BYTES);
-    let Some(value) = readable
-        .then(|| std::fs::read(&path).ok())
-        .flatten()
-        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-    else {
+    // Only the two fields read, borrowed where they can be: a manifest is parsed per pack on
+    // every build.
+    #[derive(serde::Deserialize)]
+    struct Manifest<'a> {
+        #[serde(borrow, default)]
+        files: Vec<Listed<'a>>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Listed<'a> {
+        #[serde(borrow)]
+        path: Option<std::borrow::Cow<'a, str>>,
+        #[serde(borrow)]
+        sha256: Option<std::borrow::Cow<'a, str>>,
+    }
+    let Some(bytes) = readable.then(|| std::fs::read(&path).ok()).flatten() else {
+        return BTreeMap::new();
+    };
+    let Ok(manifest) = serde_json::from_slice::<Manifest<'_>>(&bytes) else {
         return BTreeMap::new();
     };
     let mut out = BTreeMap::new();
-    for f in value["files"].as_array().into_iter().flatten() {
-        if let (Some(p), Some(sum)) = (f["path"].as_str(), f["sha256"].as_str()) {
+    for f in manifest.files {
+        if let (Some(p), Some(sum)) = (f.path, f.sha256) {
             if sum.len() == 64 && sum.bytes().all(|b| b.is_ascii_hexdigit()) {
-                out.insert(p.to_string(), sum.to_ascii_lowercase());
+                out.insert(p.into_owned(), sum.to_ascii_lowercase());
             }
         }
     }
@@ -189,8 +238,16 @@ fn read_tree(
         let Ok(t) = e.file_type() else { continue };
         if t.is_dir() {
             read_tree(&e.path(), &rel, out, budget, sums);
-        } else if let Some(sum) = sums.get(&rel).filter(|_| t.is_file() && !is_text(&rel)) {
-            out.insert(rel, Seen::Hash(sum.clone()));
+        } else if let Some(sum) = sums.get(&rel).filter(|_| t.is_file()) {
+            let seen = if is_text(&rel) {
+                Seen::Listed {
+                    sum: sum.clone(),
+                    file: e.path(),
+                }
+            } else {
+                Seen::Hash(sum.clone())
+            };
+            out.insert(rel, seen);
         } else if t.is_file() {
             let len = e.metadata().map_or(u64::MAX, |m| m.len());
             if len > MAX_FILE_BYTES || len > *budget {
@@ -297,8 +354,12 @@ pub fn compare(
             None => out.added.push(path.to_string()),
             Some(before) => {
                 let now = seen(path, bytes, || sum.to_string());
-                if *before != now {
-                    out.changed.push(changed_file(path, before, &now));
+                if before.differs(&now, sum) {
+                    let before = match before.text() {
+                        Some(text) => Seen::Text(text.into_owned()),
+                        None => before.clone(),
+                    };
+                    out.changed.push(changed_file(path, &before, &now));
                 }
             }
         }
@@ -448,8 +509,8 @@ mod tests {
         assert_eq!(t, "Een & twee\nDrie\n");
     }
 
-    /// Images and PDFs of the previous build are taken by the SHA-256 its manifest lists, not
-    /// read again; texts are read (for their lines); files the manifest does not list are read
+    /// Files of the previous build are taken by the SHA-256 its manifest lists, not read
+    /// again (a text only when its lines are needed); files the manifest does not list are read
     /// and hashed.
     #[test]
     fn binaries_come_from_the_previous_manifest() {
@@ -469,17 +530,23 @@ mod tests {
         let mut files = PackFiles::new();
         let mut budget = MAX_TOTAL_BYTES;
         read_tree(pack, "", &mut files, &mut budget, &sums);
-        assert_eq!(files["cards/a.png"], Seen::Hash(listed));
+        assert_eq!(files["cards/a.png"], Seen::Hash(listed.clone()));
         assert_eq!(
             files["cards/b.png"],
             Seen::Hash(crate::util::sha256_hex(b"other bytes"))
         );
-        assert_eq!(files["note.txt"], Seen::Text("een\ntwee\n".into()));
-        // Only the unlisted image and the texts were read.
+        assert_eq!(
+            files["note.txt"],
+            Seen::Listed {
+                sum: listed.clone(),
+                file: pack.join("note.txt")
+            }
+        );
+        assert_eq!(files["note.txt"].text().unwrap(), "een\ntwee\n");
+        // Only the unlisted image and the manifest were read.
         assert_eq!(
             MAX_TOTAL_BYTES - budget,
             (b"other bytes".len()
-                + "een\ntwee\n".len()
                 + std::fs::metadata(pack.join("manifest.json")).unwrap().len() as usize)
                 as u64
         );

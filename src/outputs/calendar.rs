@@ -191,10 +191,8 @@ impl Output for Calendar {
             .previous
             .as_ref()
             .and_then(|files| files.get("calendar.ics"))
-            .and_then(|seen| match seen {
-                crate::changes::Seen::Text(text) => Some(previous_events(text)),
-                crate::changes::Seen::Hash(_) => None,
-            });
+            .and_then(crate::changes::Seen::text)
+            .map(|text| previous_events(&text));
         let now = Moment {
             unix: crate::distribution::now_unix(),
             offset_minutes: 0,

@@ -26,7 +26,7 @@ use crate::kit::Moment;
 use crate::pack::Artifact;
 
 /// Written into the memo's key: a change to how zips are laid out makes every memo stale.
-const LAYOUT: &str = "partnerkit zip 2";
+const LAYOUT: &str = "partnerkit zip 3";
 
 /// The largest offset or size a zip without zip64 holds. A pack stays far below it (the kit
 /// format bounds every input); one that does not is an error, never a broken zip.
@@ -529,6 +529,31 @@ fn dos_time(stamp: Moment) -> (u16, u16) {
     (time as u16, date as u16)
 }
 
+/// `bytes` deflated (raw, at the fastest level). Each thread keeps its compressor and resets
+/// it for the next text: making one allocates and clears its tables, which took longer than
+/// deflating most texts of a pack.
+fn deflate(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    use flate2::{Compress, Compression, FlushCompress, Status};
+    thread_local! {
+        static COMPRESS: std::cell::RefCell<Option<Compress>> = const { std::cell::RefCell::new(None) };
+    }
+    COMPRESS.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        let c = slot.get_or_insert_with(|| Compress::new(Compression::fast(), false));
+        c.reset();
+        let mut out = Vec::with_capacity(bytes.len() / 2 + 64);
+        loop {
+            let done = usize::try_from(c.total_in()).unwrap_or(usize::MAX);
+            let rest = bytes.get(done..).unwrap_or_default();
+            match c.compress_vec(rest, &mut out, FlushCompress::Finish) {
+                Ok(Status::StreamEnd) => return Ok(out),
+                Ok(_) => out.reserve(out.capacity().max(4096)),
+                Err(e) => return Err(std::io::Error::other(e)),
+            }
+        }
+    })
+}
+
 /// Writes a zip entry by entry, hashing what it writes.
 struct Writer<W: Write> {
     out: W,
@@ -670,12 +695,7 @@ impl<W: Write> Writer<W> {
 
     /// One entry deflated, named `name`.
     fn deflated(&mut self, name: &str, f: &Artifact) -> std::io::Result<()> {
-        let mut deflate = flate2::write::DeflateEncoder::new(
-            Vec::with_capacity(f.bytes.len() / 2 + 64),
-            flate2::Compression::fast(),
-        );
-        deflate.write_all(&f.bytes)?;
-        let packed = deflate.finish()?;
+        let packed = deflate(&f.bytes)?;
         let (offset, start) = (self.at, self.directory.len());
         self.header(
             name,
@@ -807,6 +827,30 @@ mod tests {
             Sha::from_bytes(&[0; 41]).is_none(),
             "8 words, a count of 0, 1 waiting byte"
         );
+    }
+
+    #[test]
+    fn the_kept_compressor_deflates_one_text_after_another() {
+        let mut noise = Vec::new();
+        let mut x = 1u32;
+        for _ in 0..300_000 {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            noise.push(x as u8);
+        }
+        let texts: [&[u8]; 4] = [b"", b"een korte tekst", &noise, b"een korte tekst"];
+        let mut packed = Vec::new();
+        for t in texts {
+            packed.push(deflate(t).unwrap());
+            let mut back = Vec::new();
+            flate2::read::DeflateDecoder::new(packed.last().unwrap().as_slice())
+                .read_to_end(&mut back)
+                .unwrap();
+            assert_eq!(back, t);
+        }
+        // The same text, the same bytes: nothing of the text before is left in the compressor.
+        assert_eq!(packed[1], packed[3]);
     }
 
     #[test]
