@@ -63,6 +63,10 @@ pub struct FileMeta {
     /// length, and a PNG's width and height.
     #[serde(skip)]
     pub let_go: Option<LetGo>,
+    /// The previous build's manifest lists this very text (the same SHA-256): the output may
+    /// take the previous build's file without reading it, when that file was not changed since.
+    #[serde(skip)]
+    pub as_before: bool,
     /// The file's SHA-256, made once when first asked ([`Artifact::sha256`]): the changes page
     /// and the manifest both need it.
     #[serde(skip)]
@@ -216,6 +220,7 @@ impl PackContext<'_> {
             preflight: None,
             origin: None,
             let_go: None,
+            as_before: false,
             digest: std::sync::OnceLock::new(),
         }
     }
@@ -242,6 +247,7 @@ impl PackContext<'_> {
             preflight: None,
             origin: None,
             let_go: None,
+            as_before: false,
             digest: std::sync::OnceLock::new(),
         }
     }

@@ -84,6 +84,12 @@ pub trait Sink {
         self.put(rel, bytes)
     }
 
+    /// Stores one file the previous build's manifest lists with the same SHA-256: a folder may
+    /// take the previous build's file without reading it, when that file was not changed since.
+    fn put_as_before(&mut self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.put(rel, bytes)
+    }
+
     /// Stores one file whose bytes were let go: they are in the file `origin` (the build
     /// cache), `len` of them.
     fn link(&mut self, rel: &str, origin: &Path, len: u64) -> Result<(), Diagnostic> {
@@ -347,6 +353,7 @@ pub(crate) fn build_into(
             match (&f.meta.origin, f.meta.let_go) {
                 (Some(origin), Some(gone)) => sink.link(&rel, origin, gone.len),
                 (Some(origin), None) => sink.put_same_as(&rel, &f.bytes, origin),
+                (None, _) if f.meta.as_before => sink.put_as_before(&rel, &f.bytes),
                 (None, _) => sink.put(&rel, &f.bytes),
             }
             .map_err(|d| vec![d])?;

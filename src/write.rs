@@ -342,6 +342,10 @@ impl Target {
             made: HashSet::new(),
             previous: HashMap::new(),
             top: None,
+            previous_end: fs::symlink_metadata(self.dir.join(crate::changes::STATE_FILE))
+                .ok()
+                .filter(fs::Metadata::is_file)
+                .and_then(|m| m.modified().ok()),
         })
     }
 
@@ -387,6 +391,8 @@ pub struct Staging<'t> {
     /// The top folder (a pack's) the two memos above are about: packs come one after another,
     /// so they hold one pack's folders and do not grow with the number of partners.
     top: Option<std::ffi::OsString>,
+    /// When the previous build wrote its last file ([`crate::changes::STATE_FILE`]).
+    previous_end: Option<std::time::SystemTime>,
 }
 
 impl Staging<'_> {
@@ -440,17 +446,28 @@ impl Staging<'_> {
     }
 
     /// Links `to` to the previous output's `rel` when that is a file (not a link) of exactly
-    /// `bytes`.
-    fn link_previous(&mut self, rel: &Path, bytes: &[u8], to: &Path) -> bool {
+    /// `bytes`. With `listed` (the previous manifest lists these bytes for it), a file not
+    /// changed since the previous build ended is not read to compare.
+    fn link_previous(&mut self, rel: &Path, bytes: &[u8], to: &Path, listed: bool) -> bool {
         if !self.previous_dir(rel.parent().unwrap_or(Path::new(""))) {
             return false;
         }
         let old = self.target.dir.join(rel);
         let len = bytes.len() as u64;
-        if !fs::symlink_metadata(&old).is_ok_and(|m| linkable(&m) && m.len() == len) {
+        let Some(meta) = fs::symlink_metadata(&old)
+            .ok()
+            .filter(|m| linkable(m) && m.len() == len)
+        else {
             return false;
-        }
-        same_bytes(&old, bytes) && fs::hard_link(&old, to).is_ok()
+        };
+        // Written before the previous build's last file: as that build left it (the same
+        // clock tick counts as after).
+        let untouched = listed
+            && self
+                .previous_end
+                .zip(meta.modified().ok())
+                .is_some_and(|(end, written)| written < end);
+        (untouched || same_bytes(&old, bytes)) && fs::hard_link(&old, to).is_ok()
     }
 
     /// Links `rel` to the cache's file `origin` when the output may link to it and it is `len`
@@ -489,7 +506,17 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
 impl crate::build::Sink for Staging<'_> {
     fn put(&mut self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let path = self.place(rel)?;
-        if self.link_previous(Path::new(rel), bytes, &path) {
+        if self.link_previous(Path::new(rel), bytes, &path, false) {
+            return Ok(());
+        }
+        fs::write(&path, bytes).map_err(|e| io_error("write", &path, e))
+    }
+
+    /// A hard link to the previous build's file, not read when it was not changed since that
+    /// build ended; else as `put`.
+    fn put_as_before(&mut self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let path = self.place(rel)?;
+        if self.link_previous(Path::new(rel), bytes, &path, true) {
             return Ok(());
         }
         fs::write(&path, bytes).map_err(|e| io_error("write", &path, e))
@@ -528,8 +555,9 @@ fn linkable(m: &fs::Metadata) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
+        static ME: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
         // SAFETY: geteuid has no preconditions and cannot fail.
-        let me = unsafe { libc::geteuid() };
+        let me = *ME.get_or_init(|| unsafe { libc::geteuid() });
         m.is_file() && m.uid() == me && m.mode() & 0o7111 == 0
     }
     #[cfg(not(unix))]

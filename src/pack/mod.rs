@@ -323,6 +323,14 @@ pub fn render<'k>(
         return Err(diags);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    if let Some(previous) = &cx.previous {
+        for f in files.iter_mut().filter(|f| f.meta.origin.is_none()) {
+            if let Some(crate::changes::Seen::Listed { sum, .. }) = previous.get(&f.path) {
+                let same = sum == f.sha256();
+                f.meta.as_before = same;
+            }
+        }
+    }
     if let Some(release) = release {
         let page = timed("changes", || {
             let overview = outputs::overview::file_name(&cx);
