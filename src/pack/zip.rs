@@ -7,9 +7,12 @@
 //! The stored files come first, in path order, then the texts. The stored files are most of a
 //! pack's bytes and rarely change between builds (an edited text changes none of them), so the
 //! zip made by the build before begins with exactly the same bytes: a [`Memo`] of that zip
-//! (which stored files it began with, how long that part is, and the SHA-256 state after it)
-//! lets the next zip copy that part from it and hash only the texts. Copying is done by the
-//! system where it can (`copy_file_range`), so the bytes never pass through the build.
+//! (which stored files it began with, how long that part is, the SHA-256 state after it, and
+//! where each text is and what it holds) lets the next zip copy that part from it, take each
+//! text that did not change from it instead of deflating it again, and hash only the texts.
+//! The part is copied by the system where it can (`copy_file_range`), so its bytes never pass
+//! through the build. The memo is only used while the earlier zip is the very file it was made
+//! of (its length, place and change time).
 //!
 //! Written by hand, not with the zip crate: a zip is a simple format (a header before each
 //! file's data, a directory of them at the end), and the crate can neither go on after a part
