@@ -66,6 +66,7 @@ fn parts(kit_dir: &Path) {
         release: None,
         previous: None,
         cache: None,
+        partner_logo: Default::default(),
     };
     if let Some(item) = cx.items.iter().find(|r| !r.posts.is_empty()) {
         for post in &item.posts {

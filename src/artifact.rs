@@ -171,6 +171,9 @@ pub struct PackContext<'k> {
     pub previous: Option<crate::changes::PackFiles>,
     /// The build cache beside the output, when building into `--out`.
     pub cache: Option<&'k crate::cache::Cache>,
+    /// The partner's logo as a `data:` URI, made for the first page that shows it and kept
+    /// for the pack's other pages.
+    pub partner_logo: std::sync::OnceLock<Option<String>>,
 }
 
 impl FileMeta {
@@ -192,11 +195,15 @@ impl PackContext<'_> {
     /// The partner's logo as a `data:` URI for a page; none when only checking (nothing is
     /// drawn, and a forgotten logo is not made again for a page that is thrown away).
     pub fn partner_logo_uri(&self) -> Option<String> {
-        self.partner
-            .logo
-            .as_ref()
-            .filter(|_| self.draw)
-            .and_then(|l| l.data_uri())
+        self.partner_logo
+            .get_or_init(|| {
+                self.partner
+                    .logo
+                    .as_ref()
+                    .filter(|_| self.draw)
+                    .and_then(|l| l.data_uri())
+            })
+            .clone()
     }
 
     /// The metadata shared by every file made from `item`.

@@ -60,6 +60,29 @@ fn create_fresh(path: &Path, log: bool) -> std::io::Result<fs::File> {
     options.create_new(true).open(path)
 }
 
+/// Writes `bytes` over the file at `path` when it is a plain file with no other name (never
+/// through a link, symbolic or hard: a file elsewhere is never changed).
+#[cfg(unix)]
+fn overwrite(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Write;
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    let Ok(mut file) = fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+    else {
+        return false;
+    };
+    file.metadata().is_ok_and(|m| m.is_file() && m.nlink() == 1)
+        && file.set_len(0).is_ok()
+        && file.write_all(bytes).is_ok()
+}
+
+#[cfg(not(unix))]
+fn overwrite(_: &Path, _: &[u8]) -> bool {
+    false
+}
+
 /// The build cache's folder for `campaign` in `out`: `<out>/.<campaign>.partnerkit-cache`.
 pub fn folder(out: &Path, campaign: &str) -> PathBuf {
     out.join(format!(".{campaign}.partnerkit-cache"))
@@ -157,7 +180,8 @@ impl Cache {
         if copied {
             self.zips.fetch_add(1, Ordering::Relaxed);
         }
-        let _ = self.write(&key, &memo.to_bytes());
+        // In place: a file created on every build costs more on ext4 than writing a few KB.
+        let _ = self.write_entry(&key, &memo.to_bytes(), true);
     }
 
     fn at(dir: &Path) -> Cache {
@@ -209,6 +233,12 @@ impl Cache {
     /// already there (one the index did not know or whose bytes did not match) is replaced by
     /// renaming a new file onto it, so an output file linked to it keeps its bytes.
     fn write(&self, key: &[u8; 32], bytes: &[u8]) -> Option<[u8; 32]> {
+        self.write_entry(key, bytes, false)
+    }
+
+    /// [`Cache::write`]; with `in_place`, an entry that is there is written over in its own
+    /// file (no output links to it: a memo), when that file is a plain file with no other name.
+    fn write_entry(&self, key: &[u8; 32], bytes: &[u8], in_place: bool) -> Option<[u8; 32]> {
         use std::io::Write;
         if bytes.len() as u64 > MAX_ENTRY {
             return None;
@@ -228,6 +258,10 @@ impl Cache {
         let fresh = fs::File::create_new(&path).and_then(|mut f| f.write_all(bytes));
         match fresh {
             Ok(()) => {}
+            Err(e)
+                if e.kind() == std::io::ErrorKind::AlreadyExists
+                    && in_place
+                    && overwrite(&path, bytes) => {}
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 let tmp = parent.join(format!(".{}.{}.tmp", &hex(key)[..16], std::process::id()));
                 let written = create_fresh(&tmp, false).and_then(|mut f| f.write_all(bytes));
@@ -447,6 +481,39 @@ mod tests {
             let out: Result<_, ()> = cache.get_or_render(key(2), || Ok(b"drawn".to_vec()));
             assert_eq!(out.unwrap().bytes, b"drawn");
         }
+    }
+
+    /// A memo is written over in its own file, never through a link to a file elsewhere.
+    #[cfg(unix)]
+    #[test]
+    fn a_memo_is_written_in_place_only_into_a_file_of_its_own() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::open(&tmp.path().join("c"));
+        let k = key(7);
+        let path = cache.path(&k);
+        cache.write_entry(&k, b"one", true).unwrap();
+        let ino = fs::metadata(&path).unwrap().ino();
+        cache.write_entry(&k, b"two", true).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"two");
+        assert_eq!(fs::metadata(&path).unwrap().ino(), ino, "written in place");
+
+        // A second name (a hard link planted to a file elsewhere): that file keeps its bytes.
+        let elsewhere = tmp.path().join("elsewhere");
+        fs::hard_link(&path, &elsewhere).unwrap();
+        cache.write_entry(&k, b"three", true).unwrap();
+        assert_eq!(fs::read(&elsewhere).unwrap(), b"two");
+        assert_eq!(fs::read(&path).unwrap(), b"three");
+
+        // A symbolic link: not followed.
+        let target = tmp.path().join("target");
+        fs::write(&target, b"mine").unwrap();
+        fs::remove_file(&path).unwrap();
+        std::os::unix::fs::symlink(&target, &path).unwrap();
+        cache.write_entry(&k, b"four", true).unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"mine");
+        assert!(fs::symlink_metadata(&path).unwrap().is_file());
+        assert_eq!(fs::read(&path).unwrap(), b"four");
     }
 
     #[test]

@@ -40,6 +40,8 @@ pub struct Logo {
     files: Option<KitFiles>,
     /// The pixels of a logo made in memory, which has no file to read again.
     own: Option<std::sync::Arc<LogoPixels>>,
+    /// [`Logo::data_uri`], once made by [`Logo::kept_data_uri`].
+    kept_uri: std::sync::OnceLock<String>,
 }
 
 /// A logo's pixels: the normalised RGBA PNG (for print) and the copy for screens.
@@ -142,6 +144,7 @@ impl Logo {
             cache_keys: None,
             files: None,
             own: Some(std::sync::Arc::new(LogoPixels { png, screen })),
+            kept_uri: std::sync::OnceLock::new(),
         })
     }
 
@@ -198,10 +201,21 @@ impl Logo {
         cache.keep(screen, || kept.as_ref().map(|p| p.screen.clone()));
     }
 
+    /// [`Logo::data_uri`], made once and kept: for the campaign's logo, which every page of
+    /// every pack shows (a partner's logo is kept per pack instead, so that a campaign of a
+    /// thousand partners does not hold a thousand of them).
+    pub fn kept_data_uri(&self) -> Option<String> {
+        if let Some(uri) = self.kept_uri.get() {
+            return Some(uri.clone());
+        }
+        let uri = self.data_uri()?;
+        Some(self.kept_uri.get_or_init(|| uri).clone())
+    }
+
     /// A `data:` URI of the copy for screens, for self-contained HTML and SVG; `None` when the
     /// pixels cannot be had (a pack checks [`Logo::pixels`] first, so that is an error there).
     pub fn data_uri(&self) -> Option<String> {
-        // Made when asked (a few times per pack), not kept.
+        // Made when asked (once per pack), not kept.
         let p = self.pixels().ok()?;
         Some(format!(
             "data:image/png;base64,{}",
@@ -310,6 +324,7 @@ fn normalised(
         cache_keys: Some([key, small_key]),
         files: Some(files.clone()),
         own: None,
+        kept_uri: std::sync::OnceLock::new(),
     };
     Ok((logo, LogoPixels { png, screen }))
 }

@@ -102,7 +102,7 @@ impl<'a> PageBase<'a> {
                 owner: &kit.campaign.owner,
                 url: kit.campaign.url.as_deref(),
                 contact: kit.campaign.contact.as_deref(),
-                logo: kit.campaign.logo.as_ref().and_then(|l| l.data_uri()),
+                logo: kit.campaign.logo.as_ref().and_then(|l| l.kept_data_uri()),
             },
             behaviour: BehaviourView {
                 audience: &kit.behaviour.audience,

@@ -310,6 +310,7 @@ pub fn render<'k>(
         release,
         previous,
         cache,
+        partner_logo: Default::default(),
     };
     let mut files = Vec::new();
     let mut diags = Vec::new();
