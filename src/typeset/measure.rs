@@ -38,7 +38,16 @@ thread_local! {
     static ADVANCES: std::cell::RefCell<Memo<i32>> = std::cell::RefCell::default();
     /// Shaped glyph runs by (bold, text), for the PDFs.
     static GLYPHS: std::cell::RefCell<Memo<Run>> = std::cell::RefCell::default();
+    /// What [`Measure::fit`] found, by (bold, text) and then by box and sizes: every partner's
+    /// cards fit the same texts into the same boxes.
+    static FITS: std::cell::RefCell<Memo<Vec<(Fit, Fitted)>>> = std::cell::RefCell::default();
 }
+
+/// A box and the largest and smallest size, as bits: what [`Measure::fit`] asks besides the text.
+type Fit = [u32; 4];
+
+/// The size and lines a text fits with, if any.
+type Fitted = Option<(f32, Vec<String>)>;
 
 impl Measure {
     /// Width of `text` in millimetres at `size` points.
@@ -167,15 +176,35 @@ impl Measure {
 
     /// The largest size from `max` down to `min` (in 0.5 pt steps) at which `text` fits in
     /// `w` × `h` mm, with its lines.
-    pub fn fit(
-        &self,
-        text: &str,
-        bold: bool,
-        w: f32,
-        h: f32,
-        max: f32,
-        min: f32,
-    ) -> Option<(f32, Vec<String>)> {
+    pub fn fit(&self, text: &str, bold: bool, w: f32, h: f32, max: f32, min: f32) -> Fitted {
+        let asked: Fit = [w.to_bits(), h.to_bits(), max.to_bits(), min.to_bits()];
+        let known = FITS.with(|memo| {
+            let memo = memo.borrow();
+            let found = memo[usize::from(bold)].get(text)?;
+            found
+                .iter()
+                .find(|(a, _)| *a == asked)
+                .map(|(_, f)| f.clone())
+        });
+        if let Some(fitted) = known {
+            return fitted;
+        }
+        let fitted = self.fit_now(text, bold, w, h, max, min);
+        FITS.with(|memo| {
+            let memo = &mut memo.borrow_mut()[usize::from(bold)];
+            if memo.len() >= MAX_MEMO / 10 {
+                memo.clear();
+            }
+            let boxes = memo.entry(text.to_string()).or_default();
+            if boxes.len() >= 16 {
+                boxes.clear();
+            }
+            boxes.push((asked, fitted.clone()));
+        });
+        fitted
+    }
+
+    fn fit_now(&self, text: &str, bold: bool, w: f32, h: f32, max: f32, min: f32) -> Fitted {
         let mut size = max;
         while size >= min - 1e-3 {
             if let Some(lines) = self.wrap(text, size, bold, w) {
@@ -193,4 +222,31 @@ impl Measure {
 /// Line pitch in mm for a size in points.
 pub fn line_height(size: f32) -> f32 {
     size * 1.28 / PT_PER_MM
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fit_remembered_is_the_fit_made_for_every_box() {
+        let m = Measure::default();
+        let text = "Wie krijgt bij jullie de leukste klussen, en wie vraagt erom?";
+        for bold in [false, true] {
+            for (w, h, max, min) in [
+                (80.0, 60.0, 22.0, 11.0),
+                (40.0, 20.0, 22.0, 11.0),
+                (20.0, 8.0, 14.0, 11.0),
+                (80.0, 60.0, 12.0, 9.0),
+            ] {
+                let fresh = m.fit_now(text, bold, w, h, max, min);
+                assert_eq!(m.fit(text, bold, w, h, max, min), fresh);
+                assert_eq!(m.fit(text, bold, w, h, max, min), fresh, "remembered");
+            }
+        }
+        // Another box, the same text: not the fit of the first box.
+        let wide = m.fit(text, true, 200.0, 60.0, 22.0, 11.0).unwrap();
+        let narrow = m.fit(text, true, 30.0, 60.0, 22.0, 11.0).unwrap();
+        assert!(narrow.1.len() > wide.1.len());
+    }
 }
