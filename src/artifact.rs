@@ -80,6 +80,9 @@ pub struct LetGo {
     pub len: u64,
     /// A PNG's width and height (0 × 0 for other files).
     pub pixels: (u32, u32),
+    /// The build cache found its file in this build as the output may link to it (a plain file
+    /// of ours, of this length, with no execute bits).
+    pub linkable: bool,
 }
 
 impl Artifact {
@@ -107,6 +110,7 @@ impl Artifact {
         self.meta.let_go = Some(LetGo {
             len: self.bytes.len() as u64,
             pixels: crate::util::png_size(&self.bytes),
+            linkable: false,
         });
         self.bytes = Vec::new();
     }
@@ -185,7 +189,11 @@ impl FileMeta {
             let _ = self.digest.set(crate::util::hex(&sha));
         }
         if let Some((len, pixels)) = drawn.unread {
-            self.let_go = Some(LetGo { len, pixels });
+            self.let_go = Some(LetGo {
+                len,
+                pixels,
+                linkable: true,
+            });
         }
         drawn.bytes
     }

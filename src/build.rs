@@ -91,8 +91,16 @@ pub trait Sink {
     }
 
     /// Stores one file whose bytes were let go: they are in the file `origin` (the build
-    /// cache), `len` of them.
-    fn link(&mut self, rel: &str, origin: &Path, len: u64) -> Result<(), Diagnostic> {
+    /// cache), `len` of them (`checked`: the cache found the file so in this build, and the
+    /// output may link to it).
+    fn link(
+        &mut self,
+        rel: &str,
+        origin: &Path,
+        len: u64,
+        checked: bool,
+    ) -> Result<(), Diagnostic> {
+        let _ = checked;
         let bytes = read_exactly(origin, len)?;
         self.put(rel, &bytes)
     }
@@ -351,7 +359,7 @@ pub(crate) fn build_into(
             }
             let rel = format!("{}/{}", names.folder, f.path);
             match (&f.meta.origin, f.meta.let_go) {
-                (Some(origin), Some(gone)) => sink.link(&rel, origin, gone.len),
+                (Some(origin), Some(gone)) => sink.link(&rel, origin, gone.len, gone.linkable),
                 (Some(origin), None) => sink.put_same_as(&rel, &f.bytes, origin),
                 (None, _) if f.meta.as_before => sink.put_as_before(&rel, &f.bytes),
                 (None, _) => sink.put(&rel, &f.bytes),

@@ -121,6 +121,24 @@ pub fn read_exactly(path: &std::path::Path, len: u64) -> std::io::Result<Vec<u8>
     Ok(bytes)
 }
 
+/// Whether the output may link to a file with this metadata: a plain file (not a link), and on
+/// Unix ours, with no execute or special bits: a link keeps its mode, and a file written anew
+/// would have none of these.
+pub fn linkable(m: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        static ME: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = *ME.get_or_init(|| unsafe { libc::geteuid() });
+        m.is_file() && m.uid() == me && m.mode() & 0o7111 == 0
+    }
+    #[cfg(not(unix))]
+    {
+        m.is_file()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

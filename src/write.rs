@@ -456,7 +456,7 @@ impl Staging<'_> {
         let len = bytes.len() as u64;
         let Some(meta) = fs::symlink_metadata(&old)
             .ok()
-            .filter(|m| linkable(m) && m.len() == len)
+            .filter(|m| crate::util::linkable(m) && m.len() == len)
         else {
             return false;
         };
@@ -471,9 +471,17 @@ impl Staging<'_> {
     }
 
     /// Links `rel` to the cache's file `origin` when the output may link to it and it is `len`
-    /// bytes long.
-    fn link_to(&mut self, rel: &str, origin: &Path, len: u64) -> Result<bool, Diagnostic> {
-        let same = fs::symlink_metadata(origin).is_ok_and(|m| linkable(&m) && m.len() == len);
+    /// bytes long (`checked`: the cache found it so in this build).
+    fn link_to(
+        &mut self,
+        rel: &str,
+        origin: &Path,
+        len: u64,
+        checked: bool,
+    ) -> Result<bool, Diagnostic> {
+        let same = checked
+            || fs::symlink_metadata(origin)
+                .is_ok_and(|m| crate::util::linkable(&m) && m.len() == len);
         Ok(same && fs::hard_link(origin, self.place(rel)?).is_ok())
     }
 }
@@ -525,15 +533,21 @@ impl crate::build::Sink for Staging<'_> {
     /// A hard link to the cache's file when it still holds these bytes (same length; the
     /// cache never changes an entry in place), else as `put`.
     fn put_same_as(&mut self, rel: &str, bytes: &[u8], origin: &Path) -> Result<(), Diagnostic> {
-        if self.link_to(rel, origin, bytes.len() as u64)? {
+        if self.link_to(rel, origin, bytes.len() as u64, false)? {
             return Ok(());
         }
         self.put(rel, bytes)
     }
 
     /// A hard link to the cache's file when it is still `len` bytes long, else a copy of it.
-    fn link(&mut self, rel: &str, origin: &Path, len: u64) -> Result<(), Diagnostic> {
-        if self.link_to(rel, origin, len)? {
+    fn link(
+        &mut self,
+        rel: &str,
+        origin: &Path,
+        len: u64,
+        checked: bool,
+    ) -> Result<(), Diagnostic> {
+        if self.link_to(rel, origin, len, checked)? {
             return Ok(());
         }
         let bytes = crate::build::read_exactly(origin, len)?;
@@ -545,24 +559,6 @@ impl crate::build::Sink for Staging<'_> {
             into: self.target.staging.clone(),
             previous: self.target.dir.clone(),
         })
-    }
-}
-
-/// Whether the output may link to a file with this metadata: a plain file (not a link), and on
-/// Unix ours, with no execute or special bits: a link keeps its mode, and a file written anew
-/// would have none of these.
-fn linkable(m: &fs::Metadata) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        static ME: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        let me = *ME.get_or_init(|| unsafe { libc::geteuid() });
-        m.is_file() && m.uid() == me && m.mode() & 0o7111 == 0
-    }
-    #[cfg(not(unix))]
-    {
-        m.is_file()
     }
 }
 

@@ -121,8 +121,9 @@ pub struct Drawn {
     pub origin: Option<Arc<Path>>,
     /// The SHA-256 of the bytes, when the cache knows it.
     pub sha256: Option<[u8; 32]>,
-    /// Set when the bytes were not read (they are in `origin`): their length and a PNG's
-    /// width and height (0 × 0 for other files).
+    /// Set when the bytes were not read (they are in `origin`, a file the output may link to:
+    /// [`crate::util::linkable`]): their length and a PNG's width and height (0 × 0 for other
+    /// files).
     pub unread: Option<(u64, (u32, u32))>,
 }
 
@@ -313,8 +314,8 @@ impl Cache {
 
     /// [`Cache::get_or_render`] for a file of a pack, which the output links to the entry and
     /// the zip copies from the previous zip: an entry the index found at the start vouches for
-    /// is not read at all, when it is the length the index says and was not changed since the
-    /// index was written. Anything else is read and checked whole, or drawn. `pixels`: the
+    /// is not read at all, when it is a file the output may link to, of the length the index
+    /// says, not changed since the index was written. Anything else is read and checked whole, or drawn. `pixels`: the
     /// width and height of the PNG `render` draws (0 × 0 for other files), which an entry not
     /// read is taken to have.
     pub fn draw_file<E>(
@@ -345,7 +346,10 @@ impl Cache {
         // Changed in place since the index was written (a file of the output edited: it is
         // the same file; the same clock tick counts as since), or of another length: read and
         // checked whole.
-        if !meta.is_file() || meta.len() != u64::from(len) || meta.modified().ok()? >= written {
+        if !crate::util::linkable(&meta)
+            || meta.len() != u64::from(len)
+            || meta.modified().ok()? >= written
+        {
             return None;
         }
         self.index.mark(slot);
