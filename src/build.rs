@@ -284,14 +284,16 @@ pub(crate) fn build_into(
                     let name = crate::distribution::names(kit, p, key).zip;
                     // The memo of this partner's previous zip.
                     let memo_key = cache.map(|c| (c, zip::memo_key(&name)));
-                    let memo = memo_key.and_then(|(c, k)| c.zip_memo(k));
+                    let memo = memo_key
+                        .and_then(|(c, k)| c.zip_memo(k))
+                        .and_then(|b| zip::Memo::from_bytes(&b));
                     let old = dir.previous.join(&name);
                     let previous = memo.map(|m| (m, old.as_path()));
                     let made =
                         zip::zip_file(&dir.into.join(&name), &folder, &files, launch, previous);
                     made.map(|z| {
                         if let (Some((c, k)), Some(m)) = (memo_key, &z.memo) {
-                            c.keep_zip_memo(k, m, z.copied > 0);
+                            c.keep_zip_memo(k, &m.to_bytes(), z.copied > 0);
                         }
                         PackZip {
                             bytes: None,

@@ -445,6 +445,16 @@ impl Staging<'_> {
         ok
     }
 
+    /// Writes `rel`, or links it to the previous output's file of the same bytes
+    /// ([`Staging::link_previous`], `listed` as there).
+    fn write_or_link(&mut self, rel: &str, bytes: &[u8], listed: bool) -> Result<(), Diagnostic> {
+        let path = self.place(rel)?;
+        if self.link_previous(Path::new(rel), bytes, &path, listed) {
+            return Ok(());
+        }
+        fs::write(&path, bytes).map_err(|e| io_error("write", &path, e))
+    }
+
     /// Links `to` to the previous output's `rel` when that is a file (not a link) of exactly
     /// `bytes`. With `listed` (the previous manifest lists these bytes for it), a file not
     /// changed since the previous build ended is not read to compare.
@@ -513,21 +523,13 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
 
 impl crate::build::Sink for Staging<'_> {
     fn put(&mut self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        let path = self.place(rel)?;
-        if self.link_previous(Path::new(rel), bytes, &path, false) {
-            return Ok(());
-        }
-        fs::write(&path, bytes).map_err(|e| io_error("write", &path, e))
+        self.write_or_link(rel, bytes, false)
     }
 
     /// A hard link to the previous build's file, not read when it was not changed since that
     /// build ended; else as `put`.
     fn put_as_before(&mut self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        let path = self.place(rel)?;
-        if self.link_previous(Path::new(rel), bytes, &path, true) {
-            return Ok(());
-        }
-        fs::write(&path, bytes).map_err(|e| io_error("write", &path, e))
+        self.write_or_link(rel, bytes, true)
     }
 
     /// A hard link to the cache's file when it still holds these bytes (same length; the

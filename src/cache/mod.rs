@@ -169,20 +169,20 @@ impl Cache {
         }
     }
 
-    /// The memo of the previous zip of a pack whose images and PDFs have `key`
-    /// ([`crate::pack::zip::memo_key`]), when there is one.
-    pub fn zip_memo(&self, key: [u8; 32]) -> Option<crate::pack::zip::Memo> {
-        crate::pack::zip::Memo::from_bytes(&self.read(&key)?.0)
+    /// The memo of a pack's previous zip kept under `key` (the bytes of a
+    /// `crate::pack::zip::Memo`), when there is one.
+    pub fn zip_memo(&self, key: [u8; 32]) -> Option<Vec<u8>> {
+        self.read(&key).map(|(bytes, _)| bytes)
     }
 
     /// Keeps the memo of the zip just written (it changes with every build: the entry is
-    /// replaced); `copied` when that zip copied its first part from the previous one.
-    pub fn keep_zip_memo(&self, key: [u8; 32], memo: &crate::pack::zip::Memo, copied: bool) {
+    /// replaced); `copied` when that zip copied from the previous one.
+    pub fn keep_zip_memo(&self, key: [u8; 32], memo: &[u8], copied: bool) {
         if copied {
             self.zips.fetch_add(1, Ordering::Relaxed);
         }
         // In place: a file created on every build costs more on ext4 than writing a few KB.
-        let _ = self.write_entry(&key, &memo.to_bytes(), true);
+        let _ = self.write_entry(&key, memo, true);
     }
 
     fn at(dir: &Path) -> Cache {
