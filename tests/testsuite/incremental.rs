@@ -112,8 +112,8 @@ fn editing_an_article_draws_nothing_again_and_gives_the_clean_build() {
     );
     let edited = both(&kit, &cached, &clean);
     assert_eq!(cache_counts(&edited), (drawn, 0));
-    // Every pack's zip copied its images and PDFs from the previous zip, and (`both`) is the
-    // zip of the clean build.
+    // Every pack's zip copied its images and PDFs from the previous zip (on Unix: elsewhere a
+    // zip has no identity to be known by), and (`both`) is the zip of the clean build.
     let packs = std::fs::read_dir(cached.join("mijn-campagne"))
         .unwrap()
         .filter(|e| {
@@ -125,7 +125,8 @@ fn editing_an_article_draws_nothing_again_and_gives_the_clean_build() {
         })
         .count();
     assert!(packs >= 2, "{packs}");
-    assert_eq!(cache_numbers(&edited)[2], packs);
+    let copied = if cfg!(unix) { packs } else { 0 };
+    assert_eq!(cache_numbers(&edited)[2], copied);
     let article = campaign(&cached)
         .into_iter()
         .find(|(p, _)| p.ends_with("verhaal.html"))
