@@ -161,6 +161,11 @@ impl Sha {
 struct Identity([u64; 7]);
 
 impl Identity {
+    /// The file's length.
+    fn len(&self) -> u64 {
+        self.0[0]
+    }
+
     #[cfg(unix)]
     fn of(meta: &std::fs::Metadata) -> Option<Identity> {
         use std::os::unix::fs::MetadataExt;
@@ -419,8 +424,8 @@ pub fn zip_file(
         let same = earlier
             .get(name.as_bytes())
             .filter(|t| t.sha256 == f.sha256().as_bytes() && t.record[12..16] == w.stamp());
-        if let (Some(t), Some((_, from))) = (same, old.as_ref()) {
-            if read_entry(from, t, &mut buf) {
+        if let (Some(t), Some((memo, from))) = (same, old.as_ref()) {
+            if read_entry(from, memo.file.len(), t, &mut buf) {
                 copied += buf.len() as u64;
                 w.copied(t, &buf, f)?;
                 continue;
@@ -470,9 +475,13 @@ fn copy_part(memo: &Memo, from: &File, to: &mut File) -> bool {
     false
 }
 
-/// Reads the text entry `t` (local header and data) of the earlier zip `from` into `buf`, when
-/// it is there whole with the header its record says.
-fn read_entry(from: &File, t: &Text, buf: &mut Vec<u8>) -> bool {
+/// Reads the text entry `t` (local header and data) of the earlier zip `from`, `len` bytes
+/// long, into `buf`, when it is there whole with the header its record says. A record that
+/// reaches past the zip's end is not read (nothing is held for it).
+fn read_entry(from: &File, len: u64, t: &Text, buf: &mut Vec<u8>) -> bool {
+    if t.offset.checked_add(t.span()).is_none_or(|end| end > len) {
+        return false;
+    }
     let Ok(span) = usize::try_from(t.span()) else {
         return false;
     };
@@ -829,6 +838,36 @@ mod tests {
         assert!(
             Sha::from_bytes(&[0; 41]).is_none(),
             "8 words, a count of 0, 1 waiting byte"
+        );
+    }
+
+    /// A memo whose text record reaches past the earlier zip's end (a damaged or planted
+    /// memo) has nothing read or held for that text: it is deflated again.
+    #[cfg(unix)]
+    #[test]
+    fn a_text_record_past_the_end_of_the_earlier_zip_is_not_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let files = pack("De tekst");
+        let first = tmp.path().join("1.zip");
+        let mut memo = zip_file(&first, "kit-p", &files, stamp(), None)
+            .unwrap()
+            .memo
+            .unwrap();
+        let stored_part = memo.len;
+        for t in &mut memo.texts {
+            t.record[20..24].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes());
+        }
+        // Nothing is held for it either (not 4 GB of room).
+        let mut buf = Vec::new();
+        let old = File::open(&first).unwrap();
+        assert!(!read_entry(&old, memo.file.len(), &memo.texts[0], &mut buf));
+        assert!(buf.capacity() < 1 << 20, "{}", buf.capacity());
+        let second = tmp.path().join("2.zip");
+        let made = zip_file(&second, "kit-p", &files, stamp(), Some((memo, &first))).unwrap();
+        assert_eq!(made.copied, stored_part, "only the stored part");
+        assert_eq!(
+            std::fs::read(&second).unwrap(),
+            zip("kit-p", &files, stamp()).unwrap()
         );
     }
 
