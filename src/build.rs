@@ -121,6 +121,34 @@ pub struct ZipFolders {
     pub previous: std::path::PathBuf,
 }
 
+/// Zips `files` under `top/` into `dir.into/<name>`, copying what did not change from the
+/// previous build's zip of that name by the memo the cache keeps of it, and keeps the new
+/// zip's memo there.
+fn zip_to_folder(
+    dir: &ZipFolders,
+    name: &str,
+    top: &str,
+    files: &[Artifact],
+    stamp: crate::kit::Moment,
+    cache: Option<&crate::cache::Cache>,
+) -> std::io::Result<PackZip> {
+    let memo_key = zip::memo_key(name);
+    let memo = cache
+        .and_then(|c| c.zip_memo(memo_key))
+        .and_then(|b| zip::Memo::from_bytes(&b));
+    let old = dir.previous.join(name);
+    let previous = memo.map(|m| (m, old.as_path()));
+    let z = zip::zip_file(&dir.into.join(name), top, files, stamp, previous)?;
+    if let (Some(c), Some(m)) = (cache, &z.memo) {
+        c.keep_zip_memo(memo_key, &m.to_bytes(), z.copied > 0);
+    }
+    Ok(PackZip {
+        bytes: None,
+        len: z.len,
+        sha256: crate::util::hex(&z.sha256),
+    })
+}
+
 /// The `len` bytes of the file at `path` (a cache entry whose bytes a pack let go).
 pub(crate) fn read_exactly(path: &Path, len: u64) -> Result<Vec<u8>, Diagnostic> {
     crate::util::read_exactly(path, len).map_err(|e| {
@@ -282,25 +310,7 @@ pub(crate) fn build_into(
             let made = pack::timed("zips", || match &zip_folder {
                 Some(dir) => {
                     let name = crate::distribution::names(kit, p, key).zip;
-                    // The memo of this partner's previous zip.
-                    let memo_key = cache.map(|c| (c, zip::memo_key(&name)));
-                    let memo = memo_key
-                        .and_then(|(c, k)| c.zip_memo(k))
-                        .and_then(|b| zip::Memo::from_bytes(&b));
-                    let old = dir.previous.join(&name);
-                    let previous = memo.map(|m| (m, old.as_path()));
-                    let made =
-                        zip::zip_file(&dir.into.join(&name), &folder, &files, launch, previous);
-                    made.map(|z| {
-                        if let (Some((c, k)), Some(m)) = (memo_key, &z.memo) {
-                            c.keep_zip_memo(k, &m.to_bytes(), z.copied > 0);
-                        }
-                        PackZip {
-                            bytes: None,
-                            len: z.len,
-                            sha256: crate::util::hex(&z.sha256),
-                        }
-                    })
+                    zip_to_folder(dir, &name, &folder, &files, launch, cache)
                 }
                 // The checksum the download page shows, made here on every core.
                 None => zip::zip(&folder, &files, launch).map(|bytes| PackZip {

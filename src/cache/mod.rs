@@ -29,7 +29,7 @@ use std::sync::{Arc, Mutex};
 use sha2::{Digest, Sha256};
 
 use crate::util::hex;
-use index::{Entry, Id, Index};
+use index::{Entry, Id, Index, Slot};
 
 /// The largest entry read back (a card PDF with its logos is a few MB).
 const MAX_ENTRY: u64 = 256 * 1024 * 1024;
@@ -108,7 +108,7 @@ pub struct Stats {
     pub hits: usize,
     /// Renders drawn (and stored).
     pub misses: usize,
-    /// Zips that copied their images and PDFs from the previous build's zip.
+    /// Zips that copied what did not change from the previous build's zip.
     pub zips: usize,
 }
 
@@ -208,7 +208,12 @@ impl Cache {
     /// The bytes stored for `key` and their SHA-256, if the index knows the entry and its
     /// bytes match (then the entry counts as used by this build).
     fn read(&self, key: &[u8; 32]) -> Option<(Vec<u8>, [u8; 32])> {
-        let (slot, Entry { crc: sum, len, sha }) = self.index.find(&id(key))?;
+        self.read_found(key, self.index.find(&id(key))?)
+    }
+
+    /// [`Cache::read`] of the entry the index found for `key`.
+    fn read_found(&self, key: &[u8; 32], found: (Slot, Entry)) -> Option<(Vec<u8>, [u8; 32])> {
+        let (slot, Entry { crc: sum, len, sha }) = found;
         let path = self.path(key);
         // Never through a link: the entry must be a file of the cache folder itself.
         let meta = fs::symlink_metadata(&path).ok()?;
@@ -292,7 +297,17 @@ impl Cache {
         key: [u8; 32],
         render: impl FnOnce() -> Result<Vec<u8>, E>,
     ) -> Result<Drawn, E> {
-        if let Some((bytes, sha)) = self.read(&key) {
+        self.render_found(key, self.index.find(&id(&key)), render)
+    }
+
+    /// [`Cache::get_or_render`] with what the index found for `key`.
+    fn render_found<E>(
+        &self,
+        key: [u8; 32],
+        found: Option<(Slot, Entry)>,
+        render: impl FnOnce() -> Result<Vec<u8>, E>,
+    ) -> Result<Drawn, E> {
+        if let Some((bytes, sha)) = found.and_then(|f| self.read_found(&key, f)) {
             self.hits.fetch_add(1, Ordering::Relaxed);
             return Ok(Drawn {
                 bytes,
@@ -315,30 +330,31 @@ impl Cache {
     /// [`Cache::get_or_render`] for a file of a pack, which the output links to the entry and
     /// the zip copies from the previous zip: an entry the index found at the start vouches for
     /// is not read at all, when it is a file the output may link to, of the length the index
-    /// says, not changed since the index was written. Anything else is read and checked whole, or drawn. `pixels`: the
-    /// width and height of the PNG `render` draws (0 × 0 for other files), which an entry not
-    /// read is taken to have.
+    /// says, not changed since the index was written. Anything else is read and checked whole,
+    /// or drawn. `pixels`: the width and height of the PNG `render` draws (0 × 0 for other
+    /// files), which an entry not read is taken to have.
     pub fn draw_file<E>(
         &self,
         key: [u8; 32],
         pixels: (u32, u32),
         render: impl FnOnce() -> Result<Vec<u8>, E>,
     ) -> Result<Drawn, E> {
-        if let Some(drawn) = self.unread(&key, pixels) {
+        let found = self.index.find(&id(&key));
+        if let Some(drawn) = found.and_then(|f| self.unread(&key, f, pixels)) {
             self.hits.fetch_add(1, Ordering::Relaxed);
             return Ok(drawn);
         }
-        let drawn = self.get_or_render(key, render)?;
+        let drawn = self.render_found(key, found, render)?;
         debug_assert_eq!(crate::util::png_size(&drawn.bytes), pixels);
         Ok(drawn)
     }
 
-    /// The entry for `key` without its bytes, when the index the build found vouches for it
-    /// and its file is as it was then.
-    fn unread(&self, key: &[u8; 32], pixels: (u32, u32)) -> Option<Drawn> {
-        let (slot, Entry { len, sha, .. }) = self.index.find(&id(key))?;
+    /// The entry the index found for `key`, without its bytes, when it is one of the index the
+    /// build found and its file is as it was then.
+    fn unread(&self, key: &[u8; 32], found: (Slot, Entry), pixels: (u32, u32)) -> Option<Drawn> {
+        let (slot, Entry { len, sha, .. }) = found;
         let written = self.index.written()?;
-        if !matches!(slot, index::Slot::Old(_)) {
+        if !matches!(slot, Slot::Old(_)) {
             return None;
         }
         let path = self.path(key);

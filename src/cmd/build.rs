@@ -18,8 +18,8 @@ pub fn run(args: &BuildArgs) -> ExitCode {
                     eprintln!(
                         "{}",
                         crate::tr!(
-                            "  cache      {hits} images and PDFs reused, {misses} drawn; {zips} zips began with the previous zip's images and PDFs, copied",
-                            "  cache      {hits} afbeeldingen en pdf's hergebruikt, {misses} getekend; {zips} zips begonnen met de afbeeldingen en pdf's van de vorige zip, gekopieerd",
+                            "  cache      {hits} images and PDFs reused, {misses} drawn; {zips} zips copied what did not change from the previous zip",
+                            "  cache      {hits} afbeeldingen en pdf's hergebruikt, {misses} getekend; {zips} zips namen over wat niet veranderde uit de vorige zip",
                             hits = c.hits,
                             misses = c.misses,
                             zips = c.zips

@@ -326,10 +326,8 @@ pub fn render<'k>(
     files.sort_by(|a, b| a.path.cmp(&b.path));
     if let Some(previous) = &cx.previous {
         for f in files.iter_mut().filter(|f| f.meta.origin.is_none()) {
-            if let Some(crate::changes::Seen::Listed { sum, .. }) = previous.get(&f.path) {
-                let same = sum == f.sha256();
-                f.meta.as_before = same;
-            }
+            let same = previous.get(&f.path).is_some_and(|p| p.lists(f.sha256()));
+            f.meta.as_before = same;
         }
     }
     if let Some(release) = release {

@@ -413,7 +413,9 @@ pub fn zip_file(
             }
         }
     }
-    let after = (w.at, w.count, w.sha.clone(), w.directory.clone());
+    // Where the stored part ends, for the next build's memo.
+    let (part_len, part_count, part_sha, part_directory) =
+        (w.at, w.count, w.sha.clone(), w.directory.clone());
     let earlier: std::collections::HashMap<&[u8], &Text> = old
         .as_ref()
         .map(|(memo, _)| memo.texts.iter().map(|t| (t.name(), t)).collect())
@@ -444,10 +446,10 @@ pub fn zip_file(
             Some(Memo {
                 file: id,
                 part,
-                len: after.0,
-                count: u16::try_from(after.1).ok()?,
-                sha: after.2,
-                directory: after.3,
+                len: part_len,
+                count: u16::try_from(part_count).ok()?,
+                sha: part_sha,
+                directory: part_directory,
                 texts: written,
             })
         });
