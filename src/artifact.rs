@@ -59,6 +59,9 @@ pub struct FileMeta {
     /// of writing a copy.
     #[serde(skip)]
     pub origin: Option<std::sync::Arc<std::path::Path>>,
+    /// The key the drawing is kept under in the build cache (images and PDFs).
+    #[serde(skip)]
+    pub drawing: Option<[u8; 32]>,
     /// Set when the bytes were let go once the pack was zipped (they are in `origin`): their
     /// length, and a PNG's width and height.
     #[serde(skip)]
@@ -185,6 +188,7 @@ impl FileMeta {
     /// SHA-256 when the cache gave these.
     pub fn take_drawn(&mut self, drawn: crate::cache::Drawn) -> Vec<u8> {
         self.origin = drawn.origin;
+        self.drawing = Some(drawn.key);
         if let Some(sha) = drawn.sha256 {
             let _ = self.digest.set(crate::util::hex(&sha));
         }
@@ -234,6 +238,7 @@ impl PackContext<'_> {
             alt: None,
             preflight: None,
             origin: None,
+            drawing: None,
             let_go: None,
             as_before: false,
             digest: std::sync::OnceLock::new(),
@@ -261,6 +266,7 @@ impl PackContext<'_> {
             alt: None,
             preflight: None,
             origin: None,
+            drawing: None,
             let_go: None,
             as_before: false,
             digest: std::sync::OnceLock::new(),

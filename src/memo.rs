@@ -152,6 +152,7 @@ pub fn draw_at<E>(
         origin: None,
         sha256: None,
         unread: None,
+        key: k,
     };
     if !ON.load(std::sync::atomic::Ordering::Relaxed) {
         return f().map(drawn);

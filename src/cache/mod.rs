@@ -125,6 +125,8 @@ pub struct Drawn {
     /// [`crate::util::linkable`]): their length and a PNG's width and height (0 × 0 for other
     /// files).
     pub unread: Option<(u64, (u32, u32))>,
+    /// The key the bytes are kept under (in the cache, or the preview server's memo).
+    pub key: [u8; 32],
 }
 
 impl Cache {
@@ -314,6 +316,7 @@ impl Cache {
                 origin: Some(self.path(&key).into()),
                 sha256: Some(sha),
                 unread: None,
+                key,
             });
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
@@ -324,6 +327,7 @@ impl Cache {
             origin: sha.map(|_| self.path(&key).into()),
             sha256: sha,
             unread: None,
+            key,
         })
     }
 
@@ -347,6 +351,39 @@ impl Cache {
         let drawn = self.render_found(key, found, render)?;
         debug_assert_eq!(crate::util::png_size(&drawn.bytes), pixels);
         Ok(drawn)
+    }
+
+    /// [`Cache::draw_file`] of a drawing this build does not make again: the entry for `key`
+    /// (not read when it can be linked as it is), or `None` when the cache does not have it.
+    /// Not counted: the caller says how many it [`Cache::reused`] once it has all it needs.
+    pub fn find_file(&self, key: [u8; 32], pixels: (u32, u32)) -> Option<Drawn> {
+        let found = self.index.find(&id(&key))?;
+        self.unread(&key, found, pixels).or_else(|| {
+            let (bytes, sha) = self.read_found(&key, found)?;
+            Some(Drawn {
+                bytes,
+                origin: Some(self.path(&key).into()),
+                sha256: Some(sha),
+                unread: None,
+                key,
+            })
+        })
+    }
+
+    /// Counts `n` drawings taken with [`Cache::find_file`] as reused.
+    pub fn reused(&self, n: usize) {
+        self.hits.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// Keeps `bytes` for `key` (the record of what an output made from the inputs `key` is a
+    /// hash of: for the same key, always the same bytes) when the cache has no such entry, and
+    /// the entry in any case. Not counted as a drawing.
+    pub fn keep_record(&self, key: [u8; 32], bytes: &[u8]) {
+        if let Some((slot, _)) = self.index.find(&id(&key)) {
+            self.index.mark(slot);
+            return;
+        }
+        self.write(&key, bytes);
     }
 
     /// The entry the index found for `key`, without its bytes, when it is one of the index the
@@ -374,6 +411,7 @@ impl Cache {
             origin: Some(path.into()),
             sha256: Some(sha),
             unread: Some((u64::from(len), pixels)),
+            key: *key,
         })
     }
 

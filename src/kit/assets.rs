@@ -23,7 +23,7 @@ pub const MAX_LOGO_SIDE: u32 = 1024;
 /// whole process, not in the kit: a kit of a thousand partners would otherwise hold a thousand
 /// logos for the whole build. Pixels that were forgotten are made again from the file (and
 /// must come out the same, or the build stops: the file changed while it ran).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Logo {
     /// The path as written in the kit.
     pub path: String,
@@ -42,6 +42,19 @@ pub struct Logo {
     own: Option<std::sync::Arc<LogoPixels>>,
     /// [`Logo::data_uri`], once made by [`Logo::kept_data_uri`].
     kept_uri: std::sync::OnceLock<String>,
+}
+
+/// What the logo is (its path, size and the digest of its pixels): what it draws, and nothing
+/// that changes while it is used (render records are keyed by it).
+impl std::fmt::Debug for Logo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Logo")
+            .field("path", &self.path)
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .field("digest", &crate::util::hex(&self.digest))
+            .finish()
+    }
 }
 
 /// A logo's pixels: the normalised RGBA PNG (for print) and the copy for screens.

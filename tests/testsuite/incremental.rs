@@ -210,8 +210,11 @@ fn images_and_pdfs_are_linked_not_copied() {
 fn cache_entries(cached: &Path) -> (PathBuf, Vec<(String, Vec<u8>)>) {
     let cache = cached.join(".mijn-campagne.partnerkit-cache");
     let mut entries = files(&cache);
-    // Not the index, nor the memos of the zips (what the next zip may copy).
-    entries.retain(|(rel, bytes)| rel != "index" && !bytes.starts_with(b"zipmemo"));
+    // Not the index, nor the memos of the zips (what the next zip may copy), nor the records of
+    // what each deck made (which name drawings, and are no drawing).
+    entries.retain(|(rel, bytes)| {
+        rel != "index" && !bytes.starts_with(b"zipmemo") && !bytes.starts_with(b"partnerkit deck")
+    });
     (cache, entries)
 }
 
@@ -390,4 +393,48 @@ fn a_cache_entry_the_output_may_not_link_to_is_copied() {
         }
     }
     assert!(images > 0);
+}
+
+/// A deck's files are taken from the cache by a record of their inputs (no card laid out); an
+/// edit of any input the cards show makes them again, as a build without the cache does. Each
+/// edit below changes the card files; a record that missed it would give the previous ones.
+#[test]
+fn every_input_of_the_cards_makes_them_again() {
+    let (_tmp, kit, cached, clean) = starter_and_outputs();
+    let cards = |out: &Path| -> Vec<(String, Vec<u8>)> {
+        campaign(out)
+            .into_iter()
+            .filter(|(p, _)| p.contains("/cards/"))
+            .collect()
+    };
+    both(&kit, &cached, &clean);
+    let mut before = cards(&cached);
+    assert!(before.len() > 4, "{}", before.len());
+    for (from, to) in [
+        // The partner: its name (PDF titles, the logo's alt text) and colour.
+        (
+            "name = \"Werkgeversvereniging Voorbeeld\"",
+            "name = \"Werkgeversvereniging Elders\"",
+        ),
+        ("colour = \"#7a1f5c\"", "colour = \"#1f5c7a\""),
+        // The deck: a card's text, the deck's title.
+        (
+            "Wie ken jij die het al doet?",
+            "Wie kent u die het al doet?",
+        ),
+        ("title = \"Waar begin jij?\"", "title = \"Waar begint u?\""),
+        // The campaign: its owner (the PDFs' author).
+        (
+            "owner = \"Ministerie van Voorbeeldzaken\"",
+            "owner = \"Ministerie van Andere Zaken\"",
+        ),
+    ] {
+        replace(&kit, "kit.toml", from, to);
+        let o = both(&kit, &cached, &clean);
+        let after = cards(&cached);
+        assert_ne!(after, before, "after `{to}` the cards changed");
+        let (_, drawn) = cache_counts(&o);
+        assert!(drawn > 0, "after `{to}` something is drawn again");
+        before = after;
+    }
 }

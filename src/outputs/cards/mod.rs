@@ -9,6 +9,7 @@
 pub mod layout;
 pub mod pdf;
 pub mod preview;
+mod record;
 
 use layout::{Front, Measure, Shape};
 
@@ -445,7 +446,26 @@ impl Output for Cards {
     }
 }
 
+/// A deck's files: as the build cache's record of the same inputs says, or drawn.
 fn render_deck(
+    cx: &PackContext<'_>,
+    m: &Measure,
+    deck: &Deck,
+) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
+    let Some(cache) = cx.cache else {
+        return draw_deck(cx, m, deck);
+    };
+    let key = record::key(cx, deck);
+    if let Some(files) = record::take(cx, cache, deck, key) {
+        return Ok(files);
+    }
+    let files = draw_deck(cx, m, deck)?;
+    record::keep(cache, key, &files);
+    Ok(files)
+}
+
+/// A deck's files, laid out and drawn (each drawing from the build cache when it has it).
+fn draw_deck(
     cx: &PackContext<'_>,
     m: &Measure,
     deck: &Deck,
