@@ -218,6 +218,41 @@ impl PackContext<'_> {
             .clone()
     }
 
+    /// The bytes of the text at `path` that the build cache gave as `meta` says: a text it
+    /// did not read (it is linked from the cache as it is) is read when the previous build's
+    /// manifest does not list it with these bytes, for the changes page to compare it line by
+    /// line.
+    pub fn text_at_hand(
+        &self,
+        path: &str,
+        meta: &mut FileMeta,
+        bytes: Vec<u8>,
+    ) -> Result<Vec<u8>, crate::diag::Diagnostic> {
+        let (Some(gone), Some(origin)) = (meta.let_go, &meta.origin) else {
+            return Ok(bytes);
+        };
+        let listed = match (meta.digest.get(), &self.previous) {
+            (Some(sum), Some(previous)) => previous.get(path).is_some_and(|p| p.lists(sum)),
+            _ => false,
+        };
+        if listed {
+            return Ok(bytes);
+        }
+        let read = crate::util::read_exactly(origin, gone.len).map_err(|e| {
+            crate::diag::Diagnostic::error(
+                "cache",
+                crate::tr!(
+                    "cannot read `{path}` from the build cache ({e})",
+                    "`{path}` is niet te lezen uit de bouwcache ({e})",
+                    path = origin.display(),
+                    e = e
+                ),
+            )
+        })?;
+        meta.let_go = None;
+        Ok(read)
+    }
+
     /// The metadata shared by every file made from `item`.
     pub fn item_meta(&self, kind: &'static str, item: &Item) -> FileMeta {
         FileMeta {

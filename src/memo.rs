@@ -96,6 +96,17 @@ fn engine(fonts: &[&[u8]]) -> [u8; 32] {
     h.finalize().into()
 }
 
+/// Hashes what is written to it (`write!(Hashing(&mut key), "{:?}", inputs)`), so the
+/// `Debug` forms of a key's inputs are never held whole.
+pub struct Hashing<'h>(pub &'h mut Sha256);
+
+impl std::fmt::Write for Hashing<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.update(s.as_bytes());
+        Ok(())
+    }
+}
+
 /// A key hasher, seeded with the drawing engine and what is rendered.
 pub fn key(kind: &str) -> Sha256 {
     static ENGINE: OnceLock<[u8; 32]> = OnceLock::new();
@@ -131,6 +142,20 @@ pub fn draw<E>(
     let k = key.finalize().into();
     match cache {
         Some(c) => c.draw_file(k, pixels, f),
+        None => draw_at(None, k, f),
+    }
+}
+
+/// A page of a pack made from inputs `key` is a hash of: [`draw`], not counted among the
+/// drawings.
+pub fn page<E>(
+    cache: Option<&crate::cache::Cache>,
+    key: Sha256,
+    f: impl FnOnce() -> Result<Vec<u8>, E>,
+) -> Result<crate::cache::Drawn, E> {
+    let k = key.finalize().into();
+    match cache {
+        Some(c) => c.page_file(k, f),
         None => draw_at(None, k, f),
     }
 }

@@ -299,7 +299,7 @@ impl Cache {
         key: [u8; 32],
         render: impl FnOnce() -> Result<Vec<u8>, E>,
     ) -> Result<Drawn, E> {
-        self.render_found(key, self.index.find(&id(&key)), render)
+        self.render_found(key, self.index.find(&id(&key)), render, true)
     }
 
     /// [`Cache::get_or_render`] with what the index found for `key`.
@@ -308,9 +308,15 @@ impl Cache {
         key: [u8; 32],
         found: Option<(Slot, Entry)>,
         render: impl FnOnce() -> Result<Vec<u8>, E>,
+        counted: bool,
     ) -> Result<Drawn, E> {
+        let count = |n: &AtomicUsize| {
+            if counted {
+                n.fetch_add(1, Ordering::Relaxed);
+            }
+        };
         if let Some((bytes, sha)) = found.and_then(|f| self.read_found(&key, f)) {
-            self.hits.fetch_add(1, Ordering::Relaxed);
+            count(&self.hits);
             return Ok(Drawn {
                 bytes,
                 origin: Some(self.path(&key).into()),
@@ -319,7 +325,7 @@ impl Cache {
                 key,
             });
         }
-        self.misses.fetch_add(1, Ordering::Relaxed);
+        count(&self.misses);
         let bytes = render()?;
         let sha = self.write(&key, &bytes);
         Ok(Drawn {
@@ -343,12 +349,34 @@ impl Cache {
         pixels: (u32, u32),
         render: impl FnOnce() -> Result<Vec<u8>, E>,
     ) -> Result<Drawn, E> {
+        self.file(key, pixels, render, true)
+    }
+
+    /// [`Cache::draw_file`] for a page of a pack (HTML, made from inputs `key` is a hash of):
+    /// not counted among the drawings.
+    pub fn page_file<E>(
+        &self,
+        key: [u8; 32],
+        render: impl FnOnce() -> Result<Vec<u8>, E>,
+    ) -> Result<Drawn, E> {
+        self.file(key, (0, 0), render, false)
+    }
+
+    fn file<E>(
+        &self,
+        key: [u8; 32],
+        pixels: (u32, u32),
+        render: impl FnOnce() -> Result<Vec<u8>, E>,
+        counted: bool,
+    ) -> Result<Drawn, E> {
         let found = self.index.find(&id(&key));
         if let Some(drawn) = found.and_then(|f| self.unread(&key, f, pixels)) {
-            self.hits.fetch_add(1, Ordering::Relaxed);
+            if counted {
+                self.hits.fetch_add(1, Ordering::Relaxed);
+            }
             return Ok(drawn);
         }
-        let drawn = self.render_found(key, found, render)?;
+        let drawn = self.render_found(key, found, render, counted)?;
         debug_assert_eq!(crate::util::png_size(&drawn.bytes), pixels);
         Ok(drawn)
     }

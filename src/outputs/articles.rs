@@ -31,6 +31,8 @@ impl Output for Articles {
     fn render(&self, cx: &PackContext<'_>) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
         let kit = cx.kit;
         let mut out = Vec::new();
+        // What every page of the pack is made from besides its own text, hashed once.
+        let base = page_key(cx);
         for r in cx
             .items
             .iter()
@@ -44,30 +46,64 @@ impl Output for Articles {
                 format!("# {}\n\n{}", r.title, r.body.trim())
             };
             md.push('\n');
-            let view = ArticleView {
-                base: PageBase::for_partner(kit, cx.pages, cx.partner),
-                title: &r.title,
-                partner: &cx.partner.name,
-                logo: cx.partner_logo_uri(),
-                has_h1,
-                body: markdown::to_html(&r.body),
-                publish: r.item.publish.human(kit.campaign.language),
-            };
-            let html = cx
-                .pages
-                .render(kit, "article.html.hbs", &view)
+            let publish = r.item.publish.human(kit.campaign.language);
+            let mut key = crate::memo::key("article_page");
+            {
+                use sha2::Digest;
+                key.update(base);
+                for s in [r.title.as_str(), r.body.as_str(), publish.as_str()] {
+                    key.update((s.len() as u64).to_le_bytes());
+                    key.update(s.as_bytes());
+                }
+            }
+            let path = format!("{folder}/{}.html", r.item.id);
+            let page = crate::memo::page(cx.cache, key, || {
+                let view = ArticleView {
+                    base: PageBase::for_partner(kit, cx.pages, cx.partner),
+                    title: &r.title,
+                    partner: &cx.partner.name,
+                    logo: cx.partner_logo_uri(),
+                    has_h1,
+                    body: markdown::to_html(&r.body),
+                    publish: publish.clone(),
+                };
+                cx.pages
+                    .render(kit, "article.html.hbs", &view)
+                    .map(String::into_bytes)
+            })
+            .map_err(|d| vec![d])?;
+            let mut meta = cx.item_meta("article-html", r.item);
+            let bytes = meta.take_drawn(page);
+            let bytes = cx
+                .text_at_hand(&path, &mut meta, bytes)
                 .map_err(|d| vec![d])?;
             out.push(Artifact {
                 path: format!("{folder}/{}.md", r.item.id),
                 bytes: md.into_bytes(),
                 meta: cx.item_meta("article-markdown", r.item),
             });
-            out.push(Artifact {
-                path: format!("{folder}/{}.html", r.item.id),
-                bytes: html.into_bytes(),
-                meta: cx.item_meta("article-html", r.item),
-            });
+            out.push(Artifact { path, bytes, meta });
         }
         Ok(out)
     }
+}
+
+/// The hash of what every page of `cx`'s pack is made from besides its own text: the
+/// campaign, the target behaviour, how packs are handed out, the kit's own templates and the
+/// partner (their `Debug` forms name every field, so a field added to any of them is in it).
+fn page_key(cx: &PackContext<'_>) -> [u8; 32] {
+    use sha2::Digest;
+    use std::fmt::Write;
+    let kit = cx.kit;
+    let mut k = crate::memo::key("page_base");
+    let _ = write!(
+        crate::memo::Hashing(&mut k),
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+        kit.campaign,
+        kit.behaviour,
+        kit.distribution,
+        kit.template_overrides,
+        cx.partner
+    );
+    k.finalize().into()
 }

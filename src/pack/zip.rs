@@ -568,6 +568,16 @@ fn deflate(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     })
 }
 
+/// The bytes of `f` from the build cache's file, when the pack does not hold them.
+fn read_if_let_go(f: &Artifact) -> std::io::Result<Option<Vec<u8>>> {
+    match (&f.meta.let_go, &f.meta.origin) {
+        (Some(gone), Some(origin)) if f.bytes.is_empty() => {
+            crate::util::read_exactly(origin, gone.len).map(Some)
+        }
+        _ => Ok(None),
+    }
+}
+
 /// Writes a zip entry by entry, hashing what it writes.
 struct Writer<W: Write> {
     out: W,
@@ -681,14 +691,8 @@ impl<W: Write> Writer<W> {
 
     /// One entry stored as it is (read from the build cache when the pack let go of it).
     fn stored(&mut self, top: &str, f: &Artifact) -> std::io::Result<()> {
-        let read;
-        let bytes = match (&f.meta.let_go, &f.meta.origin) {
-            (Some(gone), Some(origin)) if f.bytes.is_empty() => {
-                read = crate::util::read_exactly(origin, gone.len)?;
-                &read
-            }
-            _ => &f.bytes,
-        };
+        let read = read_if_let_go(f)?;
+        let bytes = read.as_deref().unwrap_or(&f.bytes);
         let len = bytes.len() as u64;
         self.header(
             &format!("{top}/{}", f.path),
@@ -709,14 +713,16 @@ impl<W: Write> Writer<W> {
 
     /// One entry deflated, named `name`.
     fn deflated(&mut self, name: &str, f: &Artifact) -> std::io::Result<()> {
-        let packed = deflate(&f.bytes)?;
+        let bytes = read_if_let_go(f)?;
+        let bytes = bytes.as_deref().unwrap_or(&f.bytes);
+        let packed = deflate(bytes)?;
         let (offset, start) = (self.at, self.directory.len());
         self.header(
             name,
             8,
-            crc32fast::hash(&f.bytes),
+            crc32fast::hash(bytes),
             packed.len() as u64,
-            f.bytes.len() as u64,
+            bytes.len() as u64,
         )?;
         self.note_text(f, offset, start);
         self.put(&packed)

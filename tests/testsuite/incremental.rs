@@ -172,11 +172,11 @@ fn a_changed_template_or_logo_draws_what_it_touches_again() {
     assert!(redrawn >= pdfs, "{redrawn} drawn, {pdfs} PDFs");
 }
 
-/// The output's images and PDFs are links to the cache's files, not copies: a build writes each
-/// drawing once.
+/// The output's images, PDFs and article pages are links to the cache's files, not copies: a
+/// build writes each once.
 #[cfg(unix)]
 #[test]
-fn images_and_pdfs_are_linked_not_copied() {
+fn images_pdfs_and_article_pages_are_linked_not_copied() {
     use std::os::unix::fs::MetadataExt;
     let tmp = starter(|_| {});
     let kit = tmp.path().join("kit");
@@ -186,7 +186,9 @@ fn images_and_pdfs_are_linked_not_copied() {
     let mut linked = 0;
     for (rel, _) in files(&dir) {
         let links = std::fs::metadata(dir.join(&rel)).unwrap().nlink();
-        if rel.ends_with(".pdf") || (rel.ends_with(".png") && rel.contains('/')) {
+        let article =
+            rel.ends_with(".html") && (rel.contains("/blogs/") || rel.contains("/howto/"));
+        if rel.ends_with(".pdf") || (rel.ends_with(".png") && rel.contains('/')) || article {
             linked += usize::from(links == 2);
         } else {
             assert_eq!(links, 1, "{rel}");
@@ -211,9 +213,12 @@ fn cache_entries(cached: &Path) -> (PathBuf, Vec<(String, Vec<u8>)>) {
     let cache = cached.join(".mijn-campagne.partnerkit-cache");
     let mut entries = files(&cache);
     // Not the index, nor the memos of the zips (what the next zip may copy), nor the records of
-    // what each deck made (which name drawings, and are no drawing).
+    // what each deck made (which name drawings), nor the articles' pages: no drawing.
     entries.retain(|(rel, bytes)| {
-        rel != "index" && !bytes.starts_with(b"zipmemo") && !bytes.starts_with(b"partnerkit deck")
+        rel != "index"
+            && !bytes.starts_with(b"zipmemo")
+            && !bytes.starts_with(b"partnerkit deck")
+            && !bytes.starts_with(b"<!DOCTYPE html>")
     });
     (cache, entries)
 }
@@ -432,9 +437,55 @@ fn every_input_of_the_cards_makes_them_again() {
         replace(&kit, "kit.toml", from, to);
         let o = both(&kit, &cached, &clean);
         let after = cards(&cached);
-        assert_ne!(after, before, "after `{to}` the cards changed");
+        assert!(after != before, "after `{to}` the cards changed");
         let (_, drawn) = cache_counts(&o);
         assert!(drawn > 0, "after `{to}` something is drawn again");
+        before = after;
+    }
+}
+
+/// An article's page is taken from the cache by a hash of its inputs; an edit of any of them
+/// (its text, the partner, the campaign, the kit's own template) makes it again, as a build
+/// without the cache does (`both` compares every file).
+#[test]
+fn every_input_of_an_article_page_makes_it_again() {
+    let (_tmp, kit, cached, clean) = starter_and_outputs();
+    let page = |out: &Path| -> Vec<u8> {
+        campaign(out)
+            .into_iter()
+            .find(|(p, _)| p == "werkgeversvereniging/blogs/verhaal.html")
+            .expect("the story's page for the partner renamed below")
+            .1
+    };
+    both(&kit, &cached, &clean);
+    let mut before = page(&cached);
+    let builtin = include_str!("../../templates/article.html.hbs");
+    std::fs::create_dir_all(kit.join("templates")).unwrap();
+    let edits: [(&str, &str, &str); 4] = [
+        ("content/verhaal.md", "Het viel mee,", "Het viel reuze mee,"),
+        (
+            "kit.toml",
+            "name = \"Werkgeversvereniging Voorbeeld\"",
+            "name = \"Werkgeversvereniging Elders\"",
+        ),
+        (
+            "kit.toml",
+            "title = \"Samen aan de slag\"",
+            "title = \"Samen verder\"",
+        ),
+        ("templates/article.html.hbs", "", ""),
+    ];
+    for (file, from, to) in edits {
+        if from.is_empty() {
+            let own = builtin.replacen("</body>", "<p>Eigen sjabloon</p></body>", 1);
+            assert_ne!(own, builtin);
+            std::fs::write(kit.join(file), own).unwrap();
+        } else {
+            replace(&kit, file, from, to);
+        }
+        both(&kit, &cached, &clean);
+        let after = page(&cached);
+        assert!(after != before, "after editing {file} the page changed");
         before = after;
     }
 }

@@ -9,7 +9,7 @@
 //! any of them is in the key without anyone remembering to add it. What is not in the key is
 //! only read for error messages (the kit's sources), and errors are never recorded.
 
-use sha2::{Digest, Sha256};
+use sha2::Digest;
 
 use crate::artifact::{Artifact, PackContext};
 use crate::cache::Cache;
@@ -32,18 +32,10 @@ const MAX_FILES: u32 = 100_000;
 /// The key of `deck`'s files for the pack of `cx`.
 pub fn key(cx: &PackContext<'_>, deck: &Deck) -> [u8; 32] {
     use std::fmt::Write;
-    /// Hashes what is written to it, so the `Debug` forms are never held whole.
-    struct Hashing<'h>(&'h mut Sha256);
-    impl Write for Hashing<'_> {
-        fn write_str(&mut self, s: &str) -> std::fmt::Result {
-            self.0.update(s.as_bytes());
-            Ok(())
-        }
-    }
     let kit = cx.kit;
     let mut k = crate::memo::key("deck_record");
     let _ = write!(
-        Hashing(&mut k),
+        crate::memo::Hashing(&mut k),
         "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
         kit.campaign,
         kit.print,
