@@ -51,18 +51,16 @@ pub fn meta(scripts: &[&str]) -> String {
 
 /// Inserts the policy right after the page's `<head>` tag. Only a doctype, comments, white space
 /// and the `<html>` tag may come before `<head>`: anything else could run before the policy.
-pub fn insert(html: &str, scripts: &[&str]) -> Result<String, String> {
-    let at = head_end(html).ok_or_else(|| {
+/// In place: a large page (the download page of a thousand partners) is not copied.
+pub fn insert(mut html: String, scripts: &[&str]) -> Result<String, String> {
+    let at = head_end(&html).ok_or_else(|| {
         crate::tr!(
             "the page has no <head> near its start, so partnerkit cannot protect it",
             "de pagina heeft geen <head> vlak bij het begin, dus partnerkit kan haar niet beschermen"
         )
     })?;
-    let mut out = String::with_capacity(html.len() + 300);
-    out.push_str(&html[..at]);
-    out.push_str(&meta(scripts));
-    out.push_str(&html[at..]);
-    Ok(out)
+    html.insert_str(at, &meta(scripts));
+    Ok(html)
 }
 
 /// The byte offset just after `<head …>`, if only harmless markup precedes it.
@@ -107,7 +105,7 @@ mod tests {
     #[test]
     fn first_in_head() {
         let page = "<!DOCTYPE html>\n<!-- x -->\n<html lang=\"nl\">\n<head>\n<title>t</title>";
-        let out = insert(page, &[]).unwrap();
+        let out = insert(page.to_string(), &[]).unwrap();
         assert!(out.starts_with("<!DOCTYPE html>\n<!-- x -->\n<html lang=\"nl\">\n<head><meta http-equiv=\"Content-Security-Policy\""));
         assert!(out.contains("script-src 'none'"));
         for bad in [
@@ -116,7 +114,7 @@ mod tests {
             "no head at all",
             "<html><headx>",
         ] {
-            assert!(insert(bad, &[]).is_err(), "{bad}");
+            assert!(insert(bad.to_string(), &[]).is_err(), "{bad}");
         }
     }
 

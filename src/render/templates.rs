@@ -558,7 +558,7 @@ impl PageTemplates {
         if !name.ends_with(".html.hbs") {
             return Ok(out);
         }
-        let out = super::csp::insert(&out, super::copy::PAGE_SCRIPTS).map_err(|why| {
+        let out = super::csp::insert(out, super::copy::PAGE_SCRIPTS).map_err(|why| {
             Diagnostic::error("template", tr!("`{name}` cannot be used: {why}", "`{name}` is niet te gebruiken: {why}", name = name, why = why))
                 .in_file(self.origin.get(name).cloned().unwrap_or_default())
                 .hint(tr!("a page template starts with <!DOCTYPE html>, <html lang=…> and <head>, like the built-in one", "een paginasjabloon begint met <!DOCTYPE html>, <html lang=…> en <head>, zoals het ingebouwde"))
