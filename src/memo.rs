@@ -96,15 +96,23 @@ fn engine(fonts: &[&[u8]]) -> [u8; 32] {
     h.finalize().into()
 }
 
-/// Hashes what is written to it (`write!(Hashing(&mut key), "{:?}", inputs)`), so the
-/// `Debug` forms of a key's inputs are never held whole.
-pub struct Hashing<'h>(pub &'h mut Sha256);
-
-impl std::fmt::Write for Hashing<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.0.update(s.as_bytes());
-        Ok(())
+/// The key of what is made from `inputs` alone (with the drawing engine), hashed through their
+/// `Debug` forms: those name every field, so a field added to an input is in the key without
+/// anyone remembering to add it. The forms are hashed as they are written, never held whole.
+pub fn inputs_key(kind: &str, inputs: &[&dyn std::fmt::Debug]) -> [u8; 32] {
+    use std::fmt::Write;
+    struct Hashing<'h>(&'h mut Sha256);
+    impl Write for Hashing<'_> {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0.update(s.as_bytes());
+            Ok(())
+        }
     }
+    let mut k = key(kind);
+    for input in inputs {
+        let _ = writeln!(Hashing(&mut k), "{input:?}");
+    }
+    k.finalize().into()
 }
 
 /// A key hasher, seeded with the drawing engine and what is rendered.

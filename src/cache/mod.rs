@@ -161,8 +161,7 @@ impl Cache {
     /// Keeps `bytes` as the entry for `key` when the cache has none (counted as drawn: this
     /// build made them), and the entry in any case (it counts as used by this build).
     pub fn keep(&self, key: [u8; 32], bytes: impl FnOnce() -> Option<Vec<u8>>) {
-        if let Some((slot, _)) = self.index.find(&id(&key)) {
-            self.index.mark(slot);
+        if self.mark_if_known(&key) {
             return;
         }
         if let Some(b) = bytes() {
@@ -315,15 +314,9 @@ impl Cache {
                 n.fetch_add(1, Ordering::Relaxed);
             }
         };
-        if let Some((bytes, sha)) = found.and_then(|f| self.read_found(&key, f)) {
+        if let Some(drawn) = found.and_then(|f| self.read_drawn(key, f)) {
             count(&self.hits);
-            return Ok(Drawn {
-                bytes,
-                origin: Some(self.path(&key).into()),
-                sha256: Some(sha),
-                unread: None,
-                key,
-            });
+            return Ok(drawn);
         }
         count(&self.misses);
         let bytes = render()?;
@@ -386,15 +379,19 @@ impl Cache {
     /// Not counted: the caller says how many it [`Cache::reused`] once it has all it needs.
     pub fn find_file(&self, key: [u8; 32], pixels: (u32, u32)) -> Option<Drawn> {
         let found = self.index.find(&id(&key))?;
-        self.unread(&key, found, pixels).or_else(|| {
-            let (bytes, sha) = self.read_found(&key, found)?;
-            Some(Drawn {
-                bytes,
-                origin: Some(self.path(&key).into()),
-                sha256: Some(sha),
-                unread: None,
-                key,
-            })
+        self.unread(&key, found, pixels)
+            .or_else(|| self.read_drawn(key, found))
+    }
+
+    /// The entry the index found for `key`, read and checked whole.
+    fn read_drawn(&self, key: [u8; 32], found: (Slot, Entry)) -> Option<Drawn> {
+        let (bytes, sha) = self.read_found(&key, found)?;
+        Some(Drawn {
+            bytes,
+            origin: Some(self.path(&key).into()),
+            sha256: Some(sha),
+            unread: None,
+            key,
         })
     }
 
@@ -407,11 +404,18 @@ impl Cache {
     /// hash of: for the same key, always the same bytes) when the cache has no such entry, and
     /// the entry in any case. Not counted as a drawing.
     pub fn keep_record(&self, key: [u8; 32], bytes: &[u8]) {
-        if let Some((slot, _)) = self.index.find(&id(&key)) {
-            self.index.mark(slot);
-            return;
+        if !self.mark_if_known(&key) {
+            self.write(&key, bytes);
         }
-        self.write(&key, bytes);
+    }
+
+    /// Whether the index knows an entry for `key` (which then counts as used by this build).
+    fn mark_if_known(&self, key: &[u8; 32]) -> bool {
+        let found = self.index.find(&id(key));
+        if let Some((slot, _)) = found {
+            self.index.mark(slot);
+        }
+        found.is_some()
     }
 
     /// The entry the index found for `key`, without its bytes, when it is one of the index the

@@ -90,20 +90,17 @@ impl Output for Articles {
 
 /// The hash of what every page of `cx`'s pack is made from besides its own text: the
 /// campaign, the target behaviour, how packs are handed out, the kit's own templates and the
-/// partner (their `Debug` forms name every field, so a field added to any of them is in it).
+/// partner.
 fn page_key(cx: &PackContext<'_>) -> [u8; 32] {
-    use sha2::Digest;
-    use std::fmt::Write;
     let kit = cx.kit;
-    let mut k = crate::memo::key("page_base");
-    let _ = write!(
-        crate::memo::Hashing(&mut k),
-        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
-        kit.campaign,
-        kit.behaviour,
-        kit.distribution,
-        kit.template_overrides,
-        cx.partner
-    );
-    k.finalize().into()
+    crate::memo::inputs_key(
+        "page_base",
+        &[
+            &kit.campaign,
+            &kit.behaviour,
+            &kit.distribution,
+            &kit.template_overrides,
+            cx.partner,
+        ],
+    )
 }

@@ -9,8 +9,6 @@
 //! any of them is in the key without anyone remembering to add it. What is not in the key is
 //! only read for error messages (the kit's sources), and errors are never recorded.
 
-use sha2::Digest;
-
 use crate::artifact::{Artifact, PackContext};
 use crate::cache::Cache;
 use crate::kit::Deck;
@@ -31,20 +29,18 @@ const MAX_FILES: u32 = 100_000;
 
 /// The key of `deck`'s files for the pack of `cx`.
 pub fn key(cx: &PackContext<'_>, deck: &Deck) -> [u8; 32] {
-    use std::fmt::Write;
     let kit = cx.kit;
-    let mut k = crate::memo::key("deck_record");
-    let _ = write!(
-        crate::memo::Hashing(&mut k),
-        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
-        kit.campaign,
-        kit.print,
-        kit.barriers,
-        kit.techniques,
-        deck,
-        cx.partner
-    );
-    k.finalize().into()
+    crate::memo::inputs_key(
+        "deck_record",
+        &[
+            &kit.campaign,
+            &kit.print,
+            &kit.barriers,
+            &kit.techniques,
+            deck,
+            cx.partner,
+        ],
+    )
 }
 
 /// The files the record under `key` lists, each from its cache entry; `None` when there is no
