@@ -120,6 +120,18 @@ fn encode(files: &[Artifact]) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// Whether `path` is one a deck makes: a plain name in the pack's `cards/` folder. A record is
+/// the cache's, but what it names is written into the output: nothing else is taken from it.
+fn is_deck_file(path: &str) -> bool {
+    path.strip_prefix("cards/").is_some_and(|name| {
+        !name.is_empty()
+            && !name.starts_with('.')
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    })
+}
+
 fn decode(bytes: &[u8]) -> Option<Vec<Recorded>> {
     struct Reader<'b>(&'b [u8]);
     impl Reader<'_> {
@@ -154,6 +166,9 @@ fn decode(bytes: &[u8]) -> Option<Vec<Recorded>> {
     let mut out = Vec::new();
     for _ in 0..n {
         let path = r.text()?;
+        if !is_deck_file(&path) {
+            return None;
+        }
         let kind = r.text()?;
         let kind = *KINDS.iter().find(|k| **k == kind)?;
         let alt = r.optional()?;
@@ -233,6 +248,30 @@ mod tests {
         let mut other = bytes;
         other[0] ^= 1;
         assert!(decode(&other).is_none());
+    }
+
+    #[test]
+    fn a_record_naming_a_file_outside_the_cards_folder_is_not_taken() {
+        for path in [
+            "../../etc/passwd",
+            "cards/../../x.pdf",
+            "cards/sub/x.pdf",
+            "cards/.hidden.pdf",
+            "cards/",
+            "LEESMIJ.html",
+            "cards\\..\\x.pdf",
+            "/cards/x.pdf",
+        ] {
+            let bytes = encode(&[file(path, "cards-print", None, 1)]).unwrap();
+            assert!(decode(&bytes).is_none(), "{path}");
+        }
+        let fine = encode(&[file(
+            "cards/gesprek-kaart_2.print.pdf",
+            "cards-print",
+            None,
+            1,
+        )]);
+        assert!(decode(&fine.unwrap()).is_some());
     }
 
     #[test]
