@@ -31,7 +31,8 @@ pub struct Logo {
     pub width: u32,
     /// Height in pixels.
     pub height: u32,
-    /// SHA-256 of the normalised PNG, made once: every render key that draws the logo holds it.
+    /// SHA-256 of the normalised PNG and of the copy for screens ([`digest_of`]), made once:
+    /// every render key that draws the logo holds it.
     pub digest: [u8; 32],
     /// The build cache's keys of the normalised PNG and of the copy for screens (a logo read
     /// from a file): a build keeps these entries for the next load.
@@ -147,8 +148,8 @@ impl Logo {
     /// A logo of `png` (an RGBA PNG), made in memory.
     pub fn from_png(path: &str, png: Vec<u8>) -> Result<Logo, String> {
         let (width, height) = crate::util::png_size(&png);
-        let digest = sha256(&png);
         let screen = screen_copy(&png, width, height)?;
+        let digest = digest_of(&png, &screen);
         Ok(Logo {
             path: path.to_string(),
             width,
@@ -181,7 +182,7 @@ impl Logo {
         if let (Some(cache), Some([png, screen])) = (cache, self.cache_keys) {
             if let (Some(png), Some(screen)) = (cache.get(png), cache.get(screen)) {
                 // The cache checked its entries; the digest says they are this logo's.
-                if sha256(&png) == self.digest {
+                if digest_of(&png, &screen) == self.digest {
                     return Ok(keep(self.digest, LogoPixels { png, screen }, false));
                 }
             }
@@ -237,9 +238,15 @@ impl Logo {
     }
 }
 
-fn sha256(bytes: &[u8]) -> [u8; 32] {
+/// The digest of a logo: both its images (the copy for screens of an SVG is drawn from the SVG,
+/// not from the normalised PNG, so the PNG alone does not say what screens show).
+fn digest_of(png: &[u8], screen: &[u8]) -> [u8; 32] {
     use sha2::Digest;
-    sha2::Sha256::digest(bytes).into()
+    let mut h = sha2::Sha256::new();
+    h.update((png.len() as u64).to_le_bytes());
+    h.update(png);
+    h.update(screen);
+    h.finalize().into()
 }
 
 /// The error for the logo at `path` that cannot be used, and `why`.
@@ -321,17 +328,30 @@ fn normalised(
     let (width, height) = crate::util::png_size(&png);
     // Screens show a logo at most a few hundred pixels wide: pages and share images embed a
     // smaller copy (smaller pages, and resvg no longer decodes and scales 1024 pixels for every
-    // image); PDFs get the full one.
-    let mut small_key = crate::memo::key("logo-screen");
+    // image); PDFs get the full one. An SVG is drawn at that size (sharper, and no decoding and
+    // scaling down of the large copy); a raster logo is scaled down.
+    let mut small_key = crate::memo::key(if is_svg {
+        "logo-screen-svg"
+    } else {
+        "logo-screen"
+    });
     {
         use sha2::Digest;
-        small_key.update(&png);
+        small_key.update(if is_svg { &bytes } else { &png });
     }
     let small_key: [u8; 32] = sha2::Digest::finalize(small_key).into();
-    let screen = crate::memo::draw_at(cache, small_key, || screen_copy(&png, width, height))?.bytes;
+    let screen = crate::memo::draw_at(cache, small_key, || {
+        if is_svg {
+            let rgba = rasterise_svg(&bytes, SCREEN_LOGO_SIDE)?;
+            png_fast(&image::DynamicImage::ImageRgba8(rgba)).map_err(|e| e.to_string())
+        } else {
+            screen_copy(&png, width, height)
+        }
+    })?
+    .bytes;
     let logo = Logo {
         path: rel.to_string(),
-        digest: sha256(&png),
+        digest: digest_of(&png, &screen),
         width,
         height,
         cache_keys: Some([key, small_key]),
@@ -372,7 +392,7 @@ fn screen_copy(png: &[u8], width: u32, height: u32) -> Result<Vec<u8>, String> {
 /// Decodes (or draws) a logo and re-encodes it as an RGBA PNG of at most [`MAX_LOGO_SIDE`].
 fn normalise(bytes: &[u8], is_svg: bool) -> Result<Vec<u8>, String> {
     let rgba = if is_svg {
-        rasterise_svg(bytes)?
+        rasterise_svg(bytes, MAX_LOGO_SIDE)?
     } else {
         decode_raster(bytes)?
     };
@@ -459,11 +479,11 @@ fn decode_raster(bytes: &[u8]) -> Result<image::RgbaImage, String> {
     Ok(img.to_rgba8())
 }
 
-fn rasterise_svg(bytes: &[u8]) -> Result<image::RgbaImage, String> {
+fn rasterise_svg(bytes: &[u8], side: u32) -> Result<image::RgbaImage, String> {
     use resvg::tiny_skia;
     let tree = crate::raster::parse_untrusted(bytes)?;
     let size = tree.size();
-    let scale = f64::from(MAX_LOGO_SIDE) / f64::from(size.width().max(size.height()));
+    let scale = f64::from(side) / f64::from(size.width().max(size.height()));
     let (w, h) = (
         ((f64::from(size.width()) * scale).round() as u32).max(1),
         ((f64::from(size.height()) * scale).round() as u32).max(1),
