@@ -518,16 +518,29 @@ type Crops = std::collections::HashMap<(u32, u32), std::sync::Arc<str>>;
 
 /// A photo for share images (`image` in an item's front matter): decoded once at load time,
 /// turned upright from its EXIF orientation and scaled down to [`MAX_PHOTO_SIDE`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Photo {
     /// The path as written in the kit.
     pub path: String,
+    /// SHA-256 of the file: what the photo is, for keys of what is made from it.
+    pub digest: [u8; 32],
     /// The pixels.
     pub image: std::sync::Arc<image::DynamicImage>,
     /// The point to keep in view when cropping, as fractions of width and height.
     pub focus: (f32, f32),
     /// Crops already made, by pixel size: every partner's image of one platform uses the same.
     crops: std::sync::Arc<std::sync::Mutex<Crops>>,
+}
+
+/// What the photo is (its path, file digest and focus), not its pixels or the crops made so far.
+impl std::fmt::Debug for Photo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Photo")
+            .field("path", &self.path)
+            .field("digest", &crate::util::hex(&self.digest))
+            .field("focus", &self.focus)
+            .finish()
+    }
 }
 
 impl Photo {
@@ -618,6 +631,8 @@ pub fn load_photo(files: &KitFiles, rel: &str, focus: (f32, f32)) -> Result<Phot
         .ok_or_else(|| tr!("the image is damaged", "de afbeelding is beschadigd"))?;
     Ok(Photo {
         path: rel.to_string(),
+        digest: sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(&bytes))
+            .into(),
         image: std::sync::Arc::new(image::DynamicImage::ImageRgb8(image)),
         focus,
         crops: Default::default(),

@@ -135,8 +135,59 @@ fn logo_at(logo: &Logo, w: u32, h: u32) -> String {
     }
 }
 
-/// The share image of `item` on `platform`.
+/// Starts the build cache's record of a share image (the key of its drawing follows).
+const RECORD: &[u8] = b"partnerkit share record 1\n";
+
+/// The share image of `item` on `platform`: the drawing the build cache's record of the same
+/// inputs names, or laid out and drawn.
 pub fn render(
+    cx: &PackContext<'_>,
+    item: &RenderedItem<'_>,
+    platform: &Platform,
+) -> Result<Option<Artifact>, Diagnostic> {
+    let Some(cache) = cx.cache.filter(|_| cx.draw) else {
+        return draw(cx, item, platform);
+    };
+    // Everything the image is made from (the drawing engine is in every key): the campaign
+    // (colour, logo, hashtag), the partner (colour, logo), the kit's own templates, the
+    // platform's size, the item's id, whether it has a quote of its own and its photo (by the
+    // file's digest), and its words as filled in for the partner.
+    let kit = cx.kit;
+    let key = crate::memo::inputs_key(
+        "share_record",
+        &[
+            &kit.campaign,
+            cx.partner,
+            &kit.template_overrides,
+            platform,
+            &item.item.id,
+            &item.item.quote.is_some(),
+            &item.item.image,
+            &item.quote,
+        ],
+    );
+    let (w, h) = platform.image;
+    let recorded = cache
+        .get(key)
+        .and_then(|r| <[u8; 32]>::try_from(r.strip_prefix(RECORD)?).ok())
+        .and_then(|drawing| cache.find_file(drawing, (w, h)));
+    if let Some(drawn) = recorded {
+        cache.reused(1);
+        return Ok(Some(artifact(cx, item, platform, drawn)));
+    }
+    let made = draw(cx, item, platform)?;
+    if let Some(drawing) = made
+        .as_ref()
+        .filter(|a| a.meta.origin.is_some())
+        .and_then(|a| a.meta.drawing)
+    {
+        cache.keep_record(key, &[RECORD, &drawing].concat());
+    }
+    Ok(made)
+}
+
+/// [`render`], laid out and drawn.
+fn draw(
     cx: &PackContext<'_>,
     item: &RenderedItem<'_>,
     platform: &Platform,
@@ -348,6 +399,17 @@ pub fn render(
         )
         .in_file("templates/share.svg.hbs"),
     })?;
+    Ok(Some(artifact(cx, item, platform, png)))
+}
+
+/// The share image of `item` on `platform` as a file of the pack, with its alt text.
+fn artifact(
+    cx: &PackContext<'_>,
+    item: &RenderedItem<'_>,
+    platform: &Platform,
+    png: crate::cache::Drawn,
+) -> Artifact {
+    let kit = cx.kit;
     let mut meta = cx.item_meta("share-image", item.item);
     meta.platform = Some(platform.id);
     // The alt text says what a person sees: the photo (described by the kit) and the words drawn.
@@ -366,11 +428,11 @@ pub fn render(
         None => drawn,
     });
     let bytes = meta.take_drawn(png);
-    Ok(Some(Artifact {
+    Artifact {
         path: format!("social/{}.{}.png", item.item.id, platform.id),
         bytes,
         meta,
-    }))
+    }
 }
 
 /// The share image of the built-in template, composed from parts shared between partners:

@@ -214,11 +214,13 @@ fn cache_entries(cached: &Path) -> (PathBuf, Vec<(String, Vec<u8>)>) {
     let cache = cached.join(".mijn-campagne.partnerkit-cache");
     let mut entries = files(&cache);
     // Not the index, nor the memos of the zips (what the next zip may copy), nor the records of
-    // what each deck made (which name drawings), nor the articles' pages: no drawing.
+    // what each deck and share image made (which name drawings), nor the articles' pages: no
+    // drawing.
     entries.retain(|(rel, bytes)| {
         rel != "index"
             && !bytes.starts_with(b"zipmemo")
-            && !bytes.starts_with(b"partnerkit deck")
+            && !bytes.starts_with(b"partnerkit deck record")
+            && !bytes.starts_with(b"partnerkit share record")
             && !bytes.starts_with(b"<!DOCTYPE html>")
     });
     (cache, entries)
@@ -489,4 +491,57 @@ fn every_input_of_an_article_page_makes_it_again() {
         assert!(after != before, "after editing {file} the page changed");
         before = after;
     }
+}
+
+/// A share image is taken from the cache by a record of its inputs (nothing laid out); an edit
+/// of any of them makes it again, as a build without the cache does (`both` compares every
+/// file): its words, the campaign's hashtag, the partner's colour, a photo added, and the
+/// photo's file changed under the same name.
+#[test]
+fn every_input_of_a_share_image_makes_it_again() {
+    let (_tmp, kit, cached, clean) = starter_and_outputs();
+    let image = |out: &Path| -> Vec<u8> {
+        campaign(out)
+            .into_iter()
+            .find(|(p, _)| p == "werkgeversvereniging/social/aftrap.linkedin.png")
+            .expect("the partner's share image")
+            .1
+    };
+    let photo = |shade: u8| {
+        let img = image::RgbImage::from_fn(64, 48, |x, y| {
+            image::Rgb([shade, (x * 4) as u8, (y * 5) as u8])
+        });
+        img.save(kit.join("assets/foto.png")).unwrap();
+    };
+    both(&kit, &cached, &clean);
+    let mut before = image(&cached);
+    let edits: [(&str, &str, &str); 4] = [
+        (
+            "content/aftrap.md",
+            "Iedereen verdient een eerlijke kans op werk",
+            "Iedereen verdient een eerlijke kans",
+        ),
+        ("kit.toml", "\"#samenaandeslag\"", "\"#samenverder\""),
+        ("kit.toml", "colour = \"#7a1f5c\"", "colour = \"#1f5c7a\""),
+        (
+            "content/aftrap.md",
+            "# image = \"assets/foto.jpg\"",
+            "image = \"assets/foto.png\"\nimage_alt = \"Twee collega's aan een bureau\"\n#",
+        ),
+    ];
+    photo(40);
+    for (file, from, to) in edits {
+        replace(&kit, file, from, to);
+        both(&kit, &cached, &clean);
+        let after = image(&cached);
+        assert!(after != before, "after `{to}` the share image changed");
+        before = after;
+    }
+    // The same file name, other pixels.
+    photo(200);
+    both(&kit, &cached, &clean);
+    assert!(
+        image(&cached) != before,
+        "after a new photo under the same name"
+    );
 }
