@@ -67,6 +67,7 @@ fn parts(kit_dir: &Path) {
         previous: None,
         cache: None,
         partner_logo: Default::default(),
+        inputs: Default::default(),
     };
     if let Some(item) = cx.items.iter().find(|r| !r.posts.is_empty()) {
         for post in &item.posts {

@@ -181,6 +181,8 @@ pub struct PackContext<'k> {
     /// The partner's logo as a `data:` URI, made for the first page that shows it and kept
     /// for the pack's other pages.
     pub partner_logo: std::sync::OnceLock<Option<String>>,
+    /// [`PackContext::inputs`], made once per pack.
+    pub inputs: std::sync::OnceLock<[u8; 32]>,
 }
 
 impl FileMeta {
@@ -216,6 +218,14 @@ impl PackContext<'_> {
                     .and_then(|l| l.data_uri())
             })
             .clone()
+    }
+
+    /// A hash of what every drawing and page of the pack may be made from besides its own item
+    /// or deck: the kit's [`Kit::shared_inputs`] and the partner.
+    pub fn inputs(&self) -> [u8; 32] {
+        *self.inputs.get_or_init(|| {
+            crate::memo::inputs_key("pack_inputs", &[&self.kit.shared_inputs(), self.partner])
+        })
     }
 
     /// The bytes of the text at `path` that the build cache gave as `meta` says: a text it

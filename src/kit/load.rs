@@ -1187,6 +1187,7 @@ impl Loader {
             moments,
             events,
             sources: std::mem::take(&mut self.sources),
+            shared: Default::default(),
         })
     }
 

@@ -61,6 +61,8 @@ pub struct Kit {
     pub events: Vec<Event>,
     /// `kit.toml` and every content file, for placing diagnostics found after loading.
     pub sources: BTreeMap<PathBuf, Source>,
+    /// [`Kit::shared_inputs`], made once.
+    shared: std::sync::OnceLock<[u8; 32]>,
 }
 
 /// `[campaign]`.
@@ -418,6 +420,28 @@ pub struct LintConfig {
 }
 
 impl Kit {
+    /// A hash of what every pack's drawings and pages may be made from besides its partner and
+    /// its own items and decks: the campaign, the target behaviour, how packs are handed out,
+    /// the print settings, the analysis and the kit's own templates (through their `Debug`
+    /// forms, [`crate::memo::inputs_key`]). Made once per build: templates of a megabyte are not
+    /// hashed again for every image.
+    pub fn shared_inputs(&self) -> [u8; 32] {
+        *self.shared.get_or_init(|| {
+            crate::memo::inputs_key(
+                "kit_inputs",
+                &[
+                    &self.campaign,
+                    &self.behaviour,
+                    &self.distribution,
+                    &self.print,
+                    &self.barriers,
+                    &self.techniques,
+                    &self.template_overrides,
+                ],
+            )
+        })
+    }
+
     /// The partner with this id.
     pub fn partner(&self, id: &str) -> Option<&Partner> {
         self.partners.iter().find(|p| p.id == id)

@@ -32,7 +32,7 @@ impl Output for Articles {
         let kit = cx.kit;
         let mut out = Vec::new();
         // What every page of the pack is made from besides its own text, hashed once.
-        let base = page_key(cx);
+        let base = cx.inputs();
         for r in cx
             .items
             .iter()
@@ -86,21 +86,4 @@ impl Output for Articles {
         }
         Ok(out)
     }
-}
-
-/// The hash of what every page of `cx`'s pack is made from besides its own text: the
-/// campaign, the target behaviour, how packs are handed out, the kit's own templates and the
-/// partner.
-fn page_key(cx: &PackContext<'_>) -> [u8; 32] {
-    let kit = cx.kit;
-    crate::memo::inputs_key(
-        "page_base",
-        &[
-            &kit.campaign,
-            &kit.behaviour,
-            &kit.distribution,
-            &kit.template_overrides,
-            cx.partner,
-        ],
-    )
 }

@@ -148,17 +148,14 @@ pub fn render(
     let Some(cache) = cx.cache.filter(|_| cx.draw) else {
         return draw(cx, item, platform);
     };
-    // Everything the image is made from (the drawing engine is in every key): the campaign
-    // (colour, logo, hashtag), the partner (colour, logo), the kit's own templates, the
-    // platform's size, the item's id, whether it has a quote of its own and its photo (by the
-    // file's digest), and its words as filled in for the partner.
-    let kit = cx.kit;
+    // Everything the image is made from (the drawing engine is in every key): what the pack
+    // shares (the campaign's colour, logo and hashtag, the partner's colour and logo, the kit's
+    // own templates, …), the platform's size, the item's id, whether it has a quote of its own
+    // and its photo (by the file's digest), and its words as filled in for the partner.
     let key = crate::memo::inputs_key(
         "share_record",
         &[
-            &kit.campaign,
-            cx.partner,
-            &kit.template_overrides,
+            &cx.inputs(),
             platform,
             &item.item.id,
             &item.item.quote.is_some(),

@@ -311,6 +311,7 @@ pub fn render<'k>(
         previous,
         cache,
         partner_logo: Default::default(),
+        inputs: Default::default(),
     };
     let mut files = Vec::new();
     let mut diags = Vec::new();

@@ -1,6 +1,7 @@
 //! What a deck made for a partner, kept in the build cache under a hash of everything the deck's
-//! files are made from: the drawing engine (version, source, fonts), the campaign, the print
-//! settings, the analysis (the COM-B labels), the deck and the partner. A rebuild whose edit did
+//! files are made from: the drawing engine (version, source, fonts), what every pack shares
+//! ([`crate::kit::Kit::shared_inputs`]: the campaign, the print settings, the analysis with its
+//! COM-B labels, the kit's own templates, …), the partner and the deck. A rebuild whose edit did
 //! not touch those takes the deck's files from their cache entries without laying out a card;
 //! any other change gives another key, and the deck is laid out again (each drawing still from
 //! the cache when its shapes did not change).
@@ -29,18 +30,7 @@ const MAX_FILES: u32 = 100_000;
 
 /// The key of `deck`'s files for the pack of `cx`.
 pub fn key(cx: &PackContext<'_>, deck: &Deck) -> [u8; 32] {
-    let kit = cx.kit;
-    crate::memo::inputs_key(
-        "deck_record",
-        &[
-            &kit.campaign,
-            &kit.print,
-            &kit.barriers,
-            &kit.techniques,
-            deck,
-            cx.partner,
-        ],
-    )
+    crate::memo::inputs_key("deck_record", &[&cx.inputs(), deck])
 }
 
 /// The files the record under `key` lists, each from its cache entry; `None` when there is no
