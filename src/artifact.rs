@@ -119,6 +119,22 @@ impl Artifact {
     }
 }
 
+/// The `len` bytes of the file at `path` (a cache entry whose bytes a pack let go).
+pub fn read_let_go(path: &std::path::Path, len: u64) -> Result<Vec<u8>, crate::diag::Diagnostic> {
+    crate::util::read_exactly(path, len).map_err(|e| {
+        let message = crate::tr!(
+            "cannot read `{path}` ({e})",
+            "`{path}` lezen lukt niet ({e})",
+            path = path.display(),
+            e = e
+        );
+        crate::diag::Diagnostic::error("output", message).hint(crate::tr!(
+            "build again; the previous output is unchanged",
+            "bouw opnieuw; de vorige uitvoer is ongewijzigd"
+        ))
+    })
+}
+
 /// The item or deck a file comes from.
 #[derive(Debug, Clone, Serialize)]
 pub struct SourceRef {
@@ -248,17 +264,7 @@ impl PackContext<'_> {
         if listed {
             return Ok(bytes);
         }
-        let read = crate::util::read_exactly(origin, gone.len).map_err(|e| {
-            crate::diag::Diagnostic::error(
-                "cache",
-                crate::tr!(
-                    "cannot read `{path}` from the build cache ({e})",
-                    "`{path}` is niet te lezen uit de bouwcache ({e})",
-                    path = origin.display(),
-                    e = e
-                ),
-            )
-        })?;
+        let read = read_let_go(origin, gone.len)?;
         meta.let_go = None;
         Ok(read)
     }

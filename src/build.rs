@@ -77,10 +77,26 @@ pub trait Sink {
     /// Stores one file, its path relative to the campaign folder.
     fn put(&mut self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
 
+    /// Links `rel` to the build cache's file `origin` when the sink can and the file is still
+    /// `len` bytes long (`checked`: the cache found it so in this build, and the output may link
+    /// to it); `false` when nothing was stored. Memory holds no links.
+    fn link_cached(
+        &mut self,
+        rel: &str,
+        origin: &Path,
+        len: u64,
+        checked: bool,
+    ) -> Result<bool, Diagnostic> {
+        let _ = (rel, origin, len, checked);
+        Ok(false)
+    }
+
     /// Stores one file whose exact bytes are also in the file `origin` (the build cache): a
-    /// folder may link to that file instead of writing a copy.
+    /// link to that file where the sink can make one, else a copy.
     fn put_same_as(&mut self, rel: &str, bytes: &[u8], origin: &Path) -> Result<(), Diagnostic> {
-        let _ = origin;
+        if self.link_cached(rel, origin, bytes.len() as u64, false)? {
+            return Ok(());
+        }
         self.put(rel, bytes)
     }
 
@@ -91,8 +107,7 @@ pub trait Sink {
     }
 
     /// Stores one file whose bytes were let go: they are in the file `origin` (the build
-    /// cache), `len` of them (`checked`: the cache found the file so in this build, and the
-    /// output may link to it).
+    /// cache), `len` of them; a link to it where the sink can make one, else a copy read back.
     fn link(
         &mut self,
         rel: &str,
@@ -100,8 +115,10 @@ pub trait Sink {
         len: u64,
         checked: bool,
     ) -> Result<(), Diagnostic> {
-        let _ = checked;
-        let bytes = read_exactly(origin, len)?;
+        if self.link_cached(rel, origin, len, checked)? {
+            return Ok(());
+        }
+        let bytes = crate::artifact::read_let_go(origin, len)?;
         self.put(rel, &bytes)
     }
 
@@ -146,22 +163,6 @@ fn zip_to_folder(
         bytes: None,
         len: z.len,
         sha256: crate::util::hex(&z.sha256),
-    })
-}
-
-/// The `len` bytes of the file at `path` (a cache entry whose bytes a pack let go).
-pub(crate) fn read_exactly(path: &Path, len: u64) -> Result<Vec<u8>, Diagnostic> {
-    crate::util::read_exactly(path, len).map_err(|e| {
-        let message = crate::tr!(
-            "cannot read `{path}` ({e})",
-            "`{path}` lezen lukt niet ({e})",
-            path = path.display(),
-            e = e
-        );
-        Diagnostic::error("output", message).hint(crate::tr!(
-            "build again; the previous output is unchanged",
-            "bouw opnieuw; de vorige uitvoer is ongewijzigd"
-        ))
     })
 }
 

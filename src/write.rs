@@ -479,21 +479,6 @@ impl Staging<'_> {
                 .is_some_and(|(end, written)| written < end);
         (untouched || same_bytes(&old, bytes)) && fs::hard_link(&old, to).is_ok()
     }
-
-    /// Links `rel` to the cache's file `origin` when the output may link to it and it is `len`
-    /// bytes long (`checked`: the cache found it so in this build).
-    fn link_to(
-        &mut self,
-        rel: &str,
-        origin: &Path,
-        len: u64,
-        checked: bool,
-    ) -> Result<bool, Diagnostic> {
-        let same = checked
-            || fs::symlink_metadata(origin)
-                .is_ok_and(|m| crate::util::linkable(&m) && m.len() == len);
-        Ok(same && fs::hard_link(origin, self.place(rel)?).is_ok())
-    }
 }
 
 /// Whether the file at `path` holds exactly `bytes`: read in pieces, stopping at the first
@@ -532,28 +517,19 @@ impl crate::build::Sink for Staging<'_> {
         self.write_or_link(rel, bytes, true)
     }
 
-    /// A hard link to the cache's file when it still holds these bytes (same length; the
-    /// cache never changes an entry in place), else as `put`.
-    fn put_same_as(&mut self, rel: &str, bytes: &[u8], origin: &Path) -> Result<(), Diagnostic> {
-        if self.link_to(rel, origin, bytes.len() as u64, false)? {
-            return Ok(());
-        }
-        self.put(rel, bytes)
-    }
-
-    /// A hard link to the cache's file when it is still `len` bytes long, else a copy of it.
-    fn link(
+    /// A hard link to the cache's file when the output may link to it and it is still `len`
+    /// bytes long (the cache never changes an entry in place).
+    fn link_cached(
         &mut self,
         rel: &str,
         origin: &Path,
         len: u64,
         checked: bool,
-    ) -> Result<(), Diagnostic> {
-        if self.link_to(rel, origin, len, checked)? {
-            return Ok(());
-        }
-        let bytes = crate::build::read_exactly(origin, len)?;
-        self.put(rel, &bytes)
+    ) -> Result<bool, Diagnostic> {
+        let same = checked
+            || fs::symlink_metadata(origin)
+                .is_ok_and(|m| crate::util::linkable(&m) && m.len() == len);
+        Ok(same && fs::hard_link(origin, self.place(rel)?).is_ok())
     }
 
     fn zip_folder(&self) -> Option<crate::build::ZipFolders> {
