@@ -106,6 +106,24 @@ pub trait Sink {
         self.put(rel, bytes)
     }
 
+    /// Stores one text of a pack with its SHA-256; `listed`: the previous build's manifest
+    /// lists the same SHA-256 for it (as [`Sink::put_as_before`]). A folder may give packs
+    /// that hold the same text at the same place one file between them.
+    fn put_text(
+        &mut self,
+        rel: &str,
+        bytes: &[u8],
+        sha256: &str,
+        listed: bool,
+    ) -> Result<(), Diagnostic> {
+        let _ = sha256;
+        if listed {
+            self.put_as_before(rel, bytes)
+        } else {
+            self.put(rel, bytes)
+        }
+    }
+
     /// Stores one file whose bytes were let go: they are in the file `origin` (the build
     /// cache), `len` of them; a link to it where the sink can make one, else a copy read back.
     fn link(
@@ -374,8 +392,7 @@ pub(crate) fn build_into(
             match (&f.meta.origin, f.meta.let_go) {
                 (Some(origin), Some(gone)) => sink.link(&rel, origin, gone.len, gone.linkable),
                 (Some(origin), None) => sink.put_same_as(&rel, &f.bytes, origin),
-                (None, _) if f.meta.as_before => sink.put_as_before(&rel, &f.bytes),
-                (None, _) => sink.put(&rel, &f.bytes),
+                (None, _) => sink.put_text(&rel, &f.bytes, f.sha256(), f.meta.as_before),
             }
             .map_err(|d| vec![d])?;
         }

@@ -346,6 +346,7 @@ impl Target {
                 .ok()
                 .filter(fs::Metadata::is_file)
                 .and_then(|m| m.modified().ok()),
+            shared: HashMap::new(),
         })
     }
 
@@ -393,7 +394,17 @@ pub struct Staging<'t> {
     top: Option<std::ffi::OsString>,
     /// When the previous build wrote its last file ([`crate::changes::STATE_FILE`]).
     previous_end: Option<std::time::SystemTime>,
+    /// Texts written in this build, by their path inside a pack: the SHA-256 and staging path
+    /// of the last [`SHARED_VARIANTS`] different ones. A text many packs hold in the same
+    /// place with the same bytes (an article for every partner addressed with `je`) is one
+    /// file with a name in each pack: creating files is most of what writing costs. Kept by
+    /// path inside the pack, so it holds a pack's worth, whatever the number of partners.
+    shared: HashMap<String, Vec<(String, PathBuf)>>,
 }
+
+/// How many different texts are remembered per path inside a pack (partners addressed with
+/// `je` and with `u`, with and without a name of their own in a text, …).
+const SHARED_VARIANTS: usize = 4;
 
 impl Staging<'_> {
     /// Where `rel` goes in the staging folder, its folder made.
@@ -479,6 +490,41 @@ impl Staging<'_> {
                 .is_some_and(|(end, written)| written < end);
         (untouched || same_bytes(&old, bytes)) && fs::hard_link(&old, to).is_ok()
     }
+
+    /// Links `rel` to a file of this build with the SHA-256 `sha` at the same place in another
+    /// pack, when there is one and it is still as long as `bytes`; else as `write_or_link`.
+    /// The file is then remembered for the packs after this one.
+    fn write_shared(
+        &mut self,
+        rel: &str,
+        bytes: &[u8],
+        sha: &str,
+        listed: bool,
+    ) -> Result<(), Diagnostic> {
+        let Some((_, in_pack)) = rel.split_once('/') else {
+            return self.write_or_link(rel, bytes, listed);
+        };
+        let path = self.place(rel)?;
+        let known = self
+            .shared
+            .get(in_pack)
+            .and_then(|v| v.iter().find(|(s, _)| s == sha));
+        if let Some((_, first)) = known {
+            let same = fs::symlink_metadata(first)
+                .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+            if same && fs::hard_link(first, &path).is_ok() {
+                return Ok(());
+            }
+        }
+        self.write_or_link(rel, bytes, listed)?;
+        let variants = self.shared.entry(in_pack.to_owned()).or_default();
+        variants.retain(|(s, _)| s != sha);
+        if variants.len() == SHARED_VARIANTS {
+            variants.remove(0);
+        }
+        variants.push((sha.to_owned(), path));
+        Ok(())
+    }
 }
 
 /// Whether the file at `path` holds exactly `bytes`: read in pieces, stopping at the first
@@ -515,6 +561,18 @@ impl crate::build::Sink for Staging<'_> {
     /// build ended; else as `put`.
     fn put_as_before(&mut self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         self.write_or_link(rel, bytes, true)
+    }
+
+    /// A hard link to the same text at the same place in a pack written before, else as
+    /// `put` (or `put_as_before` with `listed`).
+    fn put_text(
+        &mut self,
+        rel: &str,
+        bytes: &[u8],
+        sha256: &str,
+        listed: bool,
+    ) -> Result<(), Diagnostic> {
+        self.write_shared(rel, bytes, sha256, listed)
     }
 
     /// A hard link to the cache's file when the output may link to it and it is still `len`

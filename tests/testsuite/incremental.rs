@@ -209,6 +209,69 @@ fn images_pdfs_and_article_pages_are_linked_not_copied() {
     }
 }
 
+/// A text two packs hold at the same place with the same bytes (here: a second partner with
+/// the same name, address form and channels) is one file with a name in each pack; a text that
+/// differs is a file of its own. Both outputs equal the build without cache, and editing one of
+/// the linked texts by hand in the output is undone by the next build in every pack.
+#[cfg(unix)]
+#[test]
+fn a_text_packs_share_is_one_file() {
+    use std::os::unix::fs::MetadataExt;
+    let tmp = starter(|kit| {
+        let toml = kit.join("kit.toml");
+        let text = std::fs::read_to_string(&toml).unwrap();
+        let twin = "[[partners]]\nid = \"buurgemeente\"\nname = \"Gemeente Voorbeeldstad\"\n\
+                    address = \"je\"\nchannels = [\"instagram\", \"facebook\", \"newsletter\"]\n\n\
+                    [[decks]]";
+        std::fs::write(&toml, text.replacen("[[decks]]", twin, 1)).unwrap();
+    });
+    let kit = tmp.path().join("kit");
+    let (cached, clean) = (tmp.path().join("cached"), tmp.path().join("clean"));
+    both(&kit, &cached, &clean);
+    let dir = cached.join("mijn-campagne");
+    let (mut shared, mut own) = (0, 0);
+    for (rel, bytes) in files(&dir.join("gemeente")) {
+        if rel.ends_with(".png") || rel.ends_with(".pdf") || rel.ends_with(".html") {
+            continue;
+        }
+        let twin = dir.join("buurgemeente").join(&rel);
+        let (a, b) = (
+            std::fs::metadata(dir.join("gemeente").join(&rel)).unwrap(),
+            std::fs::metadata(&twin).unwrap(),
+        );
+        if std::fs::read(&twin).unwrap() == bytes {
+            assert_eq!(a.ino(), b.ino(), "{rel} is written twice");
+            shared += 1;
+        } else {
+            assert_ne!(a.ino(), b.ino(), "{rel}");
+            own += 1;
+        }
+    }
+    assert!(shared >= 3, "{shared} texts shared");
+    assert!(own >= 1, "{own} texts of their own");
+    // Edited by hand in the output (in place, so in both packs): the next build writes it again.
+    let md = dir.join("gemeente/howto/eerste-stap.md");
+    let before = std::fs::read(&md).unwrap();
+    let mut changed = before.clone();
+    changed.extend_from_slice(b"\nnog iets\n");
+    std::fs::write(&md, &changed).unwrap();
+    std::fs::write(
+        clean.join("mijn-campagne/gemeente/howto/eerste-stap.md"),
+        &changed,
+    )
+    .unwrap();
+    std::fs::write(
+        clean.join("mijn-campagne/buurgemeente/howto/eerste-stap.md"),
+        &changed,
+    )
+    .unwrap();
+    both(&kit, &cached, &clean);
+    for pack in ["gemeente", "buurgemeente"] {
+        let md = dir.join(pack).join("howto/eerste-stap.md");
+        assert_eq!(std::fs::read(md).unwrap(), before, "{pack}");
+    }
+}
+
 /// The cache folder beside the output `cached`, and its entries (every file but the index).
 fn cache_entries(cached: &Path) -> (PathBuf, Vec<(String, Vec<u8>)>) {
     let cache = cached.join(".mijn-campagne.partnerkit-cache");
