@@ -39,6 +39,8 @@ pub struct Logo {
     pub cache_keys: Option<[[u8; 32]; 2]>,
     /// Where the file is read again; `None` for a logo made in memory.
     files: Option<KitFiles>,
+    /// The SHA-256 of the file when it is an SVG: print draws it again at the size it needs.
+    svg: Option<[u8; 32]>,
     /// The pixels of a logo made in memory, which has no file to read again.
     own: Option<std::sync::Arc<LogoPixels>>,
     /// [`Logo::data_uri`], once made by [`Logo::kept_data_uri`].
@@ -157,6 +159,7 @@ impl Logo {
             digest,
             cache_keys: None,
             files: None,
+            svg: None,
             own: Some(std::sync::Arc::new(LogoPixels { png, screen })),
             kept_uri: std::sync::OnceLock::new(),
         })
@@ -195,12 +198,25 @@ impl Logo {
         };
         let (again, pixels) = normalised(files, &self.path, None)?;
         if again.digest != self.digest {
-            return Err(tr!(
-                "the file changed while partnerkit was building; build again",
-                "het bestand is veranderd terwijl partnerkit bouwde; bouw opnieuw"
-            ));
+            return Err(changed());
         }
         Ok(keep(self.digest, pixels, false))
+    }
+
+    /// The logo drawn from its SVG file at `w` × `h` pixels (for print: sharper than the
+    /// normalised copy scaled down, and without decoding it); `None` when it is not an SVG
+    /// file. The file must still be the one loaded.
+    pub fn svg_at(&self, w: u32, h: u32) -> Option<Result<image::RgbaImage, String>> {
+        let (files, source) = (self.files.as_ref()?, self.svg?);
+        Some(read_image(files, &self.path).and_then(|bytes| {
+            let now: [u8; 32] =
+                sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(&bytes))
+                    .into();
+            if now != source {
+                return Err(changed());
+            }
+            draw_svg(&crate::raster::parse_untrusted(&bytes)?, w, h)
+        }))
     }
 
     /// Keeps the normalised images in the build `cache` for the next load: entries it has
@@ -356,6 +372,9 @@ fn normalised(
         height,
         cache_keys: Some([key, small_key]),
         files: Some(files.clone()),
+        svg: is_svg.then(|| {
+            sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(&bytes)).into()
+        }),
         own: None,
         kept_uri: std::sync::OnceLock::new(),
     };
@@ -480,7 +499,6 @@ fn decode_raster(bytes: &[u8]) -> Result<image::RgbaImage, String> {
 }
 
 fn rasterise_svg(bytes: &[u8], side: u32) -> Result<image::RgbaImage, String> {
-    use resvg::tiny_skia;
     let tree = crate::raster::parse_untrusted(bytes)?;
     let size = tree.size();
     let scale = f64::from(side) / f64::from(size.width().max(size.height()));
@@ -488,11 +506,29 @@ fn rasterise_svg(bytes: &[u8], side: u32) -> Result<image::RgbaImage, String> {
         ((f64::from(size.width()) * scale).round() as u32).max(1),
         ((f64::from(size.height()) * scale).round() as u32).max(1),
     );
+    draw_svg(&tree, w, h)
+}
+
+/// What a logo file changed during the build is told.
+fn changed() -> String {
+    tr!(
+        "the file changed while partnerkit was building; build again",
+        "het bestand is veranderd terwijl partnerkit bouwde; bouw opnieuw"
+    )
+}
+
+/// `tree` drawn to fill `w` × `h` pixels.
+fn draw_svg(tree: &resvg::usvg::Tree, w: u32, h: u32) -> Result<image::RgbaImage, String> {
+    use resvg::tiny_skia;
+    let size = tree.size();
     let mut pixmap = tiny_skia::Pixmap::new(w, h)
         .ok_or_else(|| tr!("the SVG has no size", "de SVG heeft geen afmetingen"))?;
     resvg::render(
-        &tree,
-        tiny_skia::Transform::from_scale(scale as f32, scale as f32),
+        tree,
+        tiny_skia::Transform::from_scale(
+            w as f32 / size.width().max(f32::MIN_POSITIVE),
+            h as f32 / size.height().max(f32::MIN_POSITIVE),
+        ),
         &mut pixmap.as_mut(),
     );
     // tiny-skia keeps premultiplied alpha; image wants straight alpha.
@@ -753,5 +789,44 @@ mod tests {
         let other = load_logo(&files, "logo.svg", Some(&cache)).unwrap();
         assert_ne!(other.digest, first.digest);
         assert_eq!(cache.stats().misses, 2);
+    }
+
+    /// Print draws an SVG logo from its file at the size it needs (every pixel of that size
+    /// drawn, not a scaled copy), only while the file is the one loaded; a raster logo has no
+    /// drawing of its own.
+    #[test]
+    fn an_svg_logo_is_drawn_again_at_the_print_size_from_the_same_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let svg = |fill: &str| {
+            format!(
+                r##"<svg xmlns="http://www.w3.org/2000/svg" width="400" height="160"><rect width="400" height="160" fill="{fill}"/><circle cx="80" cy="80" r="40" fill="#ffffff"/></svg>"##
+            )
+        };
+        std::fs::write(dir.path().join("logo.svg"), svg("#123456")).unwrap();
+        let files = KitFiles::new(dir.path()).unwrap();
+        let logo = load_logo(&files, "logo.svg", None).unwrap();
+        assert_eq!((logo.width, logo.height), (MAX_LOGO_SIDE, 410));
+        let drawn = logo.svg_at(590, 237).unwrap().unwrap();
+        assert_eq!(drawn.dimensions(), (590, 237));
+        // The background to the corners, the circle's middle white.
+        assert_eq!(drawn.get_pixel(0, 0).0, [0x12, 0x34, 0x56, 255]);
+        assert_eq!(drawn.get_pixel(589, 236).0, [0x12, 0x34, 0x56, 255]);
+        assert_eq!(drawn.get_pixel(118, 118).0, [255, 255, 255, 255]);
+        std::fs::write(dir.path().join("logo.svg"), svg("#654321")).unwrap();
+        let err = logo.svg_at(590, 237).unwrap().unwrap_err();
+        assert!(
+            err.contains("changed") || err.contains("veranderd"),
+            "{err}"
+        );
+        let img = image::DynamicImage::ImageRgba8(image::RgbaImage::from_pixel(
+            40,
+            20,
+            image::Rgba([9, 99, 199, 255]),
+        ));
+        std::fs::write(dir.path().join("logo.png"), png_fast(&img).unwrap()).unwrap();
+        assert!(load_logo(&files, "logo.png", None)
+            .unwrap()
+            .svg_at(20, 10)
+            .is_none());
     }
 }

@@ -29,9 +29,10 @@ pub const LOGO_PPI: f32 = 600.0;
 /// Most bytes of embedded logos kept for the next PDFs.
 const MAX_LOGO_BYTES: usize = 16 * 1024 * 1024;
 
-/// `logo` as a PDF image for printing `h_mm` high: scaled to [`LOGO_PPI`], decoded and
-/// compressed once per logo and size for every PDF of the process (both files of a deck, and
-/// every deck, embed the same image).
+/// `logo` as a PDF image for printing `h_mm` high, at [`LOGO_PPI`]: an SVG drawn at that size
+/// from its file, a raster logo scaled down from its normalised copy (pixels go to the PDF as
+/// they are, not through a PNG). Made once per logo and size for every PDF of the process (both
+/// files of a deck, and every deck, embed the same image).
 fn print_image(logo: &crate::kit::Logo, h_mm: f32) -> Result<Image, String> {
     use std::sync::OnceLock;
     type Images = crate::memo::Bounded<([u8; 32], u32, u32), Image>;
@@ -52,17 +53,18 @@ fn print_image(logo: &crate::kit::Logo, h_mm: f32) -> Result<Image, String> {
             // Counted as one byte a pixel: about what the compressed image holds.
             |_| (w as usize) * (h as usize),
             || {
+                if (w, h) == (logo.width, logo.height) {
+                    return Image::from_png(Data::from(logo.pixels()?.png.clone()), false);
+                }
+                if let Some(drawn) = logo.svg_at(w, h) {
+                    return Ok(Image::from_rgba8(drawn?.into_raw(), w, h));
+                }
                 let pixels = logo.pixels()?;
-                let png = if (w, h) == (logo.width, logo.height) {
-                    pixels.png.clone()
-                } else {
-                    let img =
-                        image::load_from_memory_with_format(&pixels.png, image::ImageFormat::Png)
-                            .map_err(|e| e.to_string())?;
-                    // Area averaging: the downscale keeps every pixel's share.
-                    crate::kit::png_fast(&img.thumbnail_exact(w, h)).map_err(|e| e.to_string())?
-                };
-                Image::from_png(Data::from(png), false)
+                let img = image::load_from_memory_with_format(&pixels.png, image::ImageFormat::Png)
+                    .map_err(|e| e.to_string())?;
+                // Area averaging: the downscale keeps every pixel's share.
+                let rgba = img.thumbnail_exact(w, h).to_rgba8();
+                Ok(Image::from_rgba8(rgba.into_raw(), w, h))
             },
         )
 }
