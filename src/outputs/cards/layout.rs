@@ -61,7 +61,7 @@ pub enum Shape {
         y: f32,
         w: f32,
         h: f32,
-        logo: Logo,
+        logo: Box<Logo>,
         alt: String,
     },
 }
@@ -316,7 +316,7 @@ pub fn front(m: &Measure, f: &Front<'_>) -> Result<Vec<Shape>, String> {
                 y,
                 w: lw,
                 h: lh,
-                logo: (*logo).clone(),
+                logo: Box::new((*logo).clone()),
                 alt: alt.clone(),
             });
         }
@@ -477,7 +477,7 @@ pub fn back(
             y: ly,
             w: lw,
             h: lh,
-            logo: logo.clone(),
+            logo: Box::new(logo.clone()),
             alt: String::new(),
         });
         y = h / 2.0 + 6.0;
