@@ -182,8 +182,15 @@ impl Cache {
         if copied {
             self.zips.fetch_add(1, Ordering::Relaxed);
         }
+        self.replace(key, memo);
+    }
+
+    /// Keeps `bytes` as the entry for `key`, replacing the one there (an entry that changes
+    /// from build to build under the same key: a zip's memo, a pack's share records). Not
+    /// counted as a drawing.
+    pub fn replace(&self, key: [u8; 32], bytes: &[u8]) {
         // In place: a file created on every build costs more on ext4 than writing a few KB.
-        let _ = self.write_entry(&key, memo, true);
+        let _ = self.write_entry(&key, bytes, true);
     }
 
     fn at(dir: &Path) -> Cache {

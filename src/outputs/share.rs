@@ -135,15 +135,85 @@ fn logo_at(logo: &Logo, w: u32, h: u32) -> String {
     }
 }
 
-/// Starts the build cache's record of a share image (the key of its drawing follows).
-const RECORD: &[u8] = b"partnerkit share record 1\n";
+/// Starts the build cache's record of a pack's share images: then, for each image, the hash
+/// of its inputs and the key of its drawing (32 bytes each).
+const RECORDS: &[u8] = b"partnerkit share records 2\n";
 
-/// The share image of `item` on `platform`: the drawing the build cache's record of the same
-/// inputs names, or laid out and drawn.
+/// What a pack's share images were drawn as: one entry of the build cache per pack, under a
+/// hash of what the pack shares (a file per image would be a file more to create per image).
+/// A rebuild takes each image whose inputs it lists without laying out its quote.
+pub struct Records {
+    /// The entry's key; `None` without a cache.
+    key: Option<[u8; 32]>,
+    /// What the previous build recorded: drawing by inputs.
+    before: std::collections::HashMap<[u8; 32], [u8; 32]>,
+    /// What this build took or drew, in order.
+    now: Vec<([u8; 32], [u8; 32])>,
+    /// Whether `now` is what the entry holds.
+    same: bool,
+}
+
+impl Records {
+    /// The pack's records from the build cache (none when there is no cache or no entry, or
+    /// the entry is not a whole record).
+    pub fn load(cx: &PackContext<'_>) -> Records {
+        let key = cx
+            .cache
+            .filter(|_| cx.draw)
+            .map(|_| crate::memo::inputs_key("share_records", &[&cx.inputs()]));
+        let before = key
+            .and_then(|k| cx.cache?.get(k))
+            .and_then(|b| parse_records(&b))
+            .unwrap_or_default();
+        Records {
+            key,
+            before,
+            now: Vec::new(),
+            same: true,
+        }
+    }
+
+    /// Notes that the image of `inputs` is `drawing`.
+    fn note(&mut self, inputs: [u8; 32], drawing: [u8; 32]) {
+        self.same &= self.before.get(&inputs) == Some(&drawing);
+        self.now.push((inputs, drawing));
+    }
+
+    /// Keeps the records in the build cache when they changed (an image more, less or another).
+    pub fn keep(self, cx: &PackContext<'_>) {
+        let (Some(key), Some(cache)) = (self.key, cx.cache) else {
+            return;
+        };
+        if self.same && self.now.len() == self.before.len() {
+            return;
+        }
+        let mut bytes = RECORDS.to_vec();
+        for (inputs, drawing) in &self.now {
+            bytes.extend_from_slice(inputs);
+            bytes.extend_from_slice(drawing);
+        }
+        cache.replace(key, &bytes);
+    }
+}
+
+/// A pack's share records from their bytes; `None` unless they are whole.
+fn parse_records(bytes: &[u8]) -> Option<std::collections::HashMap<[u8; 32], [u8; 32]>> {
+    let rest = bytes.strip_prefix(RECORDS)?;
+    if rest.len() % 64 != 0 {
+        return None;
+    }
+    rest.chunks_exact(64)
+        .map(|c| Some((c[..32].try_into().ok()?, c[32..].try_into().ok()?)))
+        .collect()
+}
+
+/// The share image of `item` on `platform`: the drawing the pack's `records` name for the same
+/// inputs, or laid out and drawn (and then noted in them).
 pub fn render(
     cx: &PackContext<'_>,
     item: &RenderedItem<'_>,
     platform: &Platform,
+    records: &mut Records,
 ) -> Result<Option<Artifact>, Diagnostic> {
     let Some(cache) = cx.cache.filter(|_| cx.draw) else {
         return draw(cx, item, platform);
@@ -164,12 +234,13 @@ pub fn render(
         ],
     );
     let (w, h) = platform.image;
-    let recorded = cache
-        .get(key)
-        .and_then(|r| <[u8; 32]>::try_from(r.strip_prefix(RECORD)?).ok())
-        .and_then(|drawing| cache.find_file(drawing, (w, h)));
+    let recorded = records
+        .before
+        .get(&key)
+        .and_then(|&drawing| cache.find_file(drawing, (w, h)));
     if let Some(drawn) = recorded {
         cache.reused(1);
+        records.note(key, drawn.key);
         return Ok(Some(artifact(cx, item, platform, drawn)));
     }
     let made = draw(cx, item, platform)?;
@@ -178,7 +249,7 @@ pub fn render(
         .filter(|a| a.meta.origin.is_some())
         .and_then(|a| a.meta.drawing)
     {
-        cache.keep_record(key, &[RECORD, &drawing].concat());
+        records.note(key, drawing);
     }
     Ok(made)
 }
@@ -568,4 +639,37 @@ fn wrap_px(
         lines.push(line);
     }
     (lines.len() <= max_lines).then_some(lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pack's records read back as written; a cut, a byte more or another tag is no record.
+    #[test]
+    fn share_records_read_back_whole_or_not_at_all() {
+        let mut bytes = RECORDS.to_vec();
+        for n in 0..3u8 {
+            bytes.extend_from_slice(&[n; 32]);
+            bytes.extend_from_slice(&[n + 100; 32]);
+        }
+        let read = parse_records(&bytes).unwrap();
+        assert_eq!(read.len(), 3);
+        assert_eq!(read[&[1; 32]], [101; 32]);
+        assert_eq!(parse_records(RECORDS).unwrap().len(), 0);
+        for cut in 0..bytes.len() {
+            let whole = cut >= RECORDS.len() && (cut - RECORDS.len()) % 64 == 0;
+            assert_eq!(
+                parse_records(&bytes[..cut]).is_some(),
+                whole,
+                "cut at {cut}"
+            );
+        }
+        let mut more = bytes.clone();
+        more.push(0);
+        assert!(parse_records(&more).is_none());
+        let mut other = bytes.clone();
+        other[0] ^= 1;
+        assert!(parse_records(&other).is_none());
+    }
 }

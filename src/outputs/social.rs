@@ -15,6 +15,7 @@ impl Output for Social {
     fn render(&self, cx: &PackContext<'_>) -> Result<Vec<Artifact>, Vec<Diagnostic>> {
         let mut out = Vec::new();
         let mut diags = Vec::new();
+        let mut records = share::Records::load(cx);
         for r in &cx.items {
             for post in &r.posts {
                 let mut meta = cx.item_meta("social-text", r.item);
@@ -24,13 +25,14 @@ impl Output for Social {
                     bytes: format!("{}\n", post.text).into_bytes(),
                     meta,
                 });
-                match share::render(cx, r, post.platform) {
+                match share::render(cx, r, post.platform, &mut records) {
                     Ok(Some(a)) => out.push(a),
                     Ok(None) => {}
                     Err(d) => diags.push(d),
                 }
             }
         }
+        records.keep(cx);
         if diags.is_empty() {
             Ok(out)
         } else {
