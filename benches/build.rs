@@ -76,7 +76,8 @@ fn parts(kit_dir: &Path) {
                 &format!("share image {} {w}×{h}", post.platform.id),
                 20,
                 || {
-                    partnerkit::outputs::share::render(&cx, item, post.platform)
+                    let mut records = partnerkit::outputs::share::Records::load(&cx);
+                    partnerkit::outputs::share::render(&cx, item, post.platform, &mut records)
                         .expect("image renders");
                 },
             );

@@ -658,7 +658,7 @@ mod tests {
         assert_eq!(read[&[1; 32]], [101; 32]);
         assert_eq!(parse_records(RECORDS).unwrap().len(), 0);
         for cut in 0..bytes.len() {
-            let whole = cut >= RECORDS.len() && (cut - RECORDS.len()) % 64 == 0;
+            let whole = cut >= RECORDS.len() && (cut - RECORDS.len()).is_multiple_of(64);
             assert_eq!(
                 parse_records(&bytes[..cut]).is_some(),
                 whole,
