@@ -491,6 +491,21 @@ impl Staging<'_> {
         (untouched || same_bytes(&old, bytes)) && fs::hard_link(&old, to).is_ok()
     }
 
+    /// Links `rel` to the file `origin` when the output may link to it and it is still `len`
+    /// bytes long (`checked`: known to be so); whether it did.
+    fn link_to(
+        &mut self,
+        rel: &str,
+        origin: &Path,
+        len: u64,
+        checked: bool,
+    ) -> Result<bool, Diagnostic> {
+        let same = checked
+            || fs::symlink_metadata(origin)
+                .is_ok_and(|m| crate::util::linkable(&m) && m.len() == len);
+        Ok(same && fs::hard_link(origin, self.place(rel)?).is_ok())
+    }
+
     /// Links `rel` to a file of this build with the SHA-256 `sha` at the same place in another
     /// pack, when there is one and it is still as long as `bytes`; else as `write_or_link`.
     /// The file is then remembered for the packs after this one.
@@ -504,19 +519,18 @@ impl Staging<'_> {
         let Some((_, in_pack)) = rel.split_once('/') else {
             return self.write_or_link(rel, bytes, listed);
         };
-        let path = self.place(rel)?;
-        let known = self
+        let first = self
             .shared
             .get(in_pack)
-            .and_then(|v| v.iter().find(|(s, _)| s == sha));
-        if let Some((_, first)) = known {
-            let same = fs::symlink_metadata(first)
-                .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
-            if same && fs::hard_link(first, &path).is_ok() {
+            .and_then(|v| v.iter().find(|(s, _)| s == sha))
+            .map(|(_, first)| first.clone());
+        if let Some(first) = first {
+            if self.link_to(rel, &first, bytes.len() as u64, false)? {
                 return Ok(());
             }
         }
         self.write_or_link(rel, bytes, listed)?;
+        let path = self.target.staging.join(rel);
         let variants = self.shared.entry(in_pack.to_owned()).or_default();
         variants.retain(|(s, _)| s != sha);
         if variants.len() == SHARED_VARIANTS {
@@ -584,10 +598,7 @@ impl crate::build::Sink for Staging<'_> {
         len: u64,
         checked: bool,
     ) -> Result<bool, Diagnostic> {
-        let same = checked
-            || fs::symlink_metadata(origin)
-                .is_ok_and(|m| crate::util::linkable(&m) && m.len() == len);
-        Ok(same && fs::hard_link(origin, self.place(rel)?).is_ok())
+        self.link_to(rel, origin, len, checked)
     }
 
     fn zip_folder(&self) -> Option<crate::build::ZipFolders> {
