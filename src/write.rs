@@ -490,55 +490,6 @@ impl Staging<'_> {
                 .is_some_and(|(end, written)| written < end);
         (untouched || same_bytes(&old, bytes)) && fs::hard_link(&old, to).is_ok()
     }
-
-    /// Links `rel` to the file `origin` when the output may link to it and it is still `len`
-    /// bytes long (`checked`: known to be so); whether it did.
-    fn link_to(
-        &mut self,
-        rel: &str,
-        origin: &Path,
-        len: u64,
-        checked: bool,
-    ) -> Result<bool, Diagnostic> {
-        let same = checked
-            || fs::symlink_metadata(origin)
-                .is_ok_and(|m| crate::util::linkable(&m) && m.len() == len);
-        Ok(same && fs::hard_link(origin, self.place(rel)?).is_ok())
-    }
-
-    /// Links `rel` to a file of this build with the SHA-256 `sha` at the same place in another
-    /// pack, when there is one and it is still as long as `bytes`; else as `write_or_link`.
-    /// The file is then remembered for the packs after this one.
-    fn write_shared(
-        &mut self,
-        rel: &str,
-        bytes: &[u8],
-        sha: &str,
-        listed: bool,
-    ) -> Result<(), Diagnostic> {
-        let Some((_, in_pack)) = rel.split_once('/') else {
-            return self.write_or_link(rel, bytes, listed);
-        };
-        let first = self
-            .shared
-            .get(in_pack)
-            .and_then(|v| v.iter().find(|(s, _)| s == sha))
-            .map(|(_, first)| first.clone());
-        if let Some(first) = first {
-            if self.link_to(rel, &first, bytes.len() as u64, false)? {
-                return Ok(());
-            }
-        }
-        self.write_or_link(rel, bytes, listed)?;
-        let path = self.target.staging.join(rel);
-        let variants = self.shared.entry(in_pack.to_owned()).or_default();
-        variants.retain(|(s, _)| s != sha);
-        if variants.len() == SHARED_VARIANTS {
-            variants.remove(0);
-        }
-        variants.push((sha.to_owned(), path));
-        Ok(())
-    }
 }
 
 /// Whether the file at `path` holds exactly `bytes`: read in pieces, stopping at the first
@@ -577,8 +528,9 @@ impl crate::build::Sink for Staging<'_> {
         self.write_or_link(rel, bytes, true)
     }
 
-    /// A hard link to the same text at the same place in a pack written before, else as
-    /// `put` (or `put_as_before` with `listed`).
+    /// A hard link to a file of this build with the same SHA-256 at the same place in another
+    /// pack, when there is one and it is still as long; else as `put` (or `put_as_before`
+    /// with `listed`). The file is then remembered for the packs after this one.
     fn put_text(
         &mut self,
         rel: &str,
@@ -586,11 +538,33 @@ impl crate::build::Sink for Staging<'_> {
         sha256: &str,
         listed: bool,
     ) -> Result<(), Diagnostic> {
-        self.write_shared(rel, bytes, sha256, listed)
+        let Some((_, in_pack)) = rel.split_once('/') else {
+            return self.write_or_link(rel, bytes, listed);
+        };
+        let first = self
+            .shared
+            .get(in_pack)
+            .and_then(|v| v.iter().find(|(s, _)| s == sha256))
+            .map(|(_, first)| first.clone());
+        if let Some(first) = first {
+            if self.link_cached(rel, &first, bytes.len() as u64, false)? {
+                return Ok(());
+            }
+        }
+        self.write_or_link(rel, bytes, listed)?;
+        let path = self.target.staging.join(rel);
+        let variants = self.shared.entry(in_pack.to_owned()).or_default();
+        variants.retain(|(s, _)| s != sha256);
+        if variants.len() == SHARED_VARIANTS {
+            variants.remove(0);
+        }
+        variants.push((sha256.to_owned(), path));
+        Ok(())
     }
 
-    /// A hard link to the cache's file when the output may link to it and it is still `len`
-    /// bytes long (the cache never changes an entry in place).
+    /// A hard link to the file `origin` (the cache's, or one of this build) when the output
+    /// may link to it and it is still `len` bytes long (the cache never changes an entry in
+    /// place; `checked`: known to be so).
     fn link_cached(
         &mut self,
         rel: &str,
@@ -598,7 +572,10 @@ impl crate::build::Sink for Staging<'_> {
         len: u64,
         checked: bool,
     ) -> Result<bool, Diagnostic> {
-        self.link_to(rel, origin, len, checked)
+        let same = checked
+            || fs::symlink_metadata(origin)
+                .is_ok_and(|m| crate::util::linkable(&m) && m.len() == len);
+        Ok(same && fs::hard_link(origin, self.place(rel)?).is_ok())
     }
 
     fn zip_folder(&self) -> Option<crate::build::ZipFolders> {

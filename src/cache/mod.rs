@@ -316,16 +316,11 @@ impl Cache {
         render: impl FnOnce() -> Result<Vec<u8>, E>,
         counted: bool,
     ) -> Result<Drawn, E> {
-        let count = |n: &AtomicUsize| {
-            if counted {
-                n.fetch_add(1, Ordering::Relaxed);
-            }
-        };
         if let Some(drawn) = found.and_then(|f| self.read_drawn(key, f)) {
-            count(&self.hits);
+            self.count(true, counted);
             return Ok(drawn);
         }
-        count(&self.misses);
+        self.count(false, counted);
         let bytes = render()?;
         let sha = self.write(&key, &bytes);
         Ok(Drawn {
@@ -371,9 +366,7 @@ impl Cache {
     ) -> Result<Drawn, E> {
         let found = self.index.find(&id(&key));
         if let Some(drawn) = found.and_then(|f| self.unread(&key, f, pixels)) {
-            if counted {
-                self.hits.fetch_add(1, Ordering::Relaxed);
-            }
+            self.count(true, counted);
             return Ok(drawn);
         }
         let drawn = self.render_found(key, found, render, counted)?;
@@ -400,6 +393,15 @@ impl Cache {
             unread: None,
             key,
         })
+    }
+
+    /// Counts a drawing taken from the cache (`hit`) or drawn, when it is `counted` (a page
+    /// is not).
+    fn count(&self, hit: bool, counted: bool) {
+        if counted {
+            let n = if hit { &self.hits } else { &self.misses };
+            n.fetch_add(1, Ordering::Relaxed);
+        }
     }
 
     /// Counts `n` drawings taken with [`Cache::find_file`] as reused.

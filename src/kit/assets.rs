@@ -209,10 +209,7 @@ impl Logo {
     pub fn svg_at(&self, w: u32, h: u32) -> Option<Result<image::RgbaImage, String>> {
         let (files, source) = (self.files.as_ref()?, self.svg?);
         Some(read_image(files, &self.path).and_then(|bytes| {
-            let now: [u8; 32] =
-                sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(&bytes))
-                    .into();
-            if now != source {
+            if crate::util::sha256(&bytes) != source {
                 return Err(changed());
             }
             draw_svg(&crate::raster::parse_untrusted(&bytes)?, w, h)
@@ -372,9 +369,7 @@ fn normalised(
         height,
         cache_keys: Some([key, small_key]),
         files: Some(files.clone()),
-        svg: is_svg.then(|| {
-            sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(&bytes)).into()
-        }),
+        svg: is_svg.then(|| crate::util::sha256(&bytes)),
         own: None,
         kept_uri: std::sync::OnceLock::new(),
     };
@@ -667,8 +662,7 @@ pub fn load_photo(files: &KitFiles, rel: &str, focus: (f32, f32)) -> Result<Phot
         .ok_or_else(|| tr!("the image is damaged", "de afbeelding is beschadigd"))?;
     Ok(Photo {
         path: rel.to_string(),
-        digest: sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(&bytes))
-            .into(),
+        digest: crate::util::sha256(&bytes),
         image: std::sync::Arc::new(image::DynamicImage::ImageRgb8(image)),
         focus,
         crops: Default::default(),

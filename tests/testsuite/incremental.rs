@@ -48,6 +48,12 @@ fn campaign(out: &Path) -> Vec<(String, Vec<u8>)> {
     files(&out.join("mijn-campagne"))
 }
 
+/// The bytes of the campaign's file `rel` in the output `out`.
+fn campaign_file(out: &Path, rel: &str) -> Vec<u8> {
+    let path = out.join("mijn-campagne").join(rel);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 fn assert_same(cached: &Path, clean: &Path) {
     let (a, b) = (campaign(cached), campaign(clean));
     assert!(!a.is_empty());
@@ -516,13 +522,8 @@ fn every_input_of_the_cards_makes_them_again() {
 #[test]
 fn every_input_of_an_article_page_makes_it_again() {
     let (_tmp, kit, cached, clean) = starter_and_outputs();
-    let page = |out: &Path| -> Vec<u8> {
-        campaign(out)
-            .into_iter()
-            .find(|(p, _)| p == "werkgeversvereniging/blogs/verhaal.html")
-            .expect("the story's page for the partner renamed below")
-            .1
-    };
+    // The story's page for the partner renamed below.
+    let page = |out: &Path| campaign_file(out, "werkgeversvereniging/blogs/verhaal.html");
     both(&kit, &cached, &clean);
     let mut before = page(&cached);
     let builtin = include_str!("../../templates/article.html.hbs");
@@ -563,13 +564,7 @@ fn every_input_of_an_article_page_makes_it_again() {
 #[test]
 fn every_input_of_a_share_image_makes_it_again() {
     let (_tmp, kit, cached, clean) = starter_and_outputs();
-    let image = |out: &Path| -> Vec<u8> {
-        campaign(out)
-            .into_iter()
-            .find(|(p, _)| p == "werkgeversvereniging/social/aftrap.linkedin.png")
-            .expect("the partner's share image")
-            .1
-    };
+    let image = |out: &Path| campaign_file(out, "werkgeversvereniging/social/aftrap.linkedin.png");
     let photo = |shade: u8| {
         let img = image::RgbImage::from_fn(64, 48, |x, y| {
             image::Rgb([shade, (x * 4) as u8, (y * 5) as u8])
